@@ -1,0 +1,71 @@
+"""Agency cells and phrases -> one agency each, abbreviations expanded to official names.
+
+Splitting is the hard part: separators (";", newlines, bullets, ",", "và") also
+occur inside names ("Sở Lao động - Thương binh và Xã hội", "Các sở, ban, ngành",
+"UBND các huyện, thị xã, thành phố"). A comma or "và" splits only when what
+follows starts a new agency (a head noun such as Sở, UBND, Cục, Các cơ quan).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+import yaml
+
+HEAD = (
+    r"(?:(?:các|giám đốc|chủ tịch|thủ trưởng|chánh)\s+)?"
+    r"(?:sở\b|ubnd\b|ủy ban\b|uỷ ban\b|cục\b|chi cục\b|công an\b|ngân hàng\b|nhnn\b|bưu điện\b|trung tâm\b|tt\.|"
+    r"văn phòng\b|vp\b|vpub\b|báo\b|đài\b|ban\b|bệnh viện\b|trường\b|tòa án\b|viện\b|phòng\b|kho bạc\b|bảo hiểm\b|"
+    r"hội\b|liên đoàn\b|tỉnh đoàn\b|bộ\b|doanh nghiệp\b|dn\b|cơ quan\b|đơn vị\b|viettel\b|vnpt\b|mobifone\b|fpt\b|"
+    r"công ty\b|tổng công ty\b|chi nhánh\b|thanh tra\b|hiệp hội\b|ioc\b|cổng\b|hộ gia đình\b|trạm\b|ubmttq\b|mặt trận\b|"
+    r"đảng ủy\b|tỉnh ủy\b|huyện ủy\b|ngành\b|địa phương\b)"
+)
+HEAD_RE = re.compile(HEAD, re.IGNORECASE)
+# What starts a new agency after a comma or "và" (case matters: "Sở Y tế" starts one, "các sở, ban, ngành" does not split).
+STRONG_HEAD = (
+    r"(?:Sở\s+[A-ZĐ]|UBND|Ủy ban|Uỷ ban|Cục|Chi cục|Công an|Ngân hàng|NHNN|Bưu điện|Trung tâm|TT\.|Văn phòng|VP|VPUB|"
+    r"Báo\s+[A-ZĐ]|Đài\s+[A-ZĐ]|Bệnh viện|Trường|Tòa án|Kho bạc|Bảo hiểm|Viettel|VNPT|Ban\s+[A-ZĐ]|Giám đốc|Chủ tịch|"
+    r"Thủ trưởng|Chánh|[Cc]ác\s+(?:sở|Sở|cơ quan|doanh nghiệp|DN|đơn vị|ngân hàng|trường|hộ|Trường|tổ chức)|Hội\s+[A-ZĐ]|"
+    r"Liên đoàn|Tỉnh đoàn|Cơ quan|IOC|Cổng)"
+)
+SPLIT_COMMA_RE = re.compile(r",\s*(?=" + STRONG_HEAD + ")")
+SPLIT_VA_RE = re.compile(r"\s+(?:và|cùng)\s+(?=" + STRONG_HEAD + ")")
+BULLET_RE = re.compile(r"^\s*[-–+•*]\s*")
+EMPTY_RE = re.compile(r"^[-–—\s.]*$")
+
+
+@functools.lru_cache(maxsize=1)
+def _aliases() -> list[tuple[re.Pattern, str]]:
+    raw = yaml.safe_load(resources.files("extractors").joinpath("data/agency_aliases.yaml").read_text("utf-8"))
+    return [(re.compile(r"(?<![\w&.])(?:" + pat + r")(?![\w&])"), rep) for pat, rep in raw["aliases"]]
+
+
+def expand(name: str) -> str:
+    """Expand abbreviations to the official wording: 'Sở TT&TT' -> 'Sở Thông tin và Truyền thông'."""
+    out = name
+    for rx, rep in _aliases():
+        out = rx.sub(rep, out)
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def split(cell: str | None) -> list[str]:
+    """One entry per agency named in a cell, as printed (abbreviations expanded)."""
+    if not cell or EMPTY_RE.match(cell):
+        return []
+    pieces: list[str] = []
+    for part in re.split(r"\n|;", cell):
+        part = BULLET_RE.sub("", part).strip(" \t,.;:")
+        if not part or EMPTY_RE.match(part):
+            continue
+        part = re.sub(r"\s+(tổng hợp|thống kê)\s*:?$", "", part, flags=re.IGNORECASE)
+        for p2 in SPLIT_COMMA_RE.split(part):
+            for p3 in SPLIT_VA_RE.split(p2):
+                p3 = p3.strip(" \t,.;:")
+                if p3 and not EMPTY_RE.match(p3):
+                    pieces.append(expand(p3))
+    return pieces
+
+
+def looks_like_agency(text: str) -> bool:
+    return bool(HEAD_RE.match(BULLET_RE.sub("", text).strip()))

@@ -1,0 +1,91 @@
+"""Deadline text -> {start, end, recurrence}, keeping the raw text alongside.
+
+"Tháng 10/2022" and "10/2023" end on the month's last day, "Quý IV/2022" on the
+quarter's, "2023" on 31 December; "2019-2021" and "Từ năm 2019 đến năm 2021" are
+ranges; "Hàng năm"/"Hằng năm" recur yearly, "hằng quý" quarterly. Free text with no
+date ("Theo kế hoạch của Chính phủ") gives all nulls.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+ROMAN_Q = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+@dataclass
+class Deadline:
+    start: Optional[str] = None
+    end: Optional[str] = None
+    recurrence: Optional[str] = None  # yearly | quarterly | monthly
+
+    def as_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "recurrence": self.recurrence}
+
+    @property
+    def empty(self) -> bool:
+        return not (self.start or self.end or self.recurrence)
+
+
+def _month_end(y: int, m: int) -> str:
+    return dt.date(y, m, calendar.monthrange(y, m)[1]).isoformat()
+
+
+def _valid_year(y: int) -> bool:
+    return 1990 <= y <= 2100
+
+
+def parse(raw: Optional[str], default_year: Optional[int] = None) -> Deadline:
+    if not raw:
+        return Deadline()
+    t = re.sub(r"\s+", " ", raw.replace("\u00a0", " ")).strip().lower()
+    d = Deadline()
+    if re.search(r"h[aà]ng tháng|hằng tháng|định kỳ tháng|mỗi tháng", t):
+        d.recurrence = "monthly"
+    elif re.search(r"h[aà]ng quý|hằng quý|định kỳ quý|mỗi quý", t):
+        d.recurrence = "quarterly"
+    elif re.search(r"h[aà]ng năm|hằng năm|định kỳ năm|mỗi năm|thường niên", t):
+        d.recurrence = "yearly"
+
+    m = re.search(r"từ\s+tháng\s+(\d{1,2})(?:\s*(?:/|năm)\s*(\d{4}))?\s+đến\s+tháng\s+(\d{1,2})\s*(?:/|năm)\s*(\d{4})", t)
+    if m:
+        y2 = int(m.group(4))
+        y1 = int(m.group(2) or y2)
+        m1, m2 = int(m.group(1)), int(m.group(3))
+        if 1 <= m1 <= 12 and 1 <= m2 <= 12 and _valid_year(y1) and _valid_year(y2):
+            d.start, d.end = dt.date(y1, m1, 1).isoformat(), _month_end(y2, m2)
+            return d
+    m = re.search(r"(?:từ\s+(?:năm\s+)?|giai đoạn\s+)?(\d{4})\s*(?:[-–]|đến(?:\s+năm)?)\s*(\d{4})", t)
+    if m and _valid_year(int(m.group(1))) and _valid_year(int(m.group(2))) and int(m.group(1)) <= int(m.group(2)):
+        d.start, d.end = f"{m.group(1)}-01-01", f"{m.group(2)}-12-31"
+        return d
+    m = re.search(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})", t)
+    if m:
+        try:
+            d.end = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
+            return d
+        except ValueError:
+            pass
+    m = re.search(r"quý\s+([ivx]+|\d)\s*(?:/|năm)\s*(\d{4})", t)
+    if m and m.group(1).upper() in ROMAN_Q and _valid_year(int(m.group(2))):
+        q = ROMAN_Q[m.group(1).upper()]
+        d.end = _month_end(int(m.group(2)), q * 3)
+        return d
+    m = re.search(r"(?:tháng\s+)?(\d{1,2})\s*(?:/|năm)\s*(\d{4})", t)
+    if m and 1 <= int(m.group(1)) <= 12 and _valid_year(int(m.group(2))) and ("tháng" in t or re.match(r"^\d{1,2}/\d{4}", t)):
+        d.end = _month_end(int(m.group(2)), int(m.group(1)))
+        return d
+    m = re.search(r"trước\s+(?:ngày\s+)?(\d{1,2})[/-](\d{1,2})(?![/\d])", t)
+    if m and default_year and not d.recurrence:
+        try:
+            d.end = dt.date(default_year, int(m.group(2)), int(m.group(1))).isoformat()
+            return d
+        except ValueError:
+            pass
+    m = re.search(r"(?:^|năm\s+|cuối năm\s+|trong năm\s+)(\d{4})\b", t)
+    if m and _valid_year(int(m.group(1))) and not d.recurrence:
+        d.end = f"{m.group(1)}-12-31"
+    return d

@@ -1,0 +1,319 @@
+"""Document metadata from the header block, the signature block, and (for news) the lead sentence.
+
+Vietnamese administrative documents open with a fixed header: issuing body and
+national motto side by side, "Số: 4876/KH-UBND", "Bình Dương, ngày 26 tháng 9
+năm 2023", the document type in capitals and the title. A decision's annex may
+only cite its number ("kèm theo Quyết định số 2431/QĐ-UBND ngày 22/8/2019"); a
+news article states number and date in prose. Each field keeps the span it came
+from.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from extractors import provinces
+from schemas.document import Block, SourceDocument, Span
+
+DOC_TYPES = {
+    "KẾ HOẠCH": "Kế hoạch", "QUYẾT ĐỊNH": "Quyết định", "NGHỊ QUYẾT": "Nghị quyết", "CÔNG VĂN": "Công văn",
+    "CHỈ THỊ": "Chỉ thị", "THÔNG BÁO": "Thông báo", "BÁO CÁO": "Báo cáo", "CHƯƠNG TRÌNH": "Chương trình",
+    "ĐỀ ÁN": "Đề án", "KẾ HOẠCH HÀNH ĐỘNG": "Kế hoạch",
+}
+NUMBER_TYPES = {"KH": "Kế hoạch", "QĐ": "Quyết định", "NQ": "Nghị quyết", "CT": "Chỉ thị", "TB": "Thông báo",
+                "BC": "Báo cáo", "CTr": "Chương trình", "ĐA": "Đề án"}
+ISSUER_ABBREV = {
+    "UBND": "Ủy ban nhân dân tỉnh {p}", "BCĐCĐS": "Ban Chỉ đạo chuyển đổi số tỉnh {p}", "BCĐ": "Ban Chỉ đạo tỉnh {p}",
+    "HĐND": "Hội đồng nhân dân tỉnh {p}", "BĐHCĐS": "Ban Điều hành chuyển đổi số tỉnh {p}",
+    "STTTT": "Sở Thông tin và Truyền thông tỉnh {p}",
+}
+NUM_RE = re.compile(r"^Số\s*:?\s*([0-9]*\s*/\s*[\w\-Đđ]+(?:-[\w\-Đđ]+)*)", re.IGNORECASE)
+NUM_TOKEN = r"(\d+[a-z]?/(?:[A-Za-zĐđ0-9]+-)*[A-Za-zĐđ0-9]+)"
+CITED_NUM_RE = re.compile(
+    r"(?:kèm|theo)\s+(?:theo\s+)?(Quyết định|Kế hoạch|Nghị quyết)\s+(?:số\s+)?" + NUM_TOKEN + r"(?:\s+ngày\s+(\d{1,2})[/-](\d{1,2})[/-](\d{4}))?",
+    re.IGNORECASE,
+)
+NEWS_RE = re.compile(
+    r"(?:[Nn]gày\s+(\d{1,2})/(\d{1,2})/(\d{4})[^.]{0,80}?)?ban hành\s+(kế hoạch|quyết định|nghị quyết|chỉ thị)\s+(?:số\s+)?" + NUM_TOKEN + r"\s*(?:ngày\s+(\d{1,2})/(\d{1,2})/(\d{4}))?\s*(?:về\s+(?:việc\s+)?)?([^.;]*)",
+)
+DATE_LINE_RE = re.compile(
+    r"^([^\d,]{2,40}?),?\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.IGNORECASE
+)
+DATE_SLASH_RE = re.compile(r"^([^\d,]{2,40}?),?\s*ngày\s*(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
+SIGN_TITLE_RE = re.compile(
+    r"^(TM\.|KT\.|Q\.|TL\.|TUQ\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG BAN|PHÓ TRƯỞNG BAN|CHÁNH VĂN PHÒNG|BỘ TRƯỞNG|THỦ TRƯỞNG)",
+)
+NAME_RE = re.compile(r"^(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]*\s?){2,5}$")
+PERIOD_RE = re.compile(r"giai đoạn\s+(\d{4})\s*[-–]\s*(\d{4})|đến năm\s+(\d{4})|định hướng đến\s+(?:năm\s+)?(\d{4})|năm\s+(\d{4})", re.IGNORECASE)
+
+
+@dataclass
+class DocumentMeta:
+    doc_number: Optional[str] = None
+    doc_number_raw: Optional[str] = None
+    doc_type: Optional[str] = None
+    issuer: Optional[str] = None
+    province: Optional[str] = None
+    place: Optional[str] = None
+    issued_date: Optional[str] = None
+    issued_month: Optional[str] = None
+    signer: Optional[str] = None
+    signer_title: Optional[str] = None
+    title: Optional[str] = None
+    form: str = "document"  # document | news
+    doc_type_source: Optional[str] = None  # "number" when read off the number's suffix (KH -> Kế hoạch)
+    period_start: Optional[int] = None
+    period_end: Optional[int] = None
+    provenance: dict[str, Span] = field(default_factory=dict)
+
+    def year(self) -> Optional[int]:
+        for v in (self.issued_date, self.issued_month):
+            if v:
+                return int(v[:4])
+        return self.period_end
+
+
+def _iso(d: str | None, m: str | None, y: str | None) -> Optional[str]:
+    try:
+        return dt.date(int(y), int(m), int(d)).isoformat() if d and m and y else None
+    except ValueError:
+        return None
+
+
+def sentence_case(text: str) -> str:
+    """Upper-case title -> sentence case, keeping acronyms and province names capitalised."""
+    if not text or not any(c.isalpha() for c in text):
+        return text
+    letters = [c for c in text if c.isalpha()]
+    if sum(c.isupper() for c in letters) < 0.8 * len(letters):
+        return text
+    words = []
+    for w in text.split():
+        core = w.strip("()[],.;:“”\"")
+        if core and (len(core) <= 5 and core.isupper() and w.startswith("(")):
+            words.append(w)  # acronym in parentheses: (DTI)
+        else:
+            words.append(w.lower())
+    out = " ".join(words)
+    for prov, s, e in provinces.find_all(out):
+        out = out[:s] + out[s:e].replace(out[s:e][-len(prov.name):], prov.name) + out[e:]
+    return out[:1].upper() + out[1:]
+
+
+def title_case_name(text: str) -> str:
+    return " ".join(w[:1].upper() + w[1:].lower() for w in text.split())
+
+
+def extract_header(doc: SourceDocument) -> DocumentMeta:
+    meta = DocumentMeta()
+    lines = doc.lines()
+    head = _header_zone(lines)
+    _number_and_place(meta, head)
+    _type_and_title(meta, head)
+    _issuer(meta, head)
+    if meta.doc_number is None and meta.doc_number_raw is None:
+        _cited_number(meta, lines[:60])
+    if not meta.doc_type and not meta.doc_number and not any(NUM_RE.match(b.text) for b in head):
+        _news(meta, lines[:15])
+    _signer(meta, lines)
+    _site_fallbacks(meta, doc)
+    _province(meta, doc, head)
+    _finish_issuer(meta)
+    _period(meta)
+    return meta
+
+
+def _header_zone(lines: list[Block]) -> list[Block]:
+    out = []
+    for b in lines[:40]:
+        if re.match(r"^(I|1)\.\s", b.text) or b.text.startswith("Căn cứ") or len(out) > 25:
+            break
+        out.append(b)
+    return out
+
+
+def _number_and_place(meta: DocumentMeta, head: list[Block]) -> None:
+    for b in head:
+        t = b.text
+        m = NUM_RE.match(t)
+        if m and meta.doc_number_raw is None:
+            raw = re.sub(r"\s+", "", m.group(1))
+            meta.doc_number_raw = raw
+            meta.doc_number = raw if re.match(r"^\d", raw) else None
+            meta.provenance["doc_number"] = b.span
+            if meta.doc_type is None:
+                suffix = raw.split("/", 1)[1].split("-")[0] if "/" in raw else ""
+                meta.doc_type = NUMBER_TYPES.get(suffix) if suffix else None
+                if meta.doc_type is None and suffix in ("UBND", "SVHTTDL", "STTTT", "SKHĐT") and "-" in raw:
+                    meta.doc_type = "Công văn"
+                meta.doc_type_source = "number"
+        m = DATE_LINE_RE.match(t) or DATE_SLASH_RE.match(t)
+        if m and meta.place is None and "căn cứ" not in t.lower():
+            place = m.group(1).strip(" ,")
+            if place.lower().startswith("số"):
+                continue
+            meta.place = place
+            d, mo, y = m.group(2), m.group(3), m.group(4)
+            meta.issued_date = _iso(d, mo, y)
+            if meta.issued_date is None and mo and y:
+                meta.issued_month = f"{int(y):04d}-{int(mo):02d}"
+            if meta.issued_date:
+                meta.issued_month = meta.issued_date[:7]
+            meta.provenance["issued_date"] = b.span
+
+
+def _type_and_title(meta: DocumentMeta, head: list[Block]) -> None:
+    for k, b in enumerate(head):
+        t = b.text.strip().rstrip(":")
+        for caps, name in sorted(DOC_TYPES.items(), key=lambda kv: -len(kv[0])):
+            if t == caps or (t.startswith(caps + " ") and t.isupper() and len(t) > len(caps) + 10):
+                if meta.doc_type_source == "number" or meta.doc_type is None:
+                    meta.doc_type = name
+                meta.provenance["doc_type"] = b.span
+                title = t[len(caps):].strip()
+                j = k + 1
+                if not title and j < len(head):
+                    nxt = head[j]
+                    if not NUM_RE.match(nxt.text) and not DATE_LINE_RE.match(nxt.text):
+                        title = nxt.text
+                        meta.provenance["title"] = nxt.span
+                if title:
+                    meta.title = sentence_case(title.strip("* "))
+                return
+
+
+def _issuer(meta: DocumentMeta, head: list[Block]) -> None:
+    caps = []
+    for b in head:
+        t = b.text
+        if re.match(r"^CỘNG HÒA|^CỘNG HOÀ|^Độc lập|^Số\s*:", t, re.IGNORECASE) or DATE_LINE_RE.match(t):
+            break
+        if t.isupper() and t.rstrip(":") not in DOC_TYPES:
+            caps.append(b)
+    if caps:
+        text = " ".join(b.text for b in caps)
+        text = re.split(r"\s+CỘNG HÒA|\s+CỘNG HOÀ", text)[0]
+        meta.issuer = _issuer_name(text)
+        meta.provenance["issuer"] = caps[0].span
+
+
+def _issuer_name(caps_text: str) -> str:
+    prov = provinces.find_first(caps_text)
+    t = caps_text.lower()
+    if prov:
+        m = provinces.find_all(t)[0]
+        body = t[: m[1]].strip()
+        body = re.sub(r"\s*(tỉnh|thành phố)$", "", body).strip()
+        return f"{body[:1].upper()}{body[1:]} {prov.kind} {prov.name}".replace("uỷ", "ủy")
+    return (t[:1].upper() + t[1:]).replace("uỷ", "ủy")
+
+
+def _finish_issuer(meta: DocumentMeta) -> None:
+    if meta.issuer and meta.province and meta.issuer.endswith((" tỉnh", " Tỉnh")):
+        meta.issuer = f"{meta.issuer} {meta.province}"
+    if meta.issuer and meta.province and not provinces.find_first(meta.issuer) and re.search(r"nhân dân|chỉ đạo", meta.issuer, re.I):
+        prov = provinces.lookup(meta.province)
+        kind = prov.kind if prov else "tỉnh"
+        meta.issuer = re.sub(r"\s+(tỉnh|thành phố)$", "", meta.issuer, flags=re.I) + f" {kind} {meta.province}"
+    if not meta.issuer and meta.doc_number_raw and "-" in meta.doc_number_raw and meta.province:
+        org = meta.doc_number_raw.rsplit("-", 1)[1]
+        tmpl = ISSUER_ABBREV.get(org)
+        if tmpl:
+            meta.issuer = tmpl.format(p=meta.province)
+
+
+def _cited_number(meta: DocumentMeta, lines: list[Block]) -> None:
+    for b in lines:
+        m = CITED_NUM_RE.search(b.text)
+        if m and (meta.doc_type is None or m.group(1).lower() == meta.doc_type.lower()):
+            meta.doc_number = meta.doc_number_raw = m.group(2)
+            meta.provenance["doc_number"] = b.span
+            if meta.doc_type is None:
+                meta.doc_type = m.group(1)[:1].upper() + m.group(1)[1:].lower()
+            if not meta.issued_date and m.group(3):
+                meta.issued_date = _iso(m.group(3), m.group(4), m.group(5))
+                meta.issued_month = meta.issued_date[:7] if meta.issued_date else None
+                meta.provenance["issued_date"] = b.span
+            return
+
+
+def _news(meta: DocumentMeta, lines: list[Block]) -> None:
+    for b in lines:
+        m = NEWS_RE.search(b.text)
+        if not m:
+            continue
+        meta.form = "news"
+        meta.doc_type = m.group(4)[:1].upper() + m.group(4)[1:].lower()
+        meta.doc_number = meta.doc_number_raw = m.group(5)
+        d, mo, y = (m.group(6), m.group(7), m.group(8)) if m.group(6) else (m.group(1), m.group(2), m.group(3))
+        meta.issued_date = _iso(d, mo, y)
+        meta.issued_month = meta.issued_date[:7] if meta.issued_date else None
+        title = (m.group(9) or "").strip()
+        if title:
+            meta.title = title[:1].upper() + title[1:]
+        meta.provenance["doc_number"] = b.span
+        return
+
+
+def _signer(meta: DocumentMeta, lines: list[Block]) -> None:
+    """The person's name right below the signature titles (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH ...)."""
+    for k, b in enumerate(lines):
+        if not SIGN_TITLE_RE.match(b.text) or not b.text.replace(".", "").isupper():
+            continue
+        titles = [b.text]
+        for nxt in lines[k + 1 : k + 6]:
+            t = nxt.text.strip()
+            if NAME_RE.match(t) and not t.isupper() and len(t.split()) >= 2:
+                meta.signer = t
+                meta.signer_title = " / ".join(titles)
+                meta.provenance["signer"] = nxt.span
+                return
+            if t.isupper() or SIGN_TITLE_RE.match(t):
+                titles.append(t)
+            else:
+                break
+
+
+def _site_fallbacks(meta: DocumentMeta, doc: SourceDocument) -> None:
+    sm = doc.site_meta
+    if not meta.doc_number and not meta.doc_number_raw and sm.get("doc_number"):
+        meta.doc_number = meta.doc_number_raw = sm["doc_number"]
+    if not meta.doc_type and sm.get("doc_type"):
+        meta.doc_type = sm["doc_type"]
+    if not meta.issued_date and sm.get("issued_date"):
+        m = re.match(r"(\d{1,2})/(\d{1,2})/(\d{4})", sm["issued_date"])
+        if m:
+            meta.issued_date = _iso(*m.groups())
+            meta.issued_month = meta.issued_date[:7] if meta.issued_date else None
+    if not meta.issued_date and not meta.issued_month and doc.site_title:
+        m = re.search(r"ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", doc.site_title)
+        if m:
+            meta.issued_date = _iso(*m.groups())
+    if not meta.signer and sm.get("signer"):
+        meta.signer = sm["signer"]
+    if not meta.title and doc.site_title:
+        meta.title = doc.site_title
+
+
+def _province(meta: DocumentMeta, doc: SourceDocument, head: list[Block]) -> None:
+    candidates = [meta.issuer or "", meta.place or "", doc.site_meta.get("place", ""), meta.title or ""]
+    candidates += [b.text for b in head] + [b.text for b in doc.lines()[:20]]
+    for text in candidates:
+        prov = provinces.find_first(text)
+        if prov:
+            meta.province = prov.name
+            return
+
+
+def _period(meta: DocumentMeta) -> None:
+    """Years the plan covers, from its title ('giai đoạn 2019 - 2020, định hướng đến 2025', 'năm 2023')."""
+    title = meta.title or ""
+    years: list[int] = []
+    for m in PERIOD_RE.finditer(title):
+        years += [int(g) for g in m.groups() if g]
+    if years:
+        meta.period_start, meta.period_end = min(years), max(years)
+    elif meta.year():
+        meta.period_start = meta.period_end = meta.year()

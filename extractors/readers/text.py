@@ -1,0 +1,334 @@
+"""Plain-text reader: decoded text -> paragraphs and tables, whatever layout the text came in.
+
+Handles the text renditions plans arrive in: blank-line paragraphs, hard-wrapped
+lines (joined back), markdown-ish `**bold**`, and tables laid out as tab-separated
+rows (header repeated after page breaks), `|`-terminated cells of a web scrape, or
+one paragraph per cell. Site chrome of scraped pages is cut off (see chrome.py).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.readers.chrome import find_chrome
+from extractors.tables import Token, align_stream, classify_header, column_types, is_empty, is_header_row
+from schemas.document import Block, Cell, SourceDocument, Span, Table
+
+
+@dataclass
+class Line:
+    idx: int  # 0-based index in the file
+    start: int
+    end: int
+    raw: str
+
+    @property
+    def text(self) -> str:
+        return self.raw.replace("\u00a0", " ").strip()
+
+    @property
+    def blank(self) -> bool:
+        return not self.text or bool(SEPARATOR_RE.match(self.text))
+
+    def span(self) -> Span:
+        return Span(self.start, self.end, self.idx + 1)
+
+
+SEPARATOR_RE = re.compile(r"^[-_=–—~.*]{3,}$")
+PIPE_RE = re.compile(r"^\|+$")
+MARKER_RE = re.compile(
+    r"^(\*\*)?\s*("
+    r"[-–+•∙●○▪]\s*\S|\*\s|"
+    r"\d{1,2}(\.\d{1,2}){0,3}[.)]\s|\d{1,2}(\.\d{1,2}){1,3}\s|"
+    r"[IVXLC]{1,6}[.)]\s|[a-zđ]\)\s|[A-Z]\.\s|"
+    r"(Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC|Điều|Khoản|Điểm)\s+[\dIVXLCa-z]+|"
+    r"PHỤ LỤC|Phụ lục\b|Nơi nhận|TM\.|KT\.|Q\.|TL\.|TUQ\.|Thứ (nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)\b"
+    r")"
+)
+APPENDIX_RE = re.compile(r"^(\*\*)?\s*(PHỤ LỤC|Phụ lục)\b")
+TERMINAL_RE = re.compile(r"[.;:!?…]\**$|\./\.$")
+LOWER_START_RE = re.compile(r"^[\(\[“\"'*]*[a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
+
+
+def split_lines(text: str) -> list[Line]:
+    out, pos = [], 0
+    for i, raw in enumerate(text.split("\n")):
+        out.append(Line(i, pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
+
+def clean_markup(text: str) -> tuple[str, bool]:
+    """Strip markdown emphasis; say whether the whole text was bold."""
+    bold = text.startswith("**") and text.rstrip().endswith("**")
+    t = text.replace("**", "")
+    t = re.sub(r"(?<=\()\*|\*(?=\))", "", t)
+    t = re.sub(r"^\*(?=[(\w])|(?<=[)\w.])\*$", "", t)
+    t = re.sub(r"(?<=\s)\*(?=\S)|(?<=\S)\*(?=\s)", "", t) if "*" in t and not t.lstrip().startswith("* ") else t
+    return re.sub(r"[ \t\u00a0]+", " ", t).strip(), bold
+
+
+def is_all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+class TextLayout:
+    """Reads the body lines of one document into blocks."""
+
+    def __init__(self, lines: list[Line], start: int, end: int):
+        self.lines = lines
+        self.start, self.end = start, end
+        body = [l for l in lines[start:end] if not l.blank]
+        # hard-wrapped text: most non-blank lines are directly followed by another one
+        followed = sum(
+            1 for a, b in zip(lines[start:end], lines[start + 1 : end]) if not a.blank and not b.blank and not PIPE_RE.match(b.text)
+        )
+        self.hard_wrapped = len(body) > 20 and followed > 0.6 * len(body)
+        self.blank_separated = not self.hard_wrapped
+
+    # --- tables -------------------------------------------------------------------------
+
+    def try_table(self, i: int) -> tuple[Block, int] | None:
+        line = self.lines[i]
+        if line.raw.count("\t") >= 2:
+            return self._tsv_table(i)
+        if i + 1 < self.end and PIPE_RE.match(self.lines[i + 1].text) and classify_header(line.text):
+            return self._pipe_table(i)
+        if self.blank_separated and classify_header(line.text):
+            return self._paragraph_table(i)
+        return None
+
+    def _tsv_table(self, i: int) -> tuple[Block, int] | None:
+        header_cells = [c.strip() for c in self.lines[i].raw.split("\t")]
+        has_header = is_header_row(header_cells, min_known=2)
+        rows: list[list[Cell]] = []
+        j = i + (1 if has_header else 0)
+        last = i
+        ncol = len(header_cells)
+        while j < self.end:
+            line = self.lines[j]
+            if line.blank:
+                k = j
+                while k < self.end and self.lines[k].blank:
+                    k += 1
+                if k < self.end and self.lines[k].raw.count("\t") >= 1:
+                    j = k
+                    continue
+                break
+            if "\t" not in line.raw:
+                if rows and not MARKER_RE.match(line.text) and LOWER_START_RE.match(line.text):
+                    self._append_to_row(rows[-1], [Cell(line.text, line.span())], anywhere=True)
+                    last = j
+                    j += 1
+                    continue
+                break
+            parts = line.raw.split("\t")
+            cells = []
+            pos = line.start
+            for part in parts:
+                cells.append(Cell(part.strip().replace("\u00a0", " ").strip(), Span(pos, pos + len(part), line.idx + 1)))
+                pos += len(part) + 1
+            texts = [c.text for c in cells]
+            if has_header and [t.lower() for t in texts[: len(header_cells)]] == [h.lower() for h in header_cells]:
+                j += 1
+                last = j - 1
+                continue  # header repeated after a page break
+            ncol = max(ncol, len(cells))
+            if rows and is_empty(texts[0]) and self._is_continuation(texts):
+                self._append_to_row(rows[-1], cells)
+            else:
+                rows.append(cells)
+            last = j
+            j += 1
+        if not rows:
+            return None
+        for r in rows:
+            r.extend(Cell("") for _ in range(ncol - len(r)))
+        header = header_cells + [""] * (ncol - len(header_cells)) if has_header else []
+        table = Table(rows=rows, header=header, layout="tsv")
+        span = Span(self.lines[i].start, self.lines[last].end, i + 1)
+        return Block("table", "", span, table=table), last + 1
+
+    @staticmethod
+    def _is_continuation(texts: list[str]) -> bool:
+        filled = [t for t in texts if not is_empty(t)]
+        return bool(filled) and all(LOWER_START_RE.match(t) for t in filled)
+
+    @staticmethod
+    def _append_to_row(row: list[Cell], cells: list[Cell], anywhere: bool = False) -> None:
+        if anywhere:
+            target = max((k for k, c in enumerate(row) if not is_empty(c.text)), default=0)
+            row[target].text = (row[target].text + " " + cells[0].text).strip()
+            return
+        for k, cell in enumerate(cells):
+            if is_empty(cell.text) or k >= len(row):
+                continue
+            row[k].text = (row[k].text + " " + cell.text).strip()
+
+    def _pipe_tokens(self, i: int) -> list[tuple[Token, int, int]]:
+        """Cells of a `|`-separated scrape from line i: (token, first line, last line)."""
+        out: list[tuple[Token, int, int]] = []
+        cur: list[Line] = []
+        j = i
+        while j < self.end:
+            line = self.lines[j]
+            if PIPE_RE.match(line.text):
+                out.append((self._cell_token(cur), cur[0].idx if cur else j, j))
+                cur = []
+            else:
+                if APPENDIX_RE.match(line.text) and (cur or out):
+                    break  # the next appendix starts: this table is over
+                if not line.blank:
+                    cur.append(line)
+            j += 1
+        if cur:
+            out.append((self._cell_token(cur), cur[0].idx, cur[-1].idx))
+        return out
+
+    @staticmethod
+    def _cell_token(lines: list[Line]) -> Token:
+        if not lines:
+            return Token("")
+        parts: list[str] = []
+        for line in lines:
+            t = line.text
+            if parts and not MARKER_RE.match(t) and not re.match(r"^[a-z]\s*=", t):
+                parts[-1] += " " + t
+            else:
+                parts.append(t)
+        return Token("\n".join(parts), Span(lines[0].start, lines[-1].end, lines[0].idx + 1))
+
+    def _pipe_table(self, i: int) -> tuple[Block, int] | None:
+        toks = self._pipe_tokens(i)
+        header: list[str] = []
+        for tok, _, _ in toks:
+            if classify_header(tok.text):
+                header.append(tok.text.replace("\n", " "))
+            else:
+                break
+        if len(header) < 3 or not is_header_row(header):
+            return None
+        data = toks[len(header) :]
+        rows, used = align_stream([t for t, _, _ in data], column_types(header), allow_span=True)
+        if not rows:
+            return None
+        last_line = data[used - 1][2] if used else toks[len(header) - 1][2]
+        table = Table(rows=rows, header=header, layout="pipe")
+        span = Span(self.lines[i].start, self.lines[last_line].end, i + 1)
+        return Block("table", "", span, table=table), last_line + 1
+
+    def _paragraph_table(self, i: int) -> tuple[Block, int] | None:
+        paras: list[tuple[Token, int, int]] = []
+        j = i
+        cur: list[Line] = []
+        while j < self.end:
+            line = self.lines[j]
+            if not line.raw.strip(" \t\r"):  # only a truly empty line separates cells; a nbsp line is an empty cell
+                if cur:
+                    paras.append((self._para_token(cur), cur[0].idx, cur[-1].idx))
+                    cur = []
+            else:
+                if APPENDIX_RE.match(line.text) and paras:
+                    break
+                cur.append(line)
+            j += 1
+        if cur:
+            paras.append((self._para_token(cur), cur[0].idx, cur[-1].idx))
+        header: list[str] = []
+        for tok, _, _ in paras:
+            if not is_empty(tok.text) and classify_header(tok.text):
+                header.append(tok.text)
+            else:
+                break
+        if len(header) < 3 or not is_header_row(header):
+            return None
+        data = paras[len(header) :]
+        rows, used = align_stream([t for t, _, _ in data], column_types(header), max_cell_tokens=8)
+        if not rows:
+            return None
+        last_line = data[used - 1][2] if used else paras[len(header) - 1][2]
+        table = Table(rows=rows, header=header, layout="cell-per-line")
+        span = Span(self.lines[i].start, self.lines[last_line].end, i + 1)
+        return Block("table", "", span, table=table), last_line + 1
+
+    @staticmethod
+    def _para_token(lines: list[Line]) -> Token:
+        text = "\n".join(l.raw.replace("\u00a0", " ").strip() for l in lines).strip()
+        return Token(text, Span(lines[0].start, lines[-1].end, lines[0].idx + 1))
+
+    # --- paragraphs ---------------------------------------------------------------------
+
+    def continues(self, prev: list[Line], line: Line, gap: bool) -> bool:
+        """Does `line` continue the paragraph made of `prev` (a hard wrap), rather than start a new one?"""
+        t, p = line.text, prev[-1].text
+        if MARKER_RE.match(t):
+            return False
+        joined = " ".join(l.text for l in prev)
+        if joined.count("**") % 2 == 1 and not gap:
+            return True  # inside an open **bold** run
+        if LOWER_START_RE.match(t) and not TERMINAL_RE.search(p):
+            return True
+        if gap or not self.hard_wrapped:
+            return False
+        if TERMINAL_RE.search(p):
+            return False
+        if is_all_caps(p) != is_all_caps(t) and len(t.split()) > 1:
+            return False
+        if re.match(r"^(KẾ HOẠCH|QUYẾT ĐỊNH|NGHỊ QUYẾT|CÔNG VĂN|CHỈ THỊ|THÔNG BÁO|BÁO CÁO)$", p):
+            return False
+        return True
+
+    def blocks(self) -> list[Block]:
+        out: list[Block] = []
+        para: list[Line] = []
+        gap = False
+
+        def flush():
+            nonlocal para
+            if para:
+                text, bold = clean_markup(" ".join(l.text for l in para))
+                if text:
+                    span = Span(para[0].start, para[-1].end, para[0].idx + 1)
+                    out.append(Block("line", text, span, bold=bold))
+            para = []
+
+        i = self.start
+        while i < self.end:
+            line = self.lines[i]
+            if PIPE_RE.match(line.text):
+                flush()
+                gap = True
+                i += 1
+                continue
+            if line.blank:
+                gap = True
+                i += 1
+                continue
+            found = self.try_table(i)
+            if found:
+                flush()
+                block, i = found
+                out.append(block)
+                gap = True
+                continue
+            if para and self.continues(para, line, gap):
+                para.append(line)
+            else:
+                flush()
+                para = [line]
+            gap = False
+            i += 1
+        flush()
+        return out
+
+
+def read_text(path: str, sha256: str, text: str, encoding: str | None, fmt: str = "text") -> SourceDocument:
+    lines = split_lines(text)
+    chrome = find_chrome([l.raw for l in lines])
+    layout = TextLayout(lines, chrome.body_start, chrome.body_end)
+    doc = SourceDocument(
+        path=path, sha256=sha256, format=fmt, text=text, blocks=layout.blocks(), encoding=encoding,
+        site_meta=chrome.site_meta, site_title=chrome.site_title,
+    )
+    return doc

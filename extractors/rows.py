@@ -1,0 +1,156 @@
+"""Plan tables -> indicator and task rows, with agencies by role and normalised deadlines.
+
+Column meaning comes from the header vocabulary (data/table_columns.yaml), never
+from position. Group rows (a Roman numeral or letter with only a title) become the
+`group` of the rows below them; pillar rows that carry scores are rows themselves
+and group the rows under them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from extractors import agencies, deadlines
+from extractors.structure import Section, section_of_block, section_path
+from extractors.tables import classify_header, is_empty, looks_like_deadline, looks_like_number
+from schemas.document import Block, SourceDocument, Span
+
+ROLES = ("lead", "coordinate", "monitor")
+SUBITEM_RE = re.compile(r"^(\d{1,2}[.)]|[a-zđ]\))\s+(.+)$", re.S)
+GROUP_STT_RE = re.compile(r"^([IVXL]{1,6}|[A-H])\.?$")
+
+
+@dataclass
+class Row:
+    table: str
+    kind: str
+    stt: Optional[str]
+    group: Optional[str]
+    text: str
+    max_score: Optional[float] = None
+    score: Optional[float] = None
+    lead: list[str] = field(default_factory=list)
+    coordinate: list[str] = field(default_factory=list)
+    monitor: list[str] = field(default_factory=list)
+    deadline_raw: Optional[str] = None
+    deadline: deadlines.Deadline = field(default_factory=deadlines.Deadline)
+    note: Optional[str] = None
+    hint: Optional[str] = None
+    origin: str = "table"
+    span: Optional[Span] = None
+    raw_agencies: dict[str, Optional[str]] = field(default_factory=dict)
+
+
+def parse_number(text: Optional[str]) -> Optional[float]:
+    if not text or not looks_like_number(text):
+        return None
+    t = text.strip()
+    if "," in t:
+        t = t.replace(".", "").replace(",", ".")
+    elif re.match(r"^\d{1,3}\.\d{3}$", t):
+        t = t.replace(".", "")
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\n", " ")).strip()
+
+
+def table_caption(sections: list[Section], sec_id: Optional[int]) -> str:
+    for sec in reversed(section_path(sections, sec_id)):
+        if sec.kind == "appendix":
+            return sec.label[:1] + sec.label[1:].lower() if sec.label.isupper() else sec.label
+    path = section_path(sections, sec_id)
+    return f"{path[-1].label} {path[-1].heading}".strip() if path else "Bảng"
+
+
+def extract_rows(doc: SourceDocument, sections: list[Section], plan_year: Optional[int] = None) -> list[Row]:
+    out: list[Row] = []
+    where = section_of_block(sections)
+    for idx, block in enumerate(doc.blocks):
+        if block.kind != "table" or not block.table or not block.table.header:
+            continue
+        caption = table_caption(sections, where.get(idx))
+        out.extend(rows_of_table(block, caption, plan_year))
+    return out
+
+
+def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -> list[Row]:
+    table = block.table
+    assert table is not None
+    fields: list[Optional[str]] = []
+    for label in table.header:
+        spec = classify_header(label)
+        fields.append(spec.field if spec else None)
+    text_label = next((h for h, f in zip(table.header, fields) if f == "text"), "")
+    indicator_table = bool(re.match(r"\s*chỉ (số|tiêu)", text_label, re.I)) or any(f in ("max_score", "score") for f in fields)
+    out: list[Row] = []
+    outer_group: Optional[str] = None
+    inner_group: Optional[str] = None
+    for cells in table.rows:
+        values: dict[str, str] = {}
+        spans: dict[str, Optional[Span]] = {}
+        merged_note: Optional[str] = None
+        col = 0
+        for cell in cells:
+            covered = [f for f in fields[col : col + cell.colspan]]
+            col += cell.colspan
+            if cell.colspan > 1 and any(f in ROLES or f == "deadline" for f in covered) and not is_empty(cell.text):
+                merged_note = _clean(cell.text)
+                continue
+            f = covered[0] if covered else None
+            if f and not is_empty(cell.text):
+                values[f] = (values.get(f, "") + "\n" + cell.text).strip() if f in values else cell.text.strip()
+                spans.setdefault(f, cell.span)
+        stt = _clean(values.get("stt", "")) or None
+        text = _clean(values.get("text", ""))
+        others = {k: v for k, v in values.items() if k not in ("stt", "text")}
+        # sub-items written in a free-text column of an otherwise empty row ("1. Cơ sở dữ liệu ...")
+        from_subitem = False
+        if not stt and not text:
+            free = [k for k in ("hint", "method", "note") if k in others]
+            if len(free) == 1:
+                content = others.pop(free[0]).strip()
+                m = SUBITEM_RE.match(content)
+                if m:
+                    stt, text, from_subitem = m.group(1), _clean(m.group(2)), True
+                elif not any(k in others for k in ROLES + ("deadline",)):
+                    inner_group = _clean(content)
+                    continue
+        if not text:
+            continue
+        has_scores = any(k in others for k in ("max_score", "score"))
+        has_assignments = any(k in others for k in ROLES + ("deadline", "note", "hint", "method")) or merged_note
+        if not has_scores and not has_assignments and (stt is None or GROUP_STT_RE.match(stt)):
+            outer_group, inner_group = text, None
+            continue
+        is_pillar = has_scores and stt is not None and ("." not in stt.rstrip(".")) and bool(re.match(r"^(\d+|[IVXL]+)\.?$", stt))
+        row = Row(
+            table=caption,
+            kind="indicator" if indicator_table and not from_subitem else "task",
+            stt=stt,
+            group=outer_group if is_pillar else (inner_group or outer_group),
+            text=text,
+            max_score=parse_number(others.get("max_score")),
+            score=parse_number(others.get("score")),
+            note=merged_note or (_clean(others["note"]) if "note" in others else None),
+            hint=others.get("hint") or others.get("method"),
+            span=spans.get("text") or spans.get("stt"),
+        )
+        for role in ROLES:
+            raw = others.get(role)
+            row.raw_agencies[role] = raw
+            setattr(row, role, agencies.split(raw))
+        raw_deadline = others.get("deadline")
+        row.deadline_raw = _clean(raw_deadline) if raw_deadline else None
+        row.deadline = deadlines.parse(row.deadline_raw, plan_year)
+        if row.deadline.empty and row.note and looks_like_deadline(row.note):
+            row.deadline = deadlines.parse(row.note, plan_year)
+        out.append(row)
+        if is_pillar:
+            inner_group = text
+    return out

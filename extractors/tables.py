@@ -1,0 +1,258 @@
+"""Table reconstruction shared by every reader: header vocabulary and flattened-stream alignment.
+
+Text renditions of plan tables lose their grid. A web scrape leaves one cell per
+`|`-terminated chunk with merged cells silently spanning several columns; a copy
+from a browser leaves one paragraph per cell, with multi-paragraph cells and
+non-breaking spaces for empty cells. Both become a flat stream of tokens, and
+cutting that stream back into rows is a sequence-alignment problem: each column
+has a type known from its header label (STT, number, agency, deadline, free
+text), and the best split is the one whose cells fit their columns' types at
+the lowest total cost. `align_stream` solves it by dynamic programming, so one
+odd cell cannot derail every row after it.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Optional
+
+import yaml
+
+from schemas.document import Cell, Span
+
+WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    field: str
+    type: str
+    patterns: tuple[re.Pattern, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def column_vocabulary() -> tuple[ColumnSpec, ...]:
+    raw = yaml.safe_load(resources.files("extractors").joinpath("data/table_columns.yaml").read_text("utf-8"))
+    return tuple(
+        ColumnSpec(f["field"], f["type"], tuple(re.compile(p, re.IGNORECASE) for p in f["labels"]))
+        for f in raw["fields"]
+    )
+
+
+def normalize_label(label: str) -> str:
+    return WS.sub(" ", label.replace("\u00a0", " ").replace("*", "")).strip().lower()
+
+
+def classify_header(label: str) -> Optional[ColumnSpec]:
+    """The column spec a header label names, or None when the label is not in the vocabulary."""
+    norm = normalize_label(label)
+    if not norm or len(norm) > 80:
+        return None
+    for spec in column_vocabulary():
+        if any(p.match(norm) for p in spec.patterns):
+            return spec
+    return None
+
+
+def column_types(header: list[str]) -> list[str]:
+    out = []
+    for label in header:
+        spec = classify_header(label)
+        out.append(spec.type if spec else "free")
+    return out
+
+
+# --- what a cell looks like -------------------------------------------------------------
+
+STT_RE = re.compile(r"^(\d{1,3}(\.\d{1,3}){0,3}\.?|[IVXL]{1,6}\.?|[A-Z]\.?|[a-zđ]\)?|[a-zđ]\.|\*)$")
+NUMBER_RE = re.compile(r"^-?\d{1,4}([.,]\d{1,3})?$")
+DEADLINE_RE = re.compile(
+    r"^(tháng|quý|năm|hàng năm|hằng năm|định kỳ|thường xuyên|trước|từ|đến|giai đoạn|theo (kế hoạch|niên độ|lộ trình|tiến độ)|"
+    r"\d{1,2}/\d{4}|\d{4}(\s*[-–]\s*\d{4})?$|\d{1,2}/\d{1,2}/\d{4}|liên tục|hoàn thành)",
+    re.IGNORECASE,
+)
+AGENCY_HEAD_RE = re.compile(
+    r"^[-–+•*]?\s*(các\s+|giám đốc\s+|chủ tịch\s+|thủ trưởng\s+|chánh\s+)?"
+    r"(sở|ubnd|ủy ban|uỷ ban|cục|chi cục|công an|ngân hàng|nhnn|bưu điện|trung tâm|tt\.?|văn phòng|vp|vpub|báo|đài|ban|"
+    r"bệnh viện|trường|tòa án|viện|phòng|hội|liên đoàn|đoàn|tỉnh (ủy|đoàn)|bộ|doanh nghiệp|dn|cơ quan|đơn vị|"
+    r"viettel|vnpt|mobifone|fpt|ioc|cổng|hộ gia đình|các hộ|kho bạc|bảo hiểm|công ty|tổng công ty|chi nhánh|"
+    r"thanh tra|ủy ban mặt trận|hiệp hội|sở, ban|ngành)\b",
+    re.IGNORECASE,
+)
+VERBISH_RE = re.compile(
+    r"\b(thực hiện|triển khai|phối hợp|tổng hợp:|tuyên truyền|đảm bảo|sẽ|gửi|nâng cao|tạo điều kiện|"
+    r"đề xuất|thúc đẩy|chỉ định|thống kê:)",
+    re.IGNORECASE,
+)
+
+
+def is_empty(text: str) -> bool:
+    return not text.replace("\u00a0", " ").strip()
+
+
+def looks_like_stt(text: str) -> bool:
+    return bool(STT_RE.match(text.strip()))
+
+
+def looks_like_number(text: str) -> bool:
+    return bool(NUMBER_RE.match(text.strip()))
+
+
+def looks_like_deadline(text: str) -> bool:
+    t = text.strip()
+    return bool(DEADLINE_RE.match(t)) and len(t) < 80
+
+
+def looks_like_agency(text: str) -> bool:
+    t = text.strip()
+    if not AGENCY_HEAD_RE.match(t) or len(t) > 160:
+        return False
+    body = t.rstrip(":;,. ")
+    if ":" in body or len(body.split()) > 18:
+        return False
+    return not VERBISH_RE.search(body)
+
+
+def cell_fit(col_type: str, text: str) -> float:
+    """Cost of putting `text` in a column of `col_type`: 0 is a perfect fit."""
+    if is_empty(text):
+        return {"stt": 0.4, "text": 1.2, "number": 0.3, "agency": 0.3, "deadline": 0.3, "free": 0.1}[col_type]
+    t = text.strip()
+    if col_type == "stt":
+        return 0.0 if looks_like_stt(t) else 12.0
+    if col_type == "number":
+        return 0.0 if looks_like_number(t) else 9.0
+    if col_type == "deadline":
+        if looks_like_deadline(t):
+            return 0.0
+        return 3.0 if len(t) < 60 and not looks_like_agency(t) else 6.0
+    if col_type == "agency":
+        if looks_like_agency(t):
+            return 0.0
+        if looks_like_number(t) or looks_like_stt(t):
+            return 6.0
+        return 2.5
+    if col_type == "text":
+        if looks_like_number(t):
+            return 2.0
+        return 0.3 if looks_like_stt(t) else 0.0
+    # free text
+    if looks_like_stt(t):
+        return 1.5
+    return 1.2 if looks_like_agency(t) else 0.2
+
+
+@dataclass
+class Token:
+    text: str
+    span: Optional[Span] = None
+
+
+def _join_cell(tokens: list[Token], sep: str) -> Cell:
+    texts = [t.text.strip() for t in tokens if not is_empty(t.text)]
+    spans = [t.span for t in tokens if t.span is not None]
+    span = None
+    if spans:
+        span = Span(spans[0].start, spans[-1].end, spans[0].line, spans[0].page)
+    return Cell(sep.join(texts), span)
+
+
+def align_stream(
+    tokens: list[Token],
+    types: list[str],
+    max_cell_tokens: int = 1,
+    allow_span: bool = False,
+    drop_cost: float = 2.5,
+) -> tuple[list[list[Cell]], int]:
+    """Cut a flat token stream into rows of len(types) columns.
+
+    Returns (rows, consumed): rows of cells and how many tokens were used; tokens
+    after `consumed` did not fit the table (they are what follows it). A cell takes
+    1..max_cell_tokens tokens (multi-paragraph cells), or with allow_span one token
+    covering several columns (a merged cell in a scrape).
+    """
+    n, ncol = len(tokens), len(types)
+    if n == 0 or ncol == 0:
+        return [], 0
+    fits = [[cell_fit(t, tok.text) for tok in tokens] for t in types]
+    INF = float("inf")
+    best = [[INF] * ncol for _ in range(n + 1)]
+    back: list[list[Optional[tuple[int, int, int]]]] = [[None] * ncol for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for i in range(n):
+        for c in range(ncol):
+            base = best[i][c]
+            if base == INF:
+                continue
+            # one cell of k tokens in column c; a cell rarely starts right after a line ending in ':'
+            acc = 1.5 if i > 0 and tokens[i - 1].text.rstrip().endswith(":") else 0.0
+            for k in range(1, max_cell_tokens + 1):
+                j = i + k - 1
+                if j >= n:
+                    break
+                if k > 1:
+                    if is_empty(tokens[j].text) or types[c] in ("stt", "number", "deadline"):
+                        break
+                    if is_empty(tokens[i].text):
+                        break
+                    acc += 0.0 if tokens[j - 1].text.rstrip().endswith(":") else 0.9
+                acc += fits[c][j]
+                nxt = (c + 1) % ncol
+                cost = base + acc
+                if cost < best[i + k][nxt]:
+                    best[i + k][nxt] = cost
+                    back[i + k][nxt] = (i, c, 1)
+            # one token spanning several columns (merged cell)
+            if allow_span and not is_empty(tokens[i].text):
+                for s in range(2, ncol - c + 1):
+                    cost = base + min(fits[cc][i] for cc in range(c, c + s)) + 1.2 * (s - 1)
+                    nxt = (c + s) % ncol
+                    if cost < best[i + 1][nxt]:
+                        best[i + 1][nxt] = cost
+                        back[i + 1][nxt] = (i, c, s)
+    # choose where the table ends: at a row boundary, or inside the last row (missing cells)
+    end_i, end_c, end_cost = 0, 0, INF
+    for i in range(n + 1):
+        for c in range(ncol):
+            if best[i][c] == INF:
+                continue
+            missing = 0 if c == 0 else (ncol - c) * 0.8
+            cost = best[i][c] + missing + (n - i) * drop_cost
+            if cost < end_cost - 1e-9 or (abs(cost - end_cost) < 1e-9 and i > end_i):
+                end_i, end_c, end_cost = i, c, cost
+    # walk back
+    cells_rev: list[tuple[int, int, int, int]] = []  # (i_start, i_end, col, span)
+    i, c = end_i, end_c
+    while i > 0:
+        prev = back[i][c]
+        if prev is None:
+            break
+        pi, pc, s = prev
+        cells_rev.append((pi, i, pc, s))
+        i, c = pi, pc
+    rows: list[list[Cell]] = []
+    current: list[Cell] = []
+    for start, stop, col, span in reversed(cells_rev):
+        if col == 0 and current:
+            rows.append(current)
+            current = []
+        cell = _join_cell(tokens[start:stop], "\n")
+        cell.colspan = span
+        current.append(cell)
+    if current:
+        filled = sum(cell.colspan for cell in current)
+        current.extend(Cell("") for _ in range(ncol - filled))
+        rows.append(current)
+    return rows, end_i
+
+
+def is_header_row(cells: list[str], min_known: int = 3) -> bool:
+    """A row is a header when most cells are known column labels, among them a text or STT column."""
+    specs = [classify_header(c) for c in cells if not is_empty(c)]
+    known = [s for s in specs if s]
+    if len(known) < min_known or len(known) < 0.6 * len(specs):
+        return False
+    fields = {s.field for s in known}
+    return bool(fields & {"stt", "text"})

@@ -1,0 +1,68 @@
+"""The pipeline: read -> segment -> extract -> normalize, for one document. Data flows one way."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from extractors.header import DocumentMeta, extract_header
+from extractors.readers import read_file
+from extractors.rows import Row, extract_rows
+from extractors.structure import Section, segment
+from schemas.document import SourceDocument, Span
+from schemas.extraction import (DeadlineOut, DocumentOut, Extraction, Period, Provenance, RowOut, SectionOut)
+
+
+@dataclass
+class Processed:
+    """Everything the stages produced for one document, before it is stored or printed."""
+
+    source: SourceDocument
+    meta: DocumentMeta
+    sections: list[Section]
+    rows: list[Row]
+    warnings: list[str]
+
+
+def process(path: str | os.PathLike) -> Processed:
+    doc = read_file(path)  # raises ReadError with the file and the reason
+    meta = extract_header(doc)
+    sections = segment(doc)
+    rows = extract_rows(doc, sections, meta.year())
+    warnings = list(doc.warnings)
+    if not _has_plan_structure(meta, sections, rows):
+        warnings.append("no plan structure found: no document number, type, numbered sections or plan tables")
+    return Processed(doc, meta, sections, rows, warnings)
+
+
+def _has_plan_structure(meta: DocumentMeta, sections: list[Section], rows: list[Row]) -> bool:
+    headings = [s for s in sections if s.kind in ("roman", "article", "part", "chapter", "appendix")]
+    return bool(rows or meta.doc_number or meta.doc_number_raw or (meta.doc_type and headings) or meta.form == "news")
+
+
+def _prov(doc_id: str, span: Span | None) -> Provenance | None:
+    if span is None:
+        return None
+    return Provenance(doc_id=doc_id, line=span.line, page=span.page, start=span.start, end=span.end)
+
+
+def to_extraction(p: Processed) -> Extraction:
+    doc_id = p.source.sha256
+    m = p.meta
+    document = DocumentOut(
+        doc_number=m.doc_number, doc_number_raw=m.doc_number_raw, doc_type=m.doc_type, issuer=m.issuer,
+        province=m.province, place=m.place, issued_date=m.issued_date, issued_month=m.issued_month, signer=m.signer,
+        signer_title=m.signer_title, title=m.title, form=m.form, period=Period(start=m.period_start, end=m.period_end),
+        provenance={k: _prov(doc_id, v) for k, v in m.provenance.items()},
+    )
+    rows = [
+        RowOut(
+            table=r.table, kind=r.kind, stt=r.stt, group=r.group, text=r.text, max_score=r.max_score, score=r.score,
+            lead=r.lead, coordinate=r.coordinate, monitor=r.monitor, deadline_raw=r.deadline_raw,
+            deadline=DeadlineOut(**r.deadline.as_dict()), note=r.note, origin=r.origin, provenance=_prov(doc_id, r.span),
+        )
+        for r in p.rows
+    ]
+    return Extraction(
+        source=os.path.basename(p.source.path), doc_id=doc_id, format=p.source.format, document=document,
+        sections=[SectionOut(**s.as_dict()) for s in p.sections], rows=rows, targets=[], warnings=p.warnings,
+    )

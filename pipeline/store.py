@@ -1,0 +1,174 @@
+"""The SQLite store: create it from schemas/store.sql, write one document per transaction, read it back."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+import sqlite_utils
+
+from schemas.extraction import Extraction
+
+FTS = {"sections": ["heading"], "rows": ["text", "stt", "grp"]}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(self.path), isolation_level=None)
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.db = sqlite_utils.Database(self.conn)
+        self._create()
+
+    def _create(self) -> None:
+        sql = resources.files("schemas").joinpath("store.sql").read_text("utf-8")
+        self.conn.executescript(sql)
+        for table, cols in FTS.items():
+            if not self.db[table].detect_fts():
+                self.db[table].enable_fts(cols, create_triggers=True, tokenize="unicode61 remove_diacritics 0")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- writing ------------------------------------------------------------------------
+
+    def known(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    def path_doc(self, path: str) -> Optional[str]:
+        row = self.conn.execute("SELECT doc_id FROM sources WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else None
+
+    def link_path(self, path: str, doc_id: str) -> None:
+        """Point a path at an already stored document (same content under another name)."""
+        with self._tx():
+            old = self.path_doc(path)
+            self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, doc_id))
+            if old and old != doc_id:
+                self._drop_if_orphan(old)
+            self.conn.execute("DELETE FROM failures WHERE path = ?", (path,))
+
+    def save(self, path: str, ex: Extraction, body: str) -> None:
+        """Store one document and everything extracted from it, replacing what the path held before."""
+        with self._tx():
+            old = self.path_doc(path)
+            self._delete(ex.doc_id)
+            d = ex.document
+            self.conn.execute(
+                "INSERT INTO documents(id, source, format, ingested_at, doc_number, doc_number_raw, doc_type, issuer,"
+                " province, place, issued_date, issued_month, signer, signer_title, title, form, period_start,"
+                " period_end, warnings, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (ex.doc_id, ex.source, ex.format, _now(), d.doc_number, d.doc_number_raw, d.doc_type, d.issuer,
+                 d.province, d.place, d.issued_date, d.issued_month, d.signer, d.signer_title, d.title, d.form,
+                 d.period.start, d.period.end, json.dumps(ex.warnings, ensure_ascii=False), body),
+            )
+            self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, ex.doc_id))
+            self.conn.executemany(
+                'INSERT INTO sections(doc_id, id, parent, kind, label, heading, line, end_line, start, "end", page)'
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(ex.doc_id, s.id, s.parent, s.kind, s.label, s.heading, s.line, s.end_line, s.start, s.end, s.page)
+                 for s in ex.sections],
+            )
+            row_ids: list[int] = []
+            for i, r in enumerate(ex.rows):
+                pv = r.provenance
+                cur = self.conn.execute(
+                    "INSERT INTO rows(doc_id, idx, table_name, kind, stt, grp, text, max_score, score, deadline_raw,"
+                    ' deadline_start, deadline_end, recurrence, note, origin, line, page, start, "end")'
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (ex.doc_id, i, r.table, r.kind, r.stt, r.group, r.text, r.max_score, r.score, r.deadline_raw,
+                     r.deadline.start, r.deadline.end, r.deadline.recurrence, r.note, r.origin,
+                     pv.line if pv else None, pv.page if pv else None, pv.start if pv else None, pv.end if pv else None),
+                )
+                row_ids.append(cur.lastrowid)
+                for role in ("lead", "coordinate", "monitor"):
+                    for pos, name in enumerate(getattr(r, role)):
+                        self.conn.execute(
+                            "INSERT INTO assignments(doc_id, row_id, agency_id, role, position) VALUES (?,?,?,?,?)",
+                            (ex.doc_id, cur.lastrowid, self._agency_id(name), role, pos),
+                        )
+            for i, t in enumerate(ex.targets):
+                pv = t.provenance
+                row_id = row_ids[t.row_index] if t.row_index is not None and t.row_index < len(row_ids) else None
+                self.conn.execute(
+                    "INSERT INTO targets(doc_id, idx, metric, comparator, value, value_max, unit, year, scope, quote,"
+                    ' row_id, line, page, start, "end") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+                    (ex.doc_id, i, t.metric, t.comparator, t.value, t.value_max, t.unit, t.year, t.scope, t.quote,
+                     row_id, pv.line if pv else None, pv.page if pv else None, pv.start if pv else None,
+                     pv.end if pv else None),
+                )
+            if old and old != ex.doc_id:
+                self._drop_if_orphan(old)
+            self.conn.execute("DELETE FROM failures WHERE path = ?", (path,))
+
+    def record_failure(self, path: str, reason: str, doc_id: Optional[str] = None) -> None:
+        with self._tx():
+            self.conn.execute("INSERT OR REPLACE INTO failures(path, doc_id, reason, at) VALUES (?,?,?,?)",
+                              (path, doc_id, reason, _now()))
+
+    def _agency_id(self, name: str) -> int:
+        row = self.conn.execute("SELECT id FROM agencies WHERE name = ?", (name,)).fetchone()
+        if row:
+            return row[0]
+        return self.conn.execute("INSERT INTO agencies(name) VALUES (?)", (name,)).lastrowid
+
+    def _delete(self, doc_id: str) -> None:
+        self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def _drop_if_orphan(self, doc_id: str) -> None:
+        if not self.conn.execute("SELECT 1 FROM sources WHERE doc_id = ?", (doc_id,)).fetchone():
+            self._delete(doc_id)
+
+    def _tx(self):
+        conn = self.conn
+
+        class _T:
+            def __enter__(self_inner):
+                conn.execute("BEGIN IMMEDIATE")
+
+            def __exit__(self_inner, exc_type, exc, tb):
+                conn.execute("ROLLBACK" if exc_type else "COMMIT")
+                return False
+
+        return _T()
+
+    # --- reading ------------------------------------------------------------------------
+
+    def documents(self) -> list[dict]:
+        q = ("SELECT d.*, (SELECT count(*) FROM sections s WHERE s.doc_id = d.id) AS n_sections,"
+             " (SELECT count(*) FROM rows r WHERE r.doc_id = d.id) AS n_rows,"
+             " (SELECT count(*) FROM targets t WHERE t.doc_id = d.id) AS n_targets,"
+             " (SELECT group_concat(path, '; ') FROM sources p WHERE p.doc_id = d.id) AS paths"
+             " FROM documents d ORDER BY d.province, d.issued_date")
+        return [dict(r) for r in self.db.query(q)]
+
+    def failures(self) -> list[dict]:
+        return [dict(r) for r in self.db.query("SELECT * FROM failures ORDER BY path")]
+
+    def find(self, ref: str) -> Optional[dict]:
+        """A document by id prefix, file name or path."""
+        rows = list(self.db.query(
+            "SELECT DISTINCT d.id FROM documents d LEFT JOIN sources p ON p.doc_id = d.id"
+            " WHERE d.id LIKE :pre OR d.source = :ref OR p.path = :ref OR p.path LIKE :suffix",
+            {"pre": ref + "%", "ref": ref, "suffix": "%/" + ref}))
+        if len(rows) != 1:
+            return None
+        return next(r for r in self.documents() if r["id"] == rows[0]["id"])
+
+    def sections(self, doc_id: str) -> list[dict]:
+        return [dict(r) for r in self.db.query("SELECT * FROM sections WHERE doc_id = ? ORDER BY id", [doc_id])]
+
+    def rows(self, doc_id: str) -> list[dict]:
+        q = ("SELECT r.*, (SELECT group_concat(a.name, '; ') FROM assignments x JOIN agencies a ON a.id = x.agency_id"
+             "  WHERE x.row_id = r.id AND x.role = 'lead' ORDER BY x.position) AS lead"
+             " FROM rows r WHERE r.doc_id = ? ORDER BY r.idx")
+        return [dict(r) for r in self.db.query(q, [doc_id])]

@@ -1,0 +1,117 @@
+"""The extraction output: what `vnplans extract --json` prints and what the store holds.
+
+The shape follows the answer keys (corpus/gold/FORMAT.md) and adds ids and
+provenance. `schemas/extraction.schema.json` is generated from these models
+(`python -m schemas.extraction > schemas/extraction.schema.json`); a test keeps
+the two in step.
+"""
+from __future__ import annotations
+
+import json
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Provenance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    doc_id: str = Field(description="SHA-256 of the source file's bytes")
+    line: Optional[int] = Field(None, description="1-based source line (text) or block number (DOCX)")
+    page: Optional[int] = None
+    start: Optional[int] = Field(None, description="character offset into the document text")
+    end: Optional[int] = None
+
+
+class DeadlineOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: Optional[str] = Field(None, description="ISO date")
+    end: Optional[str] = Field(None, description="ISO date")
+    recurrence: Optional[Literal["yearly", "quarterly", "monthly"]] = None
+
+
+class Period(BaseModel):
+    start: Optional[int] = None
+    end: Optional[int] = None
+
+
+class DocumentOut(BaseModel):
+    doc_number: Optional[str]
+    doc_number_raw: Optional[str] = None
+    doc_type: Optional[str]
+    issuer: Optional[str]
+    province: Optional[str]
+    place: Optional[str] = None
+    issued_date: Optional[str]
+    issued_month: Optional[str] = None
+    signer: Optional[str]
+    signer_title: Optional[str] = None
+    title: Optional[str]
+    form: Literal["document", "news"] = "document"
+    period: Period = Field(default_factory=Period)
+    provenance: dict[str, Provenance] = Field(default_factory=dict)
+
+
+class SectionOut(BaseModel):
+    id: int
+    parent: Optional[int]
+    kind: str
+    label: str
+    heading: str
+    line: int
+    end_line: int
+    start: int
+    end: int
+    page: Optional[int] = None
+
+
+class RowOut(BaseModel):
+    table: str
+    kind: Literal["indicator", "task"]
+    stt: Optional[str]
+    group: Optional[str]
+    text: str
+    max_score: Optional[float]
+    score: Optional[float]
+    lead: list[str]
+    coordinate: list[str]
+    monitor: list[str]
+    deadline_raw: Optional[str]
+    deadline: DeadlineOut
+    note: Optional[str] = None
+    origin: Literal["table", "prose"] = "table"
+    provenance: Optional[Provenance] = None
+
+
+class TargetOut(BaseModel):
+    metric: str
+    comparator: Literal["=", ">=", ">", "<=", "<", "range"]
+    value: float
+    value_max: Optional[float] = None
+    unit: Optional[str]
+    year: Optional[int]
+    scope: Optional[Literal["tỉnh", "huyện", "xã"]] = None
+    quote: str
+    row_index: Optional[int] = Field(None, description="index into rows of the table row restating this target")
+    provenance: Optional[Provenance] = None
+
+
+class Extraction(BaseModel):
+    source: str
+    doc_id: str
+    format: str
+    document: DocumentOut
+    sections: list[SectionOut]
+    rows: list[RowOut]
+    targets: list[TargetOut]
+    warnings: list[str] = Field(default_factory=list)
+
+
+def json_schema() -> dict:
+    schema = Extraction.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://vnplans.local/schemas/extraction.schema.json"
+    return schema
+
+
+if __name__ == "__main__":
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=1))

@@ -1,0 +1,30 @@
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEEDS = sorted((CORPUS / "seeds").glob("*.txt"))
+
+
+def gold_for(path: Path) -> dict:
+    return json.loads((CORPUS / "gold" / (path.stem + ".json")).read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def scorer():
+    """The answer-key scorer shipped in tools/ (a copy of the team's score.py)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import score
+
+    return score
+
+
+@pytest.fixture(scope="session")
+def extractions():
+    """`extract --json` output for every seed plan, computed once."""
+    from pipeline.stages import process, to_extraction
+
+    return {p.stem: to_extraction(process(p)).model_dump(mode="json") for p in SEEDS}

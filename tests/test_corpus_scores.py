@@ -1,0 +1,38 @@
+"""End-to-end: extraction of the seed plans scored against their answer keys."""
+from conftest import CORPUS, SEEDS, gold_for
+
+
+def _totals(scorer, extractions):
+    doc_ok = doc_n = 0
+    rows = [0, 0, 0]
+    fields = {}
+    for p in SEEDS:
+        s = scorer.score_doc(gold_for(p), extractions[p.stem])
+        doc_ok += sum(s["doc"].values())
+        doc_n += len(s["doc"])
+        rows[0] += s["rows"]["tp"]; rows[1] += s["rows"]["pred"]; rows[2] += s["rows"]["gold"]
+        for k, v in s["rows"]["fields"].items():
+            fields[k] = fields.get(k, 0) + v
+    return doc_ok, doc_n, rows, fields
+
+
+def test_document_metadata_on_seeds(scorer, extractions):
+    doc_ok, doc_n, _, _ = _totals(scorer, extractions)
+    assert doc_n == 25
+    assert doc_ok >= 24, f"only {doc_ok}/25 metadata fields right"
+
+
+def test_table_rows_on_seeds(scorer, extractions):
+    _, _, (tp, npred, ngold), fields = _totals(scorer, extractions)
+    p, r, f1 = scorer.prf(tp, npred, ngold)
+    assert f1 >= 0.95, (p, r, f1)
+    assert fields["max_score"] / tp >= 0.98
+    assert fields["score"] / tp >= 0.98
+    assert fields["deadline"] / tp >= 0.95
+    assert fields["lead"] / tp >= 0.92
+
+
+def test_every_seed_has_its_answer_key():
+    assert len(SEEDS) == 5
+    for p in SEEDS:
+        assert (CORPUS / "gold" / (p.stem + ".json")).exists()

@@ -1,0 +1,79 @@
+"""Store and CLI: idempotent ingest, replacement of changed files, bad files in a batch."""
+import json
+import shutil
+import sqlite3
+
+from conftest import SEEDS
+from pipeline.cli import main
+
+
+def test_ingest_is_idempotent_and_replaces_changed_files(tmp_path, capsys):
+    db = tmp_path / "t.db"
+    src = tmp_path / "plans"
+    src.mkdir()
+    for p in SEEDS[:2]:
+        shutil.copy(p, src / p.name)
+    assert main(["ingest", str(src), "--db", str(db)]) == 0
+    conn = sqlite3.connect(db)
+    counts = conn.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM rows),"
+                          " (SELECT count(*) FROM assignments)").fetchone()
+    assert counts[0] == 2 and counts[1] > 100 and counts[2] > 100
+    assert main(["ingest", str(src), "--db", str(db)]) == 0
+    assert "0 ingested, 2 unchanged" in capsys.readouterr().out
+    assert conn.execute("SELECT count(*) FROM rows").fetchone()[0] == counts[1]
+    # change one file: its old document and rows are replaced, not duplicated
+    target = src / SEEDS[0].name
+    target.write_text(target.read_text("utf-8").replace("Nguyễn Lộc Hà", "Nguyễn Văn A"), "utf-8")
+    assert main(["ingest", str(src), "--db", str(db)]) == 0
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    assert conn.execute("SELECT signer FROM documents WHERE source = ?", (SEEDS[0].name,)).fetchone()[0] == "Nguyễn Văn A"
+    assert conn.execute("SELECT count(*) FROM rows").fetchone()[0] == counts[1]
+
+
+def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path, capsys):
+    db = tmp_path / "t.db"
+    src = tmp_path / "mixed"
+    src.mkdir()
+    (src / "empty.txt").write_bytes(b"")
+    (src / "junk.txt").write_bytes(bytes(range(256)) * 10)
+    (src / "recipe.txt").write_text("Bánh mì trứng\n\nĐập hai quả trứng, thêm muối.\n\nChiên vàng hai mặt.", "utf-8")
+    shutil.copy(SEEDS[2], src / SEEDS[2].name)
+    assert main(["ingest", str(src), "--db", str(db)]) == 0
+    captured = capsys.readouterr()
+    assert "empty.txt: empty file" in captured.err
+    assert "junk.txt: binary data" in captured.err
+    assert "no plan structure found" in captured.out
+    main(["list", "--db", str(db)])
+    listing = capsys.readouterr().out
+    assert "FAILED" in listing and "junk.txt" in listing and "382/KH-UBND" in listing
+
+
+def test_exit_status_is_nonzero_only_when_nothing_ingested(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert main(["ingest", str(tmp_path / "empty.txt"), "--db", str(tmp_path / "t.db")]) == 1
+
+
+def test_extract_json_and_show(tmp_path, capsys):
+    assert main(["extract", str(SEEDS[0]), "--json"]) == 0
+    ex = json.loads(capsys.readouterr().out)
+    assert ex["document"]["doc_number"] == "4876/KH-UBND" and len(ex["rows"]) > 40
+    row = next(r for r in ex["rows"] if r["stt"] == "2.7")
+    body = SEEDS[0].read_text("utf-8")
+    assert body[row["provenance"]["start"]:row["provenance"]["end"]].startswith("Tổ chức hội nghị")
+    db = str(tmp_path / "t.db")
+    main(["ingest", str(SEEDS[0]), "--db", db])
+    capsys.readouterr()
+    assert main(["show", SEEDS[0].name, "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "[roman] III NHIỆM VỤ, GIẢI PHÁP" in out and "Nguyễn Lộc Hà" in out
+
+
+def test_one_query_answers_what_an_agency_leads(tmp_path):
+    db = tmp_path / "t.db"
+    main(["ingest", *map(str, SEEDS), "--db", str(db)])
+    conn = sqlite3.connect(db)
+    led = conn.execute(
+        "SELECT r.stt, r.text, r.deadline_end FROM assignments x JOIN agencies a ON a.id = x.agency_id"
+        " JOIN rows r ON r.id = x.row_id WHERE a.name = 'Sở Tài chính' AND x.role = 'lead'"
+        " ORDER BY r.deadline_end").fetchall()
+    assert len(led) >= 5 and any(stt == "2.8" for stt, _, _ in led)
