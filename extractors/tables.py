@@ -207,7 +207,7 @@ def align_stream(
             # one token spanning several columns (merged cell)
             if allow_span and not is_empty(tokens[i].text):
                 for s in range(2, ncol - c + 1):
-                    cost = base + min(fits[cc][i] for cc in range(c, c + s)) + 1.2 * (s - 1)
+                    cost = base + min(fits[cc][i] for cc in range(c, c + s)) + 1.2 + 0.6 * (s - 2)
                     nxt = (c + s) % ncol
                     if cost < best[i + 1][nxt]:
                         best[i + 1][nxt] = cost
