@@ -66,6 +66,3 @@ def split(cell: str | None) -> list[str]:
                     pieces.append(expand(p3))
     return pieces
 
-
-def looks_like_agency(text: str) -> bool:
-    return bool(HEAD_RE.match(BULLET_RE.sub("", text).strip()))

@@ -20,6 +20,7 @@ from typing import Optional
 
 import yaml
 
+from extractors import agencies
 from schemas.document import Cell, Span
 
 WS = re.compile(r"\s+")
@@ -73,14 +74,6 @@ DEADLINE_RE = re.compile(
     r"\d{1,2}/\d{4}|\d{4}(\s*[-–]\s*\d{4})?$|\d{1,2}/\d{1,2}/\d{4}|liên tục|hoàn thành)",
     re.IGNORECASE,
 )
-AGENCY_HEAD_RE = re.compile(
-    r"^[-–+•*]?\s*(các\s+|giám đốc\s+|chủ tịch\s+|thủ trưởng\s+|chánh\s+)?"
-    r"(sở|ubnd|ủy ban|uỷ ban|cục|chi cục|công an|ngân hàng|nhnn|bưu điện|trung tâm|tt\.?|văn phòng|vp|vpub|báo|đài|ban|"
-    r"bệnh viện|trường|tòa án|viện|phòng|hội|liên đoàn|đoàn|tỉnh (ủy|đoàn)|bộ|doanh nghiệp|dn|cơ quan|đơn vị|"
-    r"viettel|vnpt|mobifone|fpt|ioc|cổng|hộ gia đình|các hộ|kho bạc|bảo hiểm|công ty|tổng công ty|chi nhánh|"
-    r"thanh tra|ủy ban mặt trận|hiệp hội|sở, ban|ngành)\b",
-    re.IGNORECASE,
-)
 VERBISH_RE = re.compile(
     r"\b(thực hiện|triển khai|phối hợp|tổng hợp:|tuyên truyền|đảm bảo|sẽ|gửi|nâng cao|tạo điều kiện|"
     r"đề xuất|thúc đẩy|chỉ định|thống kê:)",
@@ -107,7 +100,7 @@ def looks_like_deadline(text: str) -> bool:
 
 def looks_like_agency(text: str) -> bool:
     t = text.strip()
-    if not AGENCY_HEAD_RE.match(t) or len(t) > 160:
+    if not agencies.HEAD_RE.match(agencies.BULLET_RE.sub("", t)) or len(t) > 160:
         return False
     body = t.rstrip(":;,. ")
     if ":" in body or len(body.split()) > 18:

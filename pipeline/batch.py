@@ -6,7 +6,6 @@ SHA-256 of its bytes). A bad file is reported in one line, recorded in
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO

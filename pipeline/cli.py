@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from extractors.errors import VnplansError
-from extractors.readers import content_id
 
 DEFAULT_DB = os.environ.get("VNPLANS_DB", "outputs/vnplans.db")
 SKIP_SUFFIXES = {".json", ".md", ".py", ".db", ".sqlite", ".gitkeep"}
