@@ -30,6 +30,8 @@ STRONG_HEAD = (
     r"Liên đoàn|Tỉnh đoàn|Cơ quan|IOC|Cổng)"
 )
 SPLIT_COMMA_RE = re.compile(r",\s*(?=" + STRONG_HEAD + ")")
+# "Giám đốc sở, Thủ trưởng cơ quan thuộc UBND tỉnh" names one collective of office holders, not two agencies.
+COLLECTIVE_HOLDERS_RE = re.compile(r"^(?:Giám đốc|Thủ trưởng|Chủ tịch|Người đứng đầu)\s+(?:các\s+)?(?:sở|cơ quan|đơn vị)\b")
 SPLIT_VA_RE = re.compile(r"\s+(?:và|cùng)\s+(?=" + STRONG_HEAD + ")")
 BULLET_RE = re.compile(r"^\s*[-–+•*]\s*")
 EMPTY_RE = re.compile(r"^[-–—\s.]*$")
@@ -46,6 +48,7 @@ def expand(name: str) -> str:
     out = name
     for rx, rep in _aliases():
         out = rx.sub(rep, out)
+    out = re.sub(r"\s+[–—]\s+", " - ", out)  # one dash form inside names: "Lao động – Thương binh"
     return re.sub(r"\s+", " ", out).strip()
 
 
@@ -59,7 +62,7 @@ def split(cell: str | None) -> list[str]:
         if not part or EMPTY_RE.match(part):
             continue
         part = re.sub(r"\s+(tổng hợp|thống kê)\s*:?$", "", part, flags=re.IGNORECASE)
-        for p2 in SPLIT_COMMA_RE.split(part):
+        for p2 in [part] if COLLECTIVE_HOLDERS_RE.match(part) else SPLIT_COMMA_RE.split(part):
             for p3 in SPLIT_VA_RE.split(p2):
                 p3 = p3.strip(" \t,.;:")
                 if p3 and not EMPTY_RE.match(p3):

@@ -99,6 +99,14 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
         for cell in cells:
             covered = [f for f in fields[col : col + cell.colspan]]
             col += cell.colspan
+            if cell.colspan > 1 and "text" in covered and not is_empty(cell.text):
+                # a full-width cell is a group title: "I. Nhóm Hạ tầng số"
+                m = re.match(r"^([IVXL]{1,6}|[A-H])[.)]\s+(.+)$", _clean(cell.text), re.S)
+                if m and "stt" in covered:
+                    values["stt"], values["text"] = m.group(1), m.group(2)
+                else:
+                    values["text"] = cell.text.strip()
+                continue
             if cell.colspan > 1 and any(f in ROLES or f == "deadline" for f in covered) and not is_empty(cell.text):
                 merged_note = _clean(cell.text)
                 continue

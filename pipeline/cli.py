@@ -106,7 +106,8 @@ def cmd_show(args) -> int:
     if args.rows:
         print("\nrows:")
         for r in store.rows(d["id"]):
-            print(f"  {r['stt'] or '':<7} {r['text'][:70]:<70}  lead: {r['lead'] or '-'}  {r['deadline_raw'] or ''}")
+            mark = "p" if r.get("origin") == "prose" else " "
+            print(f"  {mark} {r['stt'] or '':<7} {r['text'][:70]:<70}  lead: {r['lead'] or '-'}  {r['deadline_raw'] or ''}")
     return 0
 
 
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("show", help="show one stored document: metadata, section tree, counts")
     p.add_argument("doc", help="document id prefix or file name")
     p.add_argument("--db", default=DEFAULT_DB)
-    p.add_argument("--rows", action="store_true", help="also list the table rows")
+    p.add_argument("--rows", action="store_true", help="also list the table rows and prose tasks (marked p)")
     p.add_argument("--all", action="store_true", help="include bullet items in the section tree")
     p.set_defaults(func=cmd_show)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from extractors.assignments import extract_prose_tasks
 from extractors.header import DocumentMeta, extract_header
 from extractors.readers import read_file
 from extractors.rows import Row, extract_rows
@@ -27,7 +28,7 @@ def process(path: str | os.PathLike) -> Processed:
     doc = read_file(path)  # raises ReadError with the file and the reason
     meta = extract_header(doc)
     sections = segment(doc)
-    rows = extract_rows(doc, sections, meta.year())
+    rows = extract_rows(doc, sections, meta.year()) + extract_prose_tasks(doc, sections, meta.year())
     warnings = list(doc.warnings)
     if not _has_plan_structure(meta, sections, rows):
         warnings.append("no plan structure found: no document number, type, numbered sections or plan tables")

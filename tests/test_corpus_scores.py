@@ -36,3 +36,22 @@ def test_every_seed_has_its_answer_key():
     assert len(SEEDS) == 5
     for p in SEEDS:
         assert (CORPUS / "gold" / (p.stem + ".json")).exists()
+
+
+def test_prose_task_assignments_on_seeds(scorer, extractions):
+    tot = [0, 0, 0, 0]
+    for p in SEEDS:
+        s = scorer.score_doc(gold_for(p), extractions[p.stem])
+        if "prose" in s:
+            for i, k in enumerate(("tp", "pred", "gold", "lead")):
+                tot[i] += s["prose"][k]
+    assert tot[2] > 70
+    p, r, f1 = scorer.prf(*tot[:3])
+    assert r >= 0.95 and f1 >= 0.90, (p, r, f1)
+    assert tot[3] / tot[0] >= 0.92
+
+
+def test_row_coordinate_and_monitor_on_seeds(scorer, extractions):
+    _, _, (tp, _, _), fields = _totals(scorer, extractions)
+    assert fields["coordinate"] / tp >= 0.90
+    assert fields["monitor"] / tp >= 0.90

@@ -1,0 +1,310 @@
+"""Task assignments written as prose rather than as table rows.
+
+Plans assign work in three prose shapes, all turned into task rows (`origin: prose`)
+whose `table` is the enclosing section heading:
+
+- an agency heading followed by task items: "a) Giám đốc Sở Thông tin và Truyền thông"
+  then "- Trình UBND tỉnh ban hành ..." (each item, or each paragraph, is one task);
+- an item that opens with its agency: "b) Giám đốc Sở Y tế tiếp tục chỉ đạo ...";
+- clauses in running text: "Giao Sở Tài chính chủ trì, phối hợp với Sở Nội vụ ...",
+  "...; Sở Nội vụ triển khai đồng bộ chương trình ...".
+
+The subject ends where the predicate starts: a verb from `data/predicates.yaml`, else the
+first lower-case verb according to underthesea's part-of-speech tagger. "phối hợp (với) Y"
+names coordinating agencies.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Optional
+
+import yaml
+
+from extractors import agencies, deadlines
+from extractors.rows import Row
+from extractors.structure import Section
+from schemas.document import SourceDocument, Span
+
+SKIP_KINDS = {"header", "preamble", "signature", "recipients"}
+ITEM_KINDS = {"numbered", "lettered", "bullet", "ordinal", "clause", "point", "article", "roman", "group"}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    predicates: re.Pattern
+    inside: re.Pattern
+    title: str
+    closing: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    raw = yaml.safe_load(resources.files("extractors").joinpath("data/predicates.yaml").read_text("utf-8"))
+
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    return Lexicon(
+        predicates=re.compile(r"(?<![\w])(?:" + alt(raw["predicate_starters"]) + r")(?!\w)"),
+        inside=re.compile(r"(?<![\w])(?:" + alt(raw["inside_agency"]) + r")(?!\w)"),
+        title=r"(?:" + alt(raw["titles"]) + r")",
+        closing=tuple(raw["closing_phrases"]),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _subject_start() -> re.Pattern:
+    lx = lexicon()
+    titled = lx.title + r"\s+(?:(?:các|Các)\s+)?(?:" + agencies.HEAD + r"|[A-ZĐ])"
+    return re.compile(r"^(?:[Gg]iao\s+)?(?:" + titled + r"|" + agencies.STRONG_HEAD + r")")
+
+
+@dataclass
+class Subject:
+    """The agency phrase an assignment starts with, and where its predicate starts."""
+
+    phrase: str
+    agencies: list[str]
+    predicate_at: int  # offset in the text; len(text) when the text is only the agency
+    collective: bool
+
+
+def subject_of(text: str) -> Optional[Subject]:
+    """The agency that opens `text`, or None when the text does not start with one."""
+    t = text.rstrip()
+    m = _subject_start().match(t)
+    if not m or t.startswith(("Cổng", "cổng")):
+        return None
+    start = len(re.match(r"^(?:[Gg]iao\s+)?", t).group(0))
+    cut = _predicate_start(t, m.end())
+    phrase = t[start:cut].strip(" ,;:.-–")
+    if not phrase:
+        return None
+    names = agencies.split(phrase)
+    if not names:
+        return None
+    body = re.sub(r"^" + lexicon().title + r"\s+", "", phrase)
+    collective = bool(re.match(r"^(?:các|Các)\s|^[a-zđ]", body))
+    return Subject(phrase, names, cut if cut < len(t) else len(text), collective)
+
+
+def _predicate_start(text: str, head_end: int) -> int:
+    """Offset where the predicate starts: a colon, a listed verb, else the tagger's first verb."""
+    lx = lexicon()
+    protected = [(m.start(), m.end()) for m in lx.inside.finditer(text)]
+
+    def free(pos: int) -> bool:
+        return not any(a <= pos < b for a, b in protected)
+
+    colon = text.find(":", head_end)
+    limit = colon if colon >= 0 else len(text)
+    listed = next((m.start() for m in lx.predicates.finditer(text, head_end, limit)
+                   if free(m.start()) and not _inside_name(text, m.start())), limit)
+    return min(listed, _tagged_verb(text, head_end, free))
+
+
+def _inside_name(text: str, pos: int) -> bool:
+    """A verb-looking word right after "và" in a capitalised name ("Sở Nông nghiệp và phát triển nông thôn")."""
+    before = text[max(0, pos - 40):pos]
+    return bool(re.search(r"\b[A-ZĐ]\w*\s+và\s+$", before)) and text[pos:pos + 20].startswith(("phát triển", "đầu tư"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _pos(text: str) -> tuple[tuple[str, str], ...]:
+    from underthesea import pos_tag  # loaded on first use: the tagger takes a second to start
+
+    return tuple(pos_tag(text))
+
+
+def _tagged_verb(text: str, head_end: int, free) -> int:
+    pos = 0
+    for word, tag in _pos(text[:300]):
+        at = text.find(word, pos)
+        if at < 0:
+            continue
+        pos = at + len(word)
+        if at < head_end:
+            continue
+        if tag == "V" and word[:1].islower() and free(at) and not agencies.HEAD_RE.fullmatch(word) \
+                and word not in ("được", "đã", "là", "có"):
+            return at
+    return len(text)
+
+
+PARTNER_RE = re.compile(r"[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s+")
+
+
+def partners(text: str) -> list[str]:
+    """Agencies named after "phối hợp (với)": the coordinating side of an assignment."""
+    out: list[str] = []
+    for m in PARTNER_RE.finditer(text):
+        rest = text[m.end():]
+        if not _subject_start().match(rest):
+            continue
+        cut = _predicate_start(rest, 1)
+        phrase = rest[:cut].strip(" ,;:.-–")
+        phrase = re.split(r"[;.(]", phrase)[0].strip(" ,")
+        for name in agencies.split(phrase):
+            if name not in out:
+                out.append(name)
+    return out
+
+
+DEADLINE_RE = re.compile(
+    r"(?:từ\s+tháng\s+\d{1,2}(?:/\d{4})?\s+đến\s+tháng\s+\d{1,2}(?:/\d{4}|\s+năm\s+\d{4})"
+    r"|(?<=trong\s)tháng\s+\d{1,2}/\d{4}|(?<=trước\s)(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/\d{4})?"
+    r"|(?<=hoàn thành\s)(?:trước\s+)?(?:tháng\s+\d{1,2}/\d{4}|quý\s+[IV]+/\d{4}|năm\s+\d{4})"
+    r"|(?<=trong\s)năm\s+\d{4}|(?<=trong\s)quý\s+[IV]+(?:/|\s+năm\s+)\d{4}"
+    r"|tháng\s+\d{1,2}\s+h[àằ]ng\s+năm|(?<![\w\s]{2}\s)(?<=\s)giai đoạn\s+\d{4}\s*[-–]\s*\d{4})",
+    re.IGNORECASE,
+)
+# A period that names a plan or programme is not the task's deadline: "Kế hoạch ... giai đoạn 2021-2025".
+NAMED_PERIOD_RE = re.compile(r"(?:Kế hoạch|Đề án|Chương trình|Chiến lược|Nghị quyết|Quyết định|Quy hoạch)[^,;.:]*$")
+
+
+def find_deadlines(text: str) -> list[tuple[str, int, int]]:
+    """Deadline phrases in a task sentence, as printed, with their offsets."""
+    out = []
+    for m in DEADLINE_RE.finditer(text):
+        raw = m.group(0)
+        if raw.lower().startswith("giai đoạn") and NAMED_PERIOD_RE.search(text[max(0, m.start() - 120):m.start()]):
+            continue
+        if raw.lower() not in {r.lower() for r, _, _ in out}:
+            out.append((raw, m.start(), m.end()))
+    return out
+
+
+def deadline_of(text: str, plan_year: Optional[int]) -> tuple[Optional[str], deadlines.Deadline]:
+    found = find_deadlines(text)
+    if not found:
+        return None, deadlines.Deadline()
+    parsed = [deadlines.parse(raw, plan_year) for raw, _, _ in found]
+    starts = [d.start for d in parsed if d.start]
+    ends = [d.end for d in parsed if d.end]
+    recurrence = next((d.recurrence for d in parsed if d.recurrence), None)
+    return "; ".join(r for r, _, _ in found), deadlines.Deadline(min(starts) if starts else None,
+                                                                  max(ends) if ends else None, recurrence)
+
+
+@dataclass
+class _Ctx:
+    lead: list[str]
+    table: str
+    raw: str = ""
+    children_are_tasks: bool = True
+    coordinate: list[str] = field(default_factory=list)
+
+
+def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year: Optional[int] = None) -> list[Row]:
+    kids: dict[Optional[int], list[int]] = {}
+    for s in sections:
+        kids.setdefault(s.parent, []).append(s.id)
+    out: list[Row] = []
+    lx = lexicon()
+
+    def block_text(i: int) -> str:
+        return re.sub(r"\s+", " ", doc.blocks[i].text).strip()
+
+    def item_text(sec: Section) -> str:
+        """The item's own text: its heading and any lower-case continuation lines (hard wraps across blank lines)."""
+        parts = [sec.heading]
+        for i in sec.blocks[1:]:
+            b = doc.blocks[i]
+            if b.kind != "line" or not b.text.strip()[:1].islower():
+                break
+            parts.append(block_text(i))
+        return re.sub(r"\s+", " ", " ".join(parts)).strip()
+
+    def paragraphs(sec: Section) -> list[int]:
+        own = []
+        for i in sec.blocks[1:]:
+            b = doc.blocks[i]
+            t = b.text.strip()
+            if b.kind == "line" and t and not t[:1].islower() and not t.startswith(lx.closing):
+                own.append(i)
+        return own
+
+    def title_of(sec: Section) -> str:
+        return block_text(sec.blocks[0])
+
+    def emit(text: str, lead: list[str], table: str, span: Span, stt: Optional[str], coordinate: list[str] = ()) -> None:
+        raw, dl = deadline_of(text, plan_year)
+        coord = [a for a in list(coordinate) + partners(text) if a not in lead]
+        out.append(Row(table=table, kind="task", stt=stt, group=None, text=text, lead=list(lead),
+                       coordinate=list(dict.fromkeys(coord)), deadline_raw=raw, deadline=dl, origin="prose", span=span,
+                       raw_agencies={"lead": "; ".join(lead)}))
+
+    def visit(sid: int, ctx: Optional[_Ctx], topic: str) -> None:
+        sec = sections[sid]
+        if sec.kind in SKIP_KINDS or sec.kind == "appendix" and _has_table(doc, sec):
+            return
+        text = item_text(sec) if sec.heading else ""
+        subj = subject_of(text) if text and sec.kind in ITEM_KINDS else None
+        children = kids.get(sid, [])
+        own = paragraphs(sec)
+        stt = sec.label if sec.kind in ("numbered", "lettered", "roman", "ordinal", "group") else None
+        if subj and subj.predicate_at >= len(text) and (children or own) and len(text) < 300:
+            # an agency heading: its paragraphs and items are its tasks
+            here = _Ctx(subj.agencies, topic, text)
+            for i in own:
+                if block_text(i).endswith(":") and children:
+                    continue  # a lead-in to the items below
+                emit(block_text(i), here.lead, topic, doc.blocks[i].span, None)
+            for c in children:
+                visit(c, here, topic)
+            return
+        if ctx is not None and sec.kind in ITEM_KINDS and text:
+            lead = subj.agencies if subj and not subj.collective else ctx.lead
+            if text.endswith(":") and children:
+                intro = _Ctx(lead, ctx.table, text, coordinate=partners(text))
+                for c in children:
+                    visit(c, intro, topic)
+                return
+            emit(text, lead, ctx.table, sec.span, stt, ctx.coordinate)
+            return  # nested items belong to this task
+        if subj and subj.predicate_at < len(text):
+            if text.endswith(":") and children:
+                intro = _Ctx(subj.agencies, topic, text, coordinate=partners(text))
+                for c in children:
+                    visit(c, intro, topic)
+                return
+            emit(text, subj.agencies, topic or f"{sec.label}".strip(), sec.span, stt)
+            return
+        topic_here = title_of(sec) if sec.heading and sec.kind in ITEM_KINDS - {"bullet"} else topic
+        for i in own:
+            for clause, offset in _clauses(block_text(i)):
+                s = subject_of(clause)
+                if s and s.predicate_at < len(clause) and not s.collective and _assigns(clause[s.predicate_at:]):
+                    b = doc.blocks[i].span
+                    emit(clause, s.agencies, topic_here, Span(b.start + offset, b.start + offset + len(clause), b.line, b.page), None)
+        for c in children:
+            visit(c, None, topic_here)
+
+    for root in kids.get(None, []):
+        visit(root, None, "")
+    return out
+
+
+def _assigns(predicate: str) -> bool:
+    """Running text counts as an assignment only when its predicate opens with a listed verb."""
+    return bool(lexicon().predicates.match(predicate.lstrip(" ,")))
+
+
+def _clauses(text: str) -> list[tuple[str, int]]:
+    """Sentences and ';'-separated clauses with their offsets; "như:" lists are opened up."""
+    out, start = [], 0
+    for m in list(re.finditer(r";\s*|:\s+|\.\s+(?=[A-ZĐ])", text)) + [None]:
+        end = m.start() if m else len(text)
+        clause = text[start:end].strip()
+        if len(clause) > 12:
+            out.append((clause.rstrip(".;:"), start + len(text[start:end]) - len(text[start:end].lstrip())))
+        if m:
+            start = m.end()
+    return out
+
+
+def _has_table(doc: SourceDocument, sec: Section) -> bool:
+    return any(doc.blocks[i].kind == "table" for i in sec.blocks)

@@ -1,0 +1,25 @@
+"""Agency cells -> one agency each, official names; real cells from the seed plans."""
+import pytest
+
+from extractors.agencies import split
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("Sở Tài chính; Sở Kế hoạch và Đầu tư", ["Sở Tài chính", "Sở Kế hoạch và Đầu tư"]),
+    ("- Sở Xây dựng\n- Sở Tài nguyên và Môi trường", ["Sở Xây dựng", "Sở Tài nguyên và Môi trường"]),
+    ("Sở TTTT và các cơ quan, đơn vị liên quan", ["Sở Thông tin và Truyền thông", "các cơ quan, đơn vị liên quan"]),
+    ("Sở Lao động - Thương binh và Xã hội", ["Sở Lao động - Thương binh và Xã hội"]),
+    ("Các sở, ban, ngành", ["Các sở, ban, ngành"]),
+    ("UBND các huyện, thị xã, thành phố", ["Ủy ban nhân dân các huyện, thị xã, thành phố"]),
+    ("Sở KH&ĐT, Sở Tài chính", ["Sở Kế hoạch và Đầu tư", "Sở Tài chính"]),
+    ("VP Tỉnh ủy, VP UBND tỉnh", ["Văn phòng Tỉnh ủy", "Văn phòng Ủy ban nhân dân tỉnh"]),
+    ("Sở GD&ĐT", ["Sở Giáo dục và Đào tạo"]),
+    ("Đài PTTH tỉnh", ["Đài Phát thanh và Truyền hình tỉnh"]),
+    ("Sở Lao động – Thương binh và Xã hội", ["Sở Lao động - Thương binh và Xã hội"]),
+    ("Giám đốc sở, Thủ trưởng cơ quan thuộc UBND tỉnh", ["Giám đốc sở, Thủ trưởng cơ quan thuộc Ủy ban nhân dân tỉnh"]),
+    ("Văn phòng UBND tỉnh (Trung tâm Hành chính công)", ["Văn phòng Ủy ban nhân dân tỉnh (Trung tâm Hành chính công)"]),
+    ("-", []),
+    ("", []),
+])
+def test_split_and_expand(cell, expected):
+    assert split(cell) == expected

@@ -1,0 +1,124 @@
+"""Prose task assignments on real snippets (003 and 004 layouts) and on phrasings of other plans."""
+from extractors.assignments import extract_prose_tasks, partners, subject_of
+from extractors.readers import read_bytes
+from extractors.structure import segment
+
+
+def _tasks(text):
+    doc = read_bytes("t.txt", text.encode("utf-8"))
+    return extract_prose_tasks(doc, segment(doc), 2022)
+
+
+# 004: agency headings (lettered) with "- " task bullets, and lettered items that carry agency and task in one line.
+AGENCY_HEADINGS = """II. NHIỆM VỤ TRỌNG TÂM
+
+1. Tiếp tục hoàn thiện môi trường pháp lý
+
+a) Giám đốc Sở Thông tin và Truyền thông
+
+- Trình UBND tỉnh ban hành Quyết định ban hành Quy chế về mở dữ liệu, kết nối, chia sẻ và sử dụng cơ sở dữ liệu giữa các ngành, các cấp trên địa bàn tỉnh trong tháng 10/2022.
+
+- Trình Chủ tịch UBND tỉnh ban hành: Quy chế quản lý Hệ thống thông tin giải quyết TTHC tỉnh Bắc Giang trong tháng 7/2022; Quyết định ban hành Bộ chỉ số đánh giá chuyển đổi số trong tháng 9/2022.
+
+b) Thủ trưởng cơ quan, đơn vị tiếp tục chỉ đạo ban hành quy trình nội bộ, cập nhật quy trình điện tử đối với giải quyết thủ tục hành chính.
+
+3. Phát triển các nền tảng, hệ thống
+
+- a) Giám đốc Sở Thông tin và Truyền thông tiếp tục nâng cấp, phát triển Nền tảng tích hợp, chia sẻ dữ liệu (LGSP) tỉnh Bắc Giang.
+
+b) Giám đốc Sở Lao động – Thương binh và Xã hội
+
+Triển khai ứng dụng Nền tảng hợp đồng lao động điện tử đối với người lao động trên địa bàn tỉnh:
+
+- Tổ chức làm việc với các đơn vị chức năng thuộc Bộ Lao động – Thương binh và Xã hội, Sở Thông tin và Truyền thông, Sở Tài chính đề xuất bổ sung kinh phí, thời gian thực hiện từ tháng 4 đến tháng 7 năm 2022.
+
+- Xây dựng quy chế vận hành, khai thác hệ thống phần mềm đảm bảo rõ trách nhiệm của các cơ quan, tổ chức, cá nhân trong quá trình vận
+
+hành, khai thác ứng dụng nền tảng hợp đồng lao động điện tử.
+
+c) Giám đốc sở, Thủ trưởng cơ quan thuộc UBND tỉnh: Xây dựng và triển khai đồng bộ các hệ thống thông tin chuyên ngành.
+"""
+
+# 003: numbered agency headings in TỔ CHỨC THỰC HIỆN; a plain paragraph as the only task; two agencies in one heading.
+ORGANISATION = """IV. TỔ CHỨC THỰC HIỆN
+
+1. Sở Thông tin và Truyền thông
+
+a) Là cơ quan đầu mối chủ trì theo dõi, đôn đốc, kiểm tra, giám sát, tổng hợp quá trình triển khai thực hiện Kế hoạch.
+
+2. Sở Nội vụ
+
+Phối hợp Sở Thông tin và Truyền thông đánh giá kết quả thực hiện các chỉ tiêu ứng dụng công nghệ thông tin.
+
+4. Sở Kế hoạch và Đầu tư, Sở Tài chính
+
+Căn cứ vào nhu cầu thực tế và khả năng cân đối ngân sách, tham mưu Ủy ban nhân dân tỉnh bố trí kinh phí thực hiện.
+
+5. Các sở, ban, ngành tỉnh; Ủy ban nhân dân các huyện, thị xã, thành phố
+
+a) Căn cứ Kế hoạch này, chủ động xây dựng kế hoạch, định kỳ tháng 12 hàng năm báo cáo về Sở Thông tin và Truyền thông.
+
+b) Giám đốc các Sở, Thủ trưởng các cơ quan ban, ngành tỉnh, Chủ tịch Ủy ban nhân dân huyện, thị xã, thành phố chịu trách nhiệm về kết quả ứng dụng công nghệ thông tin.
+
+Trên đây là Kế hoạch hành động thực hiện Nghị quyết số 17/NQ-CP của Ủy ban nhân dân tỉnh.
+"""
+
+
+def test_agency_heading_with_bullets_and_inline_agency_items():
+    tasks = _tasks(AGENCY_HEADINGS)
+
+    def by_text(prefix):
+        [task] = [t for t in tasks if t.text.startswith(prefix)]
+        return task
+
+    assert len(tasks) == 7, [t.text[:40] for t in tasks]
+    first = by_text("Trình UBND tỉnh ban hành Quyết")
+    assert first.lead == ["Giám đốc Sở Thông tin và Truyền thông"] and first.origin == "prose"
+    assert first.table == "1. Tiếp tục hoàn thiện môi trường pháp lý"
+    assert first.deadline_raw == "tháng 10/2022" and first.deadline.end == "2022-10-31"
+    assert by_text("Trình Chủ tịch UBND tỉnh ban hà").deadline_raw == "tháng 7/2022; tháng 9/2022"
+    assert by_text("Thủ trưởng cơ quan, đơn vị tiếp").lead == ["Thủ trưởng cơ quan, đơn vị"]
+    assert by_text("Giám đốc Sở Thông tin và Truyề").lead == ["Giám đốc Sở Thông tin và Truyền thông"]
+    lab = by_text("Tổ chức làm việc với các đơn v")
+    assert lab.lead == ["Giám đốc Sở Lao động - Thương binh và Xã hội"]
+    assert (lab.deadline.start, lab.deadline.end) == ("2022-04-01", "2022-07-31")
+    # a text wrapped across a blank line stays one task; the lead-in ending with ":" is not a task
+    assert by_text("Xây dựng quy chế vận hành, kha").text.endswith("hợp đồng lao động điện tử.")
+    assert not any(t.text.startswith("Triển khai ứng dụng Nền tảng") for t in tasks)
+    assert by_text("Giám đốc sở, Thủ trưởng cơ quan").lead == ["Giám đốc sở, Thủ trưởng cơ quan thuộc Ủy ban nhân dân tỉnh"]
+
+
+def test_numbered_agency_headings_in_organisation_section():
+    tasks = _tasks(ORGANISATION)
+    assert [t.lead for t in tasks] == [
+        ["Sở Thông tin và Truyền thông"], ["Sở Nội vụ"], ["Sở Kế hoạch và Đầu tư", "Sở Tài chính"],
+        ["Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các huyện, thị xã, thành phố"],
+        ["Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các huyện, thị xã, thành phố"],  # heads of the same collective
+    ]
+    assert all(t.table == "IV. TỔ CHỨC THỰC HIỆN" for t in tasks)
+    assert tasks[1].coordinate == ["Sở Thông tin và Truyền thông"]
+    assert tasks[3].deadline.recurrence == "yearly"
+    assert not any(t.text.startswith("Trên đây") for t in tasks)
+
+
+def test_running_text_assignments_chu_tri_phoi_hop_and_giao():
+    text = ("III. TỔ CHỨC THỰC HIỆN\n\n"
+            "Giao Sở Tài chính chủ trì, phối hợp với Sở Kế hoạch và Đầu tư, Sở Nội vụ tham mưu bố trí kinh phí "
+            "thực hiện Kế hoạch. Văn phòng UBND tỉnh tham mưu cho UBND tỉnh triển khai số hóa hồ sơ; "
+            "Công an tỉnh chủ trì triển khai thực hiện các nội dung thuộc Đề án 06/CP; "
+            "Tỷ lệ hồ sơ trực tuyến đạt 50%.\n")
+    tasks = _tasks(text)
+    assert [t.lead for t in tasks] == [["Sở Tài chính"], ["Văn phòng Ủy ban nhân dân tỉnh"], ["Công an tỉnh"]]
+    assert tasks[0].coordinate == ["Sở Kế hoạch và Đầu tư", "Sở Nội vụ"]
+
+
+def test_subject_boundary_and_non_agency_openings():
+    s = subject_of("Giám đốc Sở Y tế tiếp tục chỉ đạo, nâng cao tỷ lệ các cơ sở y tế kết nối")
+    assert s.agencies == ["Giám đốc Sở Y tế"] and not s.collective
+    s = subject_of("Ủy ban nhân dân các huyện, thị xã, thành phố tập trung chỉ đạo Ủy ban nhân dân các xã")
+    assert s.agencies == ["Ủy ban nhân dân các huyện, thị xã, thành phố"]
+    assert subject_of("Sở Kế hoạch và Đầu tư, Sở Tài chính").agencies == ["Sở Kế hoạch và Đầu tư", "Sở Tài chính"]
+    assert subject_of("Tỷ lệ dân số có điện thoại thông minh đạt 85%") is None
+    assert subject_of("Cổng dịch vụ công của tỉnh được nâng cấp") is None
+    assert partners("Chủ trì, phối hợp với Sở Y tế, Sở Giáo dục và Đào tạo tham mưu Chủ tịch UBND tỉnh") == [
+        "Sở Y tế", "Sở Giáo dục và Đào tạo"]
