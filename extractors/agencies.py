@@ -12,6 +12,7 @@ import re
 from importlib import resources
 
 import yaml
+from typing import Optional
 
 HEAD = (
     r"(?:(?:các|giám đốc|chủ tịch|thủ trưởng|chánh)\s+)?"
@@ -38,9 +39,30 @@ EMPTY_RE = re.compile(r"^[-–—\s.]*$")
 
 
 @functools.lru_cache(maxsize=1)
+def _data() -> dict:
+    return yaml.safe_load(resources.files("extractors").joinpath("data/agency_aliases.yaml").read_text("utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
 def _aliases() -> list[tuple[re.Pattern, str]]:
-    raw = yaml.safe_load(resources.files("extractors").joinpath("data/agency_aliases.yaml").read_text("utf-8"))
-    return [(re.compile(r"(?<![\w&.])(?:" + pat + r")(?![\w&])"), rep) for pat, rep in raw["aliases"]]
+    return [(re.compile(r"(?<![\w&.])(?:" + pat + r")(?![\w&])"), rep) for pat, rep in _data()["aliases"]]
+
+
+@functools.lru_cache(maxsize=1)
+def title_pattern() -> str:
+    """Alternation of office-holder titles ("Giám đốc", "Chủ tịch", ...), longest first."""
+    return "(?:" + "|".join(re.escape(t) for t in sorted(_data()["titles"], key=len, reverse=True)) + ")"
+
+
+def holder_and_agency(name: str) -> tuple[Optional[str], str]:
+    """'Giám đốc Sở Y tế' -> ('Giám đốc', 'Sở Y tế'); a collective of holders stays whole."""
+    if COLLECTIVE_HOLDERS_RE.match(name):
+        return None, name
+    m = re.match(title_pattern() + r"\s+(?=\S)", name)
+    if not m:
+        return None, name
+    rest = name[m.end():]
+    return m.group(0).strip(), rest[:1].upper() + rest[1:]
 
 
 def expand(name: str) -> str:

@@ -36,7 +36,6 @@ ITEM_KINDS = {"numbered", "lettered", "bullet", "ordinal", "clause", "point", "a
 class Lexicon:
     predicates: re.Pattern
     inside: re.Pattern
-    title: str
     closing: tuple[str, ...]
 
 
@@ -50,15 +49,13 @@ def lexicon() -> Lexicon:
     return Lexicon(
         predicates=re.compile(r"(?<![\w])(?:" + alt(raw["predicate_starters"]) + r")(?!\w)"),
         inside=re.compile(r"(?<![\w])(?:" + alt(raw["inside_agency"]) + r")(?!\w)"),
-        title=r"(?:" + alt(raw["titles"]) + r")",
         closing=tuple(raw["closing_phrases"]),
     )
 
 
 @functools.lru_cache(maxsize=1)
 def _subject_start() -> re.Pattern:
-    lx = lexicon()
-    titled = lx.title + r"\s+(?:(?:các|Các)\s+)?(?:" + agencies.HEAD + r"|[A-ZĐ])"
+    titled = agencies.title_pattern() + r"\s+(?:(?:các|Các)\s+)?(?:" + agencies.HEAD + r"|[A-ZĐ])"
     return re.compile(r"^(?:[Gg]iao\s+)?(?:" + titled + r"|" + agencies.STRONG_HEAD + r")")
 
 
@@ -86,7 +83,7 @@ def subject_of(text: str) -> Optional[Subject]:
     names = agencies.split(phrase)
     if not names:
         return None
-    body = re.sub(r"^" + lexicon().title + r"\s+", "", phrase)
+    body = re.sub(r"^" + agencies.title_pattern() + r"\s+", "", phrase)
     collective = bool(re.match(r"^(?:các|Các)\s|^[a-zđ]", body))
     return Subject(phrase, names, cut if cut < len(t) else len(text), collective)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from extractors import agencies
 from extractors.assignments import extract_prose_tasks
 from extractors.header import DocumentMeta, extract_header
 from extractors.readers import read_file
 from extractors.rows import Row, extract_rows
 from extractors.structure import Section, segment
 from schemas.document import SourceDocument, Span
-from schemas.extraction import (DeadlineOut, DocumentOut, Extraction, Period, Provenance, RowOut, SectionOut)
+from schemas.extraction import (AssignmentOut, DeadlineOut, DocumentOut, Extraction, Period, Provenance, RowOut, SectionOut)
 
 
 @dataclass
@@ -46,6 +47,15 @@ def _prov(doc_id: str, span: Span | None) -> Provenance | None:
     return Provenance(doc_id=doc_id, line=span.line, page=span.page, start=span.start, end=span.end)
 
 
+def _assignments(r: Row) -> list[AssignmentOut]:
+    out = []
+    for role in ("lead", "coordinate", "monitor"):
+        for pos, printed in enumerate(getattr(r, role)):
+            holder, agency = agencies.holder_and_agency(printed)
+            out.append(AssignmentOut(role=role, agency=agency, holder=holder, printed=printed, position=pos))
+    return out
+
+
 def to_extraction(p: Processed) -> Extraction:
     doc_id = p.source.sha256
     m = p.meta
@@ -60,6 +70,7 @@ def to_extraction(p: Processed) -> Extraction:
             table=r.table, kind=r.kind, stt=r.stt, group=r.group, text=r.text, max_score=r.max_score, score=r.score,
             lead=r.lead, coordinate=r.coordinate, monitor=r.monitor, deadline_raw=r.deadline_raw,
             deadline=DeadlineOut(**r.deadline.as_dict()), note=r.note, origin=r.origin, provenance=_prov(doc_id, r.span),
+            assignments=_assignments(r),
         )
         for r in p.rows
     ]

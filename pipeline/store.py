@@ -13,6 +13,10 @@ import sqlite_utils
 from schemas.extraction import Extraction
 
 FTS = {"sections": ["heading"], "rows": ["text", "stt", "grp"]}
+# Schema changes after the first release, applied in order to older databases (PRAGMA user_version).
+MIGRATIONS: list[list[str]] = [
+    ["ALTER TABLE assignments ADD COLUMN holder TEXT", "ALTER TABLE assignments ADD COLUMN printed TEXT"],
+]
 
 
 def _now() -> str:
@@ -30,8 +34,16 @@ class Store:
         self._create()
 
     def _create(self) -> None:
+        fresh = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'documents'").fetchone()[0] == 0
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if not fresh and version < len(MIGRATIONS):
+            with self._tx():
+                for step in MIGRATIONS[version:]:
+                    for stmt in step:
+                        self.conn.execute(stmt)
         sql = resources.files("schemas").joinpath("store.sql").read_text("utf-8")
         self.conn.executescript(sql)
+        self.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
         for table, cols in FTS.items():
             if not self.db[table].detect_fts():
                 self.db[table].enable_fts(cols, create_triggers=True, tokenize="unicode61 remove_diacritics 0")
@@ -90,12 +102,12 @@ class Store:
                      pv.line if pv else None, pv.page if pv else None, pv.start if pv else None, pv.end if pv else None),
                 )
                 row_ids.append(cur.lastrowid)
-                for role in ("lead", "coordinate", "monitor"):
-                    for pos, name in enumerate(getattr(r, role)):
-                        self.conn.execute(
-                            "INSERT INTO assignments(doc_id, row_id, agency_id, role, position) VALUES (?,?,?,?,?)",
-                            (ex.doc_id, cur.lastrowid, self._agency_id(name), role, pos),
-                        )
+                for a in r.assignments:
+                    self.conn.execute(
+                        "INSERT INTO assignments(doc_id, row_id, agency_id, role, position, holder, printed)"
+                        " VALUES (?,?,?,?,?,?,?)",
+                        (ex.doc_id, cur.lastrowid, self._agency_id(a.agency), a.role, a.position, a.holder, a.printed),
+                    )
             for i, t in enumerate(ex.targets):
                 pv = t.provenance
                 row_id = row_ids[t.row_index] if t.row_index is not None and t.row_index < len(row_ids) else None

@@ -64,6 +64,16 @@ class SectionOut(BaseModel):
     page: Optional[int] = None
 
 
+class AssignmentOut(BaseModel):
+    """One agency in one role on one row, with the office holder split off ("Giám đốc" + "Sở Y tế")."""
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["lead", "coordinate", "monitor"]
+    agency: str
+    holder: Optional[str] = None
+    printed: str = Field(description="the agency as the row names it")
+    position: int
+
+
 class RowOut(BaseModel):
     table: str
     kind: Literal["indicator", "task"]
@@ -79,6 +89,7 @@ class RowOut(BaseModel):
     deadline: DeadlineOut
     note: Optional[str] = None
     origin: Literal["table", "prose"] = "table"
+    assignments: list[AssignmentOut] = Field(default_factory=list)
     provenance: Optional[Provenance] = None
 
 

@@ -107,7 +107,9 @@ CREATE TABLE IF NOT EXISTS assignments (
   row_id    INTEGER NOT NULL REFERENCES rows(id) ON DELETE CASCADE,
   agency_id INTEGER NOT NULL REFERENCES agencies(id),
   role      TEXT NOT NULL CHECK (role IN ('lead', 'coordinate', 'monitor')),
-  position  INTEGER NOT NULL
+  position  INTEGER NOT NULL,
+  holder    TEXT,            -- the office holder named with the agency ("Giám đốc"), if any
+  printed   TEXT             -- the agency as the row names it ("Giám đốc Sở Y tế")
 );
 CREATE INDEX IF NOT EXISTS assignments_agency ON assignments(agency_id, role);
 CREATE INDEX IF NOT EXISTS assignments_row ON assignments(row_id);

@@ -77,3 +77,29 @@ def test_one_query_answers_what_an_agency_leads(tmp_path):
         " JOIN rows r ON r.id = x.row_id WHERE a.name = 'Sở Tài chính' AND x.role = 'lead'"
         " ORDER BY r.deadline_end").fetchall()
     assert len(led) >= 5 and any(stt == "2.8" for stt, _, _ in led)
+
+
+def test_prose_tasks_given_to_a_director_count_for_the_agency(tmp_path):
+    db = tmp_path / "t.db"
+    main(["ingest", *map(str, SEEDS), "--db", str(db)])
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "SELECT x.holder, x.printed, r.origin FROM assignments x JOIN agencies a ON a.id = x.agency_id"
+        " JOIN rows r ON r.id = x.row_id WHERE a.name = 'Sở Y tế' AND x.role = 'lead'").fetchall()
+    assert ("Giám đốc", "Giám đốc Sở Y tế", "prose") in rows
+
+
+def test_older_database_is_migrated_in_place(tmp_path):
+    from pipeline.store import MIGRATIONS, Store
+
+    db = tmp_path / "old.db"
+    main(["ingest", str(SEEDS[0]), "--db", str(db)])
+    conn = sqlite3.connect(db)  # turn it back into a first-release database
+    conn.executescript("ALTER TABLE assignments DROP COLUMN holder; ALTER TABLE assignments DROP COLUMN printed;"
+                       "PRAGMA user_version = 0;")
+    conn.close()
+    store = Store(db)
+    cols = [r[1] for r in store.conn.execute("PRAGMA table_info(assignments)")]
+    assert "holder" in cols and "printed" in cols
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert len(store.documents()) == 1  # nothing stored is lost
