@@ -41,6 +41,9 @@ class Row:
     span: Optional[Span] = None
     raw_agencies: dict[str, Optional[str]] = field(default_factory=dict)
 
+    def deadline_year(self) -> Optional[int]:
+        return int(self.deadline.end[:4]) if self.deadline.end else None
+
 
 def parse_number(text: Optional[str]) -> Optional[float]:
     if not text or not looks_like_number(text):
@@ -146,7 +149,7 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
             max_score=parse_number(others.get("max_score")),
             score=parse_number(others.get("score")),
             note=merged_note or (_clean(others["note"]) if "note" in others else None),
-            hint=others.get("hint") or others.get("method"),
+            hint=others.get("hint"),
             span=spans.get("text") or spans.get("stt"),
         )
         for role in ROLES:

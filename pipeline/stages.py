@@ -10,8 +10,9 @@ from extractors.header import DocumentMeta, extract_header
 from extractors.readers import read_file
 from extractors.rows import Row, extract_rows
 from extractors.structure import Section, segment
+from extractors.targets import Target, extract_targets
 from schemas.document import SourceDocument, Span
-from schemas.extraction import (AssignmentOut, DeadlineOut, DocumentOut, Extraction, Period, Provenance, RowOut, SectionOut)
+from schemas.extraction import (AssignmentOut, DeadlineOut, DocumentOut, Extraction, Period, Provenance, RowOut, SectionOut, TargetOut)
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Processed:
     meta: DocumentMeta
     sections: list[Section]
     rows: list[Row]
+    targets: list[Target]
     warnings: list[str]
 
 
@@ -30,10 +32,11 @@ def process(path: str | os.PathLike) -> Processed:
     meta = extract_header(doc)
     sections = segment(doc)
     rows = extract_rows(doc, sections, meta.year()) + extract_prose_tasks(doc, sections, meta.year())
+    targets = extract_targets(doc, sections, rows, meta.period_end or meta.year())
     warnings = list(doc.warnings)
     if not _has_plan_structure(meta, sections, rows):
         warnings.append("no plan structure found: no document number, type, numbered sections or plan tables")
-    return Processed(doc, meta, sections, rows, warnings)
+    return Processed(doc, meta, sections, rows, targets, warnings)
 
 
 def _has_plan_structure(meta: DocumentMeta, sections: list[Section], rows: list[Row]) -> bool:
@@ -76,5 +79,8 @@ def to_extraction(p: Processed) -> Extraction:
     ]
     return Extraction(
         source=os.path.basename(p.source.path), doc_id=doc_id, format=p.source.format, document=document,
-        sections=[SectionOut(**s.as_dict()) for s in p.sections], rows=rows, targets=[], warnings=p.warnings,
+        sections=[SectionOut(**s.as_dict()) for s in p.sections], rows=rows, warnings=p.warnings,
+        targets=[TargetOut(metric=t.metric, comparator=t.comparator, value=t.value, value_max=t.value_max, unit=t.unit,
+                           year=t.year, scope=t.scope, quote=t.quote, row_index=t.row_index,
+                           provenance=_prov(doc_id, t.span)) for t in p.targets],
     )

@@ -1,0 +1,377 @@
+"""Quantified targets: a number attached to something the plan commits to reach.
+
+A text unit (a paragraph, or a table row's task and hint cells) is cut into sentences
+by underthesea and into clauses at ";" and before a new "tỷ lệ". Each number in a clause
+is read with what surrounds it: the comparator words before it, the unit after it, the
+administrative level of its segment. Dates, legal references, ages, increments
+("thêm 02 đợt") and clauses that report results ("so với", "xếp thứ") are not targets.
+The vocabulary lives in data/targets.yaml.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Iterable, Optional
+
+import yaml
+from rapidfuzz import fuzz
+
+from extractors.rows import Row
+from extractors.structure import Section, section_of_block, section_path
+from schemas.document import SourceDocument, Span
+
+NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+LEVELS = ("tỉnh", "huyện", "xã")
+SKIP_KINDS = {"header", "signature", "recipients"}
+
+
+@dataclass
+class Target:
+    metric: str
+    comparator: str
+    value: float
+    value_max: Optional[float]
+    unit: Optional[str]
+    year: Optional[int]
+    scope: Optional[str]
+    quote: str
+    span: Optional[Span] = None
+    row_index: Optional[int] = None
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    comparators: list[tuple[re.Pattern, str]]
+    lower_bound_after: re.Pattern
+    unit: re.Pattern
+    commit: re.Pattern
+    not_before: re.Pattern
+    not_after: re.Pattern
+    baseline: re.Pattern
+    baseline_sections: re.Pattern
+    metric_head: re.Pattern
+    lead_verbs: re.Pattern
+    rank: list[re.Pattern]
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    raw = yaml.safe_load(resources.files("extractors").joinpath("data/targets.yaml").read_text("utf-8"))
+    w = r"(?<![\w])(?:{})(?![\w])"
+    return Vocabulary(
+        comparators=[(re.compile(r"(?:" + _alt(words) + r")\s*$", re.I), op) for op, words in raw["comparators"].items()],
+        lower_bound_after=re.compile(r"^\s*(?:" + _alt(raw["lower_bound_after"]) + r")(?!\w)", re.I),
+        unit=re.compile(r"^\s*(%|(?:" + _alt(raw["units"]) + r")(?!\w))", re.I),
+        commit=re.compile(r"(?:" + _alt(raw["commit_verbs"]) + r")\s*(?:từ\s+)?$", re.I),
+        not_before=re.compile(r"(?<![\w])(?:" + _alt(raw["not_before"]) + r")\s*$", re.I),
+        not_after=re.compile(r"^\s*(?:" + _alt(raw["not_after"]) + r")(?!\w)", re.I),
+        baseline=re.compile(w.format(_alt(raw["baseline_markers"])), re.I),
+        baseline_sections=re.compile(w.format(_alt(raw["baseline_sections"])), re.I),
+        metric_head=re.compile(w.format(_alt(raw["metric_heads"])), re.I),
+        lead_verbs=re.compile(r"^(?:(?:" + _alt(raw["lead_verbs"]) + r")(?:\s+|$))+", re.I),
+        rank=[re.compile(p, re.I) for p in raw["rank_patterns"]],
+    )
+
+
+def parse_number(s: str) -> float:
+    """Vietnamese number formats: "72,84" -> 72.84, "100.000" -> 100000, "02" -> 2."""
+    return float(s.replace(".", "").replace(",", "."))
+
+
+def _sentences(text: str) -> list[tuple[str, int]]:
+    from underthesea import sent_tokenize  # loaded on first use
+
+    out, pos = [], 0
+    for s in sent_tokenize(text):
+        at = text.find(s, pos)
+        if at < 0:
+            at = pos
+        out.append((s, at))
+        pos = at + len(s)
+    return out or [(text, 0)]
+
+
+# a clause that carries on the previous one's metric: "; 40% đối với cấp huyện", "cấp huyện đạt 95%"
+CONTINUES_RE = re.compile(r"^(?:(?:" + NUM + r")\s*%?\s*(?:đối với|tại|ở)?\s*cấp|cấp\s+(?:tỉnh|huyện|xã))", re.I)
+CLAUSE_SPLIT_RE = re.compile(r";\s*|(?<=%)(?=[A-ZĐ])|,\s*(?=t[ỷỉ] (?:lệ|trọng)\b)|\.\s+(?=[A-ZĐ])", re.I)
+
+
+def _clauses(sentence: str) -> list[tuple[str, int]]:
+    out, start = [], 0
+    for m in list(CLAUSE_SPLIT_RE.finditer(sentence)) + [None]:
+        end = m.start() if m else len(sentence)
+        piece = sentence[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        if piece.strip():
+            out.append((piece.strip(), start + lead))
+        if m:
+            start = m.end()
+    return out
+
+
+@dataclass
+class _Mention:
+    value: float
+    value_max: Optional[float]
+    comparator: str
+    unit: Optional[str]
+    start: int  # where the comparator phrase starts in the clause
+    end: int  # where the unit ends
+    level: Optional[str] = None
+
+
+def _mentions(clause: str) -> list[_Mention]:
+    v = vocabulary()
+    out: list[_Mention] = []
+    for pattern in v.rank:
+        for m in pattern.finditer(clause):
+            out.append(_Mention(float(m.group(1)), None, "<=", "hạng", m.start(), m.end()))
+    if out:
+        return out
+    taken_until = -1
+    for m in re.finditer(r"(?<![\w/.,-])(" + NUM + r")(?![\w/]|[.,]\d)", clause):
+        if m.start() < taken_until:
+            continue
+        before, after = clause[:m.start()], clause[m.end():]
+        if v.not_before.search(before) or v.not_after.match(after) or re.search(r"[/\-–]$", before):
+            continue
+        value = parse_number(m.group(1))
+        end, value_max, comparator = m.end(), None, "="
+        rng = re.match(r"\s*%?\s*(?:[-–]|đến)\s*(" + NUM + r")(?![\w/])", after)
+        if rng:
+            value_max, comparator = parse_number(rng.group(1)), "range"
+            end = m.end() + rng.end()
+        unit_m = v.unit.match(clause[end:])
+        if not unit_m:
+            continue
+        unit = unit_m.group(1)
+        end += unit_m.end()
+        start = m.start()
+        pre = re.sub(r"\s*(?:từ|đạt|là|:)\s*$", "", before, flags=re.I)
+        pre = re.sub(r"\(\s*(?:đạt\s+)?(?:t[ỷỉ] lệ\s+)?$", "", pre, flags=re.I)  # "(đạt tỷ lệ ≥ 5%)"
+        if comparator != "range":
+            for rx, op in v.comparators:
+                cm = rx.search(pre)
+                if cm:
+                    comparator, start = op, cm.start()
+                    break
+            if v.lower_bound_after.match(clause[end:]):
+                comparator = ">="
+                end += v.lower_bound_after.match(clause[end:]).end()
+        if unit != "%" and before.count("(") > before.count(")"):
+            continue  # a count in parentheses describes ("hơn 500 cơ sở giáo dục"), it does not commit
+        listed = bool(out) and out[-1].unit not in ("%", "hạng") and re.fullmatch(r"\s*(?:,|và)\s*", clause[out[-1].end:m.start()])
+        if unit != "%" and comparator == "=" and not v.commit.search(before) and not listed:
+            continue  # a counted number needs a commitment verb or a comparator: "đề ra 69 nhiệm vụ" is not a target
+        if value >= 1900 and value <= 2100 and unit != "%":
+            continue
+        out.append(_Mention(value, value_max, comparator, unit, start, end))
+        taken_until = end
+    return out
+
+
+def _level(segment: str) -> Optional[str]:
+    found = {lv for lv in LEVELS if re.search(r"cấp\s+" + lv + r"\b", segment, re.I)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _assign_levels(clause: str, mentions: list[_Mention]) -> None:
+    """Each mention's level from its own segment ("cấp tỉnh đạt 100%", "55% đối với cấp tỉnh")."""
+    bounds = [0] + [m.end for m in mentions]
+    for i, mention in enumerate(mentions):
+        seg_start = bounds[i]
+        seg_end = mentions[i + 1].start if i + 1 < len(mentions) else len(clause)
+        segment = clause[seg_start:seg_end]
+        # the level can sit before the number ("cấp tỉnh đạt 100%") or after it ("55% đối với cấp tỉnh")
+        parts = re.split(r",\s*|\s+và\s+|:\s*|\s+trong đó\s*", segment)
+        here = next((p for p in parts if clause.find(p, seg_start) <= mention.start < clause.find(p, seg_start) + len(p) + 1
+                     or clause.find(p, seg_start) <= mention.end - 1 < clause.find(p, seg_start) + len(p)), segment)
+        mention.level = _level(here)
+
+
+def _level_free(text: str) -> str:
+    """A clause's lead-in without its level: "tỷ lệ hồ sơ công việc tại cấp huyện trên" -> "tỷ lệ hồ sơ công việc"."""
+    text = re.sub(r"\s*(?:tại|đối với|ở)?\s*cấp\s+(?:tỉnh|huyện|xã)\b.*$", "", text, flags=re.I)
+    return re.sub(r"\s+", " ", text).strip(" ,;:-").casefold()
+
+
+def _metric(clause: str, mention: _Mention, inherited: Optional[str], after_previous: int = 0) -> str:
+    """The shortest phrase of the clause that says what is measured."""
+    v = vocabulary()
+    before = clause[after_previous:mention.start]
+    head = v.metric_head.search(before)
+    if head:
+        metric = before[head.start():]
+    else:
+        after = clause[mention.end:]
+        after = re.split(r"\s+(?:trong năm|đến năm|vào năm|năm \d{4})\b|\s*\((?:đạt|theo)\b", after)[0]
+        unit = mention.unit if mention.unit not in ("%", "hạng") else ""
+        stem = v.lead_verbs.sub("", re.sub(r"^[\s,;:]*(?:(?:và|trong đó)\s*:?\s*)*", "", before).strip())
+        core = re.sub(r"(?:(?:tại|đối với|ở)\s+)?cấp\s+(?:tỉnh|huyện|xã)|\b(?:đạt|là)\b|[\s,:]", "", stem)
+        if inherited and not core and (not after.strip() or re.match(r"\s*(?:đối với|tại|ở)?\s*cấp\b", after)):
+            return inherited
+        if re.search(r"\b(?:đạt|là|ở mức)\s*$", stem) and len(stem.split()) > 3:
+            metric = stem  # "X đạt 50% doanh nghiệp trên địa bàn": the measured thing is X
+        else:
+            metric = " ".join(p for p in (stem, unit, after.strip()) if p)
+    metric = re.sub(r"\s*(?:tại\s+)?(?:đối với\s+)?cấp\s+(?:tỉnh|huyện|xã)\b", "", metric) if mention.level else metric
+    metric = re.sub(r"\s*\(\s*(?:đạt\s+)?(?:t[ỷỉ] lệ\s*)?$", "", metric.strip())
+    metric = re.sub(r",?\s*(?:mục tiêu\s+)?(?:đến\s+)?(?:hết\s+)?năm\s+\d{4}\s*$", "", metric)
+    metric = re.sub(r"[\s,:;(–-]*(?:\b(?:đạt|là|lên|đến|đảm bảo)\b|:)?\s*$", "", metric.strip())
+    return re.sub(r"\s+", " ", metric).strip(" ,;:-–.")[:300]
+
+
+YEAR_RE = re.compile(r"(?:đến|trong|vào|hết|cuối|mục tiêu)?\s*năm\s+((?:19|20)\d{2})\b(?!\s*[-–/])", re.I)
+SECTION_YEAR_RE = re.compile(r"(?:giai đoạn\s+(?:19|20)\d{2}\s*[-–]\s*|đến(?: hết)?(?: năm)?\s+|năm\s+)((?:19|20)\d{2})\b", re.I)
+
+
+def _sentence_year(text: str) -> Optional[int]:
+    for m in YEAR_RE.finditer(text):
+        before = text[max(0, m.start() - 25):m.start()]
+        if re.search(r"(?:ngày|tháng)\s*\d*\s*$|\d/\s*$", before):
+            continue  # part of a date: "ngày 15 tháng 3 năm 2022"
+        return int(m.group(1))
+    return None
+
+
+def _section_year(sections: list[Section], sec_id: Optional[int]) -> Optional[int]:
+    for sec in reversed(section_path(sections, sec_id)):
+        if sec.kind in SKIP_KINDS or sec.kind in ("preamble",):
+            continue
+        m = SECTION_YEAR_RE.search(sec.heading or "")
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None) -> list[Target]:
+    """Targets in one text unit (a paragraph or a table cell)."""
+    v = vocabulary()
+    text = re.sub(r"\s+", " ", text).strip()
+    label = re.match(r"^(?:[-–+•*]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)+", text)
+    if label:  # a list label is not part of any quote
+        text = text[label.end():]
+        if span:
+            span = Span(span.start + label.end(), span.end, span.line, span.page)
+    out: list[Target] = []
+    if not re.search(r"\d", text):
+        return out
+    for sentence, s_at in _sentences(text):
+        s_year = _sentence_year(sentence) or year
+        inherited: Optional[str] = None
+        clauses = _clauses(sentence)
+        found: list[tuple[str, int, list[_Mention]]] = []
+        for clause, c_at in clauses:
+            if v.baseline.search(clause):
+                found.append((clause, c_at, []))
+                continue
+            found.append((clause, c_at, _mentions(clause)))
+        # a level counts only where one metric is split by level, possibly across clauses:
+        # "đạt 55% đối với cấp tỉnh; 40% đối với cấp huyện và 20% đối với cấp xã"
+        groups: list[list[_Mention]] = []
+        last_key = None
+        for clause, _, ms in found:
+            _assign_levels(clause, ms)
+            key = _level_free(clause[:ms[0].start]) if ms else None
+            if ms and groups and (CONTINUES_RE.match(clause) or (key and key == last_key)):
+                groups[-1].extend(ms)
+            elif ms:
+                groups.append(list(ms))
+            if ms:
+                last_key = key
+        for group in groups:
+            if len({m.level for m in group if m.level}) < 2:
+                for m in group:
+                    m.level = None
+        for clause, c_at, ms in found:
+            c_year = _sentence_year(clause) or s_year
+            previous_end = 0
+            for mention in ms:
+                metric = _metric(clause, mention, inherited, previous_end)
+                previous_end = mention.end
+                if not metric:
+                    continue
+                if v.metric_head.match(metric):
+                    inherited = metric
+                at = s_at + c_at
+                sp = Span(span.start + at, span.start + at + len(clause), span.line, span.page) if span else None
+                out.append(Target(metric, mention.comparator, mention.value, mention.value_max, mention.unit, c_year,
+                                  mention.level, clause, sp))
+    return out
+
+
+def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row], plan_year: Optional[int]) -> list[Target]:
+    """Every target in the document, one per (metric, value, scope), quoting its first occurrence."""
+    v = vocabulary()
+    where = section_of_block(sections)
+    found: list[Target] = []
+    for idx, block in enumerate(doc.blocks):
+        if block.kind != "line":
+            continue
+        path = section_path(sections, where.get(idx))
+        if any(s.kind in SKIP_KINDS for s in path):
+            continue
+        if any(v.baseline_sections.search(s.heading or "") and s.kind in ("roman", "part", "chapter", "section", "numbered")
+               for s in path):
+            continue
+        year = _section_year(sections, where.get(idx)) or plan_year
+        found.extend(targets_in_text(block.text, year, block.span))
+    for i, row in enumerate(rows):
+        if row.origin != "table":
+            continue
+        for text in (row.text, row.hint):
+            if text:
+                for t in targets_in_text(text, row.deadline_year() or plan_year, row.span):
+                    t.row_index = i
+                    found.append(t)
+    return _dedupe(found)
+
+
+def _dedupe(found: list[Target]) -> list[Target]:
+    abbreviations = _abbreviations(t.quote for t in found)
+    kept: list[Target] = []
+    for t in found:
+        same = next((k for k in kept if _same_target(k, t, abbreviations)), None)
+        if same is None:
+            kept.append(t)
+        elif same.row_index is None and t.row_index is not None:
+            same.row_index = t.row_index  # a prose target restated in an appendix row: link, don't duplicate
+    return kept
+
+
+def _same_target(a: Target, b: Target, abbreviations: dict[str, str]) -> bool:
+    if (a.value, a.value_max, a.scope, a.unit) != (b.value, b.value_max, b.scope, b.unit):
+        return False
+    if a.year != b.year and a.row_index is None and b.row_index is None:
+        return False  # the same level promised for two years is two targets
+    x, y = _plain(a.metric, abbreviations), _plain(b.metric, abbreviations)
+    if x == y or fuzz.ratio(x, y) >= 97:  # "máy chủ" and "máy trạm" differ by one word and are two targets
+        return True
+    # an appendix row restating a prose target words it differently: one phrase inside the other
+    restated = (a.row_index is None) != (b.row_index is None)
+    return restated and min(len(x), len(y)) >= 25 and fuzz.partial_ratio(x, y) >= 92
+
+
+def _plain(metric: str, abbreviations: dict[str, str]) -> str:
+    for abbr, full in abbreviations.items():
+        metric = re.sub(r"\s*\(" + re.escape(abbr) + r"\)", "", metric)
+        metric = re.sub(r"\b" + re.escape(abbr) + r"\b", full, metric)
+    return re.sub(r"[\s.,;:()\-–]+", " ", metric).casefold().strip()
+
+
+def _abbreviations(texts: Iterable[str]) -> dict[str, str]:
+    """Abbreviations the document defines inline: "thủ tục hành chính (TTHC)" -> TTHC = thủ tục hành chính."""
+    out: dict[str, str] = {}
+    for text in texts:
+        for m in re.finditer(r"((?:[\wÀ-ỹ]+\s+){1,8})\(([A-ZĐ]{2,8})\)", text):
+            words, abbr = m.group(1).split(), m.group(2)
+            n = len(abbr)
+            if len(words) >= n and "".join(w[0] for w in words[-n:]).upper() == abbr:
+                out[abbr] = " ".join(words[-n:])
+    return out
