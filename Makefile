@@ -28,9 +28,12 @@ score: setup
 	rm -rf outputs/pred && mkdir -p outputs/pred
 	for f in corpus/seeds/*.txt; do $(CLI) extract $$f --json > outputs/pred/$$(basename $$f .txt).json; done
 	$(PY) tools/score.py corpus/gold outputs/pred
+	rm -rf outputs/pred-heldout && mkdir -p outputs/pred-heldout
+	for f in corpus/heldout/seeds/*.txt; do $(CLI) extract $$f --json > outputs/pred-heldout/$$(basename $$f .txt).json; done
+	$(PY) tools/score.py corpus/heldout/gold outputs/pred-heldout
 
 schema: setup
 	$(PY) -m schemas.extraction > schemas/extraction.schema.json
 
 clean:
-	rm -rf outputs/*.db outputs/*.db-* outputs/pred
+	rm -rf outputs/*.db outputs/*.db-* outputs/pred outputs/pred-heldout

@@ -131,6 +131,20 @@ def _tagged_verb(text: str, head_end: int, free) -> int:
     return len(text)
 
 
+def strip_assignment(text: str) -> str:
+    """The task without who is assigned it: "Sở A chủ trì, phối hợp với Sở B tổ chức X" -> "tổ chức X"."""
+    subject = subject_of(text)
+    rest = text[subject.predicate_at:] if subject and subject.predicate_at < len(text) else text
+    m = re.match(r"\s*chủ trì\s*,?\s*", rest)
+    if m:
+        rest = rest[m.end():]
+        p = PARTNER_RE.match(rest)
+        if p:
+            tail = rest[p.end():]
+            rest = tail[_predicate_start(tail, 1):] if _subject_start().match(tail) else tail
+    return rest.strip(" ,") if rest.strip(" ,") else text
+
+
 PARTNER_RE = re.compile(r"[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s+")
 
 

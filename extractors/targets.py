@@ -18,6 +18,7 @@ from typing import Iterable, Optional
 import yaml
 from rapidfuzz import fuzz
 
+from extractors.assignments import strip_assignment
 from extractors.rows import Row
 from extractors.structure import Section, section_of_block, section_path
 from schemas.document import SourceDocument, Span
@@ -195,6 +196,18 @@ def _assign_levels(clause: str, mentions: list[_Mention]) -> None:
         mention.level = _level(here)
 
 
+def _rank_metric(before: str, after: str) -> str:
+    """'Phấn đấu đến năm 2025 Chỉ số DTI của tỉnh nằm trong nhóm 30 ...' -> 'Chỉ số DTI của tỉnh'."""
+    stem = vocabulary().lead_verbs.sub("", before.rsplit(",", 1)[-1].strip())
+    stem = re.sub(r"^(?:đến(?: hết)? năm \d{4},?\s*)", "", stem, flags=re.I)
+    stem = re.sub(r"\s*(?:xếp hạng\s*)?(?:nằm trong|vào|thuộc|lọt vào|trong)\s*$", "", stem, flags=re.I).strip(" ,")
+    stem = vocabulary().lead_verbs.sub("", stem)
+    if stem and not re.fullmatch(r"(?:tiếp tục\s+)?(?:duy trì|nâng mức)?\s*xếp hạng", stem, re.I):
+        return stem
+    topic = re.sub(r"^.*?\b(?:đứng đầu|dẫn đầu)?\s*(?:về|trong)\s+", "", after, count=1).strip(" ,.")
+    return ("Xếp hạng " + topic).strip()
+
+
 def _level_free(text: str) -> str:
     """A clause's lead-in without its level: "tỷ lệ hồ sơ công việc tại cấp huyện trên" -> "tỷ lệ hồ sơ công việc"."""
     text = re.sub(r"\s*(?:tại|đối với|ở)?\s*cấp\s+(?:tỉnh|huyện|xã)\b.*$", "", text, flags=re.I)
@@ -205,16 +218,23 @@ def _metric(clause: str, mention: _Mention, inherited: Optional[str], after_prev
     """The shortest phrase of the clause that says what is measured."""
     v = vocabulary()
     before = clause[after_previous:mention.start]
+    if after_previous and "," in before:
+        before = before.rsplit(",", 1)[1]  # "70% A, phổ cập B cho tối thiểu 50.000 lượt người": B only
+    before = strip_assignment(before)
+    if mention.unit == "hạng":
+        return _rank_metric(before, clause[mention.end:])
     head = v.metric_head.search(before)
     if head:
         metric = before[head.start():]
     else:
         after = clause[mention.end:]
-        after = re.split(r"\s+(?:trong năm|đến năm|vào năm|năm \d{4})\b|\s*\((?:đạt|theo)\b", after)[0]
+        after = re.split(r"\s+(?:trong năm|đến năm|vào năm|năm \d{4}|trước ngày|trong quý|trong tháng|quý [IV]+/)\b"
+                         r"|\s*\((?:đạt|theo)\b", after)[0]
         unit = mention.unit if mention.unit not in ("%", "hạng") else ""
-        stem = v.lead_verbs.sub("", re.sub(r"^[\s,;:]*(?:(?:và|trong đó)\s*:?\s*)*", "", before).strip())
-        core = re.sub(r"(?:(?:tại|đối với|ở)\s+)?cấp\s+(?:tỉnh|huyện|xã)|\b(?:đạt|là)\b|[\s,:]", "", stem)
-        if inherited and not core and (not after.strip() or re.match(r"\s*(?:đối với|tại|ở)?\s*cấp\b", after)):
+        stem = re.sub(r"^.*\bmục tiêu\s+", "", before)  # "Kế hoạch cũng đặt mục tiêu 70% ..."
+        stem = v.lead_verbs.sub("", re.sub(r"^[\s,;:]*(?:(?:và|trong đó)\s*:?\s*)*", "", stem).strip())
+        core = re.sub(r"(?:(?:tại|đối với|ở)\s+)?cấp\s+(?:tỉnh|huyện|xã)|\b(?:đạt|là|và|trong đó)\b|[\s,:]", "", stem)
+        if inherited and not core:
             return inherited
         if re.search(r"\b(?:đạt|là|ở mức)\s*$", stem) and len(stem.split()) > 3:
             metric = stem  # "X đạt 50% doanh nghiệp trên địa bàn": the measured thing is X
@@ -223,7 +243,7 @@ def _metric(clause: str, mention: _Mention, inherited: Optional[str], after_prev
     metric = re.sub(r"\s*(?:tại\s+)?(?:đối với\s+)?cấp\s+(?:tỉnh|huyện|xã)\b", "", metric) if mention.level else metric
     metric = re.sub(r"\s*\(\s*(?:đạt\s+)?(?:t[ỷỉ] lệ\s*)?$", "", metric.strip())
     metric = re.sub(r",?\s*(?:mục tiêu\s+)?(?:đến\s+)?(?:hết\s+)?năm\s+\d{4}\s*$", "", metric)
-    metric = re.sub(r"[\s,:;(–-]*(?:\b(?:đạt|là|lên|đến|đảm bảo)\b|:)?\s*$", "", metric.strip())
+    metric = re.sub(r"[\s,:;(–-]*(?:\b(?:đạt|là|lên|đến|đảm bảo|từ)\b|:)?\s*$", "", metric.strip())
     return re.sub(r"\s+", " ", metric).strip(" ,;:-–.")[:300]
 
 

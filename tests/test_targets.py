@@ -1,0 +1,98 @@
+"""Quantified targets: phrasings from the issue and the seeds, and the non-targets that must stay out."""
+import json
+from pathlib import Path
+
+import pytest
+
+from extractors.targets import targets_in_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def one(text, year=2022):
+    [t] = targets_in_text(text, year)
+    return t
+
+
+@pytest.mark.parametrize("text, comparator, value, value_max, unit", [
+    ("Tỷ lệ hộ gia đình có đường Internet cáp quang băng rộng đạt 85%", "=", 85, None, "%"),
+    ("phổ biến kỹ năng số cơ bản cho người dân, mục tiêu năm 2022 tối thiểu 100.000 lượt người", ">=", 100000, None, "lượt người"),
+    ("Tỷ lệ người dân có tài khoản giao dịch tại ngân hàng đạt từ 65 - 70%", "range", 65, 70, "%"),
+    ("Trên 95% hộ gia đình được phủ mạng internet băng thông rộng cáp quang", ">", 95, None, "%"),
+    ("Nâng cao tỷ lệ doanh nghiệp công nghệ số (đạt tỷ lệ ≥ 5%)", ">=", 5, None, "%"),
+    ("Nâng cao tỉ trọng kinh tế số trong GRDP đảm bảo đạt tối thiểu 20% GRDP của tỉnh", ">=", 20, None, "%"),
+    ("Triển khai ít nhất 2 cuộc diễn tập an toàn thông tin", ">=", 2, None, "cuộc"),
+    ("Phấn đấu đảm bảo tỷ lệ chi ngân sách nhà nước cho hoạt động chính quyền số đạt tối thiểu 30 tỷ đồng", ">=", 30, None, "tỷ đồng"),
+    ("phấn đấu đến hết năm 2020 nằm trong nhóm 10 tỉnh đứng đầu về Chỉ số mức độ ứng dụng công nghệ thông tin", "<=", 10, None, "hạng"),
+    ("Rút ngắn từ 30% - 50% thời gian họp", "range", 30, 50, "%"),
+    ("Tỷ lệ hồ sơ giải quyết theo dịch vụ công trực tuyến mức độ 3, 4 trên tổng số hồ sơ đạt từ 50% trở lên", ">=", 50, None, "%"),
+    ("Không quá 5% hồ sơ giải quyết quá hạn", "<=", 5, None, "%"),
+    ("Tỷ lệ số hóa hồ sơ, kết quả giải quyết thủ tục hành chính đạt 72,84%", "=", 72.84, None, "%"),
+])
+def test_comparator_value_unit(text, comparator, value, value_max, unit):
+    t = one(text)
+    assert (t.comparator, t.value, t.value_max, t.unit) == (comparator, value, value_max, unit)
+    assert t.quote in text
+
+
+def test_levels_split_one_metric_into_scoped_targets():
+    ts = targets_in_text("tỷ lệ dịch vụ công trực tuyến phát sinh hồ sơ đạt 55% đối với cấp tỉnh; 40% đối với cấp huyện "
+                         "và 20% đối với cấp xã", 2022)
+    assert [(t.value, t.scope) for t in ts] == [(55, "tỉnh"), (40, "huyện"), (20, "xã")]
+    assert {t.metric for t in ts} == {"tỷ lệ dịch vụ công trực tuyến phát sinh hồ sơ"}
+    ts = targets_in_text("Tỷ lệ hồ sơ công việc tại cấp tỉnh trên 90%, tỷ lệ hồ sơ công việc tại cấp huyện trên 80%, "
+                         "tỷ lệ hồ sơ công việc tại cấp xã trên 50% được xử lý trên môi trường mạng", 2022)
+    assert [(t.value, t.scope, t.comparator) for t in ts] == [(90, "tỉnh", ">"), (80, "huyện", ">"), (50, "xã", ">")]
+    # a level that is part of what is measured is not a scope
+    assert one("Tỷ lệ cơ quan nhà nước từ cấp tỉnh tới cấp xã kết nối vào Mạng truyền số liệu chuyên dùng đạt 100%").scope is None
+
+
+def test_year_from_sentence_else_given():
+    assert one("Tỷ lệ doanh nghiệp sử dụng hóa đơn điện tử đạt 100% đến năm 2025", 2022).year == 2025
+    assert one("Tỷ lệ doanh nghiệp sử dụng hóa đơn điện tử đạt 100%", 2023).year == 2023
+    assert one("Theo Quyết định ngày 15 tháng 3 năm 2021, tỷ lệ dân số có điện thoại thông minh đạt 85%", 2022).year == 2022
+
+
+@pytest.mark.parametrize("text", [
+    "Chỉ số DTI năm 2021 của tỉnh đạt 0,3048, tăng 44,6% so với năm 2020",
+    "Năm 2022 tỉnh xếp thứ 53/63 tỉnh, thành phố",
+    "Đến nay đã hoàn thành 30/34 chỉ tiêu đề ra",
+    "Triển khai theo Quyết định số 922/QĐ-BTTTT ngày 20/5/2022 của Bộ Thông tin và Truyền thông",
+    "Kế hoạch đề ra 69 nhiệm vụ cụ thể và 5 giải pháp",
+    "Đến cuối năm dự kiến tổ chức thêm 02 đợt",
+    "Tỷ lệ người dân từ 15 tuổi trở lên được tập huấn",
+    "Triển khai dịch vụ công trực tuyến mức độ 3, 4 trong giai đoạn 2 của đề án",
+    "Năm 2024 tỉnh đã có 85% người dân có tài khoản thanh toán",
+    "Xây dựng CSDL phục vụ thống kê (hơn 500 cơ sở giáo dục Tiểu học, THCS, THPT)",
+])
+def test_non_targets(text):
+    assert targets_in_text(text, 2022) == []
+
+
+def test_appendix_restatement_is_linked_not_duplicated(extractions):
+    ex = extractions["004_c147d9c3ca0a32b7"]
+    smart = [t for t in ex["targets"] if t["metric"].startswith("Tỷ lệ dân số có điện thoại thông minh")]
+    assert len(smart) == 1 and smart[0]["row_index"] is not None
+    assert ex["rows"][smart[0]["row_index"]]["text"].startswith("Tỷ lệ dân số có điện thoại thông minh")
+
+
+def test_targets_on_seeds_and_heldout(scorer, extractions):
+    from pipeline.stages import process, to_extraction
+
+    for gold_dir, preds in (("gold", extractions), ("heldout/gold", None)):
+        tot, fields = [0, 0, 0], {"comparator": 0, "year": 0}
+        for g in sorted((ROOT / "corpus" / gold_dir).glob("*.json")):
+            gold = json.loads(g.read_text("utf-8"))
+            if preds is not None:
+                pred = preds[g.stem]
+            else:
+                pred = to_extraction(process(ROOT / "corpus" / "heldout" / "seeds" / (g.stem + ".txt"))).model_dump(mode="json")
+            s = scorer.score_doc(gold, pred)["targets"]
+            tot[0] += s["tp"]; tot[1] += s["pred"]; tot[2] += s["gold"]
+            for k in fields:
+                fields[k] += s["fields"][k]
+        p, r, f1 = scorer.prf(*tot)
+        assert f1 >= 0.88, (gold_dir, p, r, f1)
+        assert fields["comparator"] / tot[0] >= 0.92
+        if gold_dir == "gold":
+            assert fields["year"] / tot[0] >= 0.92
