@@ -26,11 +26,12 @@ class Summary:
 
 
 def ingest(files: list[Path], db_path: str, out: TextIO, err: TextIO) -> Summary:
-    from pipeline.stages import process, to_extraction
+    from pipeline.stages import extractor_version, process, to_extraction
     from pipeline.store import Store
 
     store = Store(db_path)
     summary = Summary()
+    version = extractor_version()
     try:
         for f in files:
             path = str(f)
@@ -39,7 +40,7 @@ def ingest(files: list[Path], db_path: str, out: TextIO, err: TextIO) -> Summary
             except OSError as exc:
                 _fail(store, summary, err, path, f"cannot read: {exc.strerror}")
                 continue
-            if store.known(doc_id):
+            if store.known(doc_id, version):
                 if store.path_doc(path) != doc_id:
                     store.link_path(path, doc_id)
                 summary.unchanged.append(path)
@@ -55,7 +56,7 @@ def ingest(files: list[Path], db_path: str, out: TextIO, err: TextIO) -> Summary
                 _fail(store, summary, err, path, f"internal error while extracting ({type(exc).__name__}: {exc})", doc_id)
                 continue
             try:
-                store.save(path, ex, processed.source.text)
+                store.save(path, ex, processed.source.text, version)
             except Exception as exc:
                 _fail(store, summary, err, path, f"could not store ({type(exc).__name__}: {exc})", doc_id)
                 continue

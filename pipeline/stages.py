@@ -15,6 +15,22 @@ from schemas.document import SourceDocument, Span
 from schemas.extraction import (AssignmentOut, DeadlineOut, DocumentOut, Extraction, Period, Provenance, RowOut, SectionOut, TargetOut)
 
 
+def extractor_version() -> str:
+    """A fingerprint of the extraction code and its reference data: stored documents made by another
+    version are extracted again on the next ingest, unchanged ones are skipped."""
+    import hashlib
+    from pathlib import Path
+
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for folder in ("extractors", "schemas"):
+        for f in sorted((root / folder).rglob("*")):
+            if f.is_file() and f.suffix in (".py", ".yaml", ".json", ".sql"):
+                h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    h.update((root / "pipeline" / "stages.py").read_bytes())
+    return h.hexdigest()[:16]
+
+
 @dataclass
 class Processed:
     """Everything the stages produced for one document, before it is stored or printed."""

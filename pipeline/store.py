@@ -13,9 +13,10 @@ import sqlite_utils
 from schemas.extraction import Extraction
 
 FTS = {"sections": ["heading"], "rows": ["text", "stt", "grp"]}
-# Schema changes after the first release, applied in order to older databases (PRAGMA user_version).
-MIGRATIONS: list[list[str]] = [
-    ["ALTER TABLE assignments ADD COLUMN holder TEXT", "ALTER TABLE assignments ADD COLUMN printed TEXT"],
+# Columns added after the first release, per schema version (PRAGMA user_version): (table, column, type).
+MIGRATIONS: list[list[tuple[str, str, str]]] = [
+    [("assignments", "holder", "TEXT"), ("assignments", "printed", "TEXT")],
+    [("documents", "extractor", "TEXT")],
 ]
 
 
@@ -39,8 +40,9 @@ class Store:
         if not fresh and version < len(MIGRATIONS):
             with self._tx():
                 for step in MIGRATIONS[version:]:
-                    for stmt in step:
-                        self.conn.execute(stmt)
+                    for table, column, kind in step:
+                        if column not in {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}:
+                            self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         sql = resources.files("schemas").joinpath("store.sql").read_text("utf-8")
         self.conn.executescript(sql)
         self.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
@@ -53,8 +55,10 @@ class Store:
 
     # --- writing ------------------------------------------------------------------------
 
-    def known(self, doc_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+    def known(self, doc_id: str, extractor: Optional[str] = None) -> bool:
+        """Stored already (and, when `extractor` is given, by that version of the extraction code)."""
+        row = self.conn.execute("SELECT extractor FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row is not None and (extractor is None or row[0] == extractor)
 
     def path_doc(self, path: str) -> Optional[str]:
         row = self.conn.execute("SELECT doc_id FROM sources WHERE path = ?", (path,)).fetchone()
@@ -69,7 +73,7 @@ class Store:
                 self._drop_if_orphan(old)
             self.conn.execute("DELETE FROM failures WHERE path = ?", (path,))
 
-    def save(self, path: str, ex: Extraction, body: str) -> None:
+    def save(self, path: str, ex: Extraction, body: str, extractor: Optional[str] = None) -> None:
         """Store one document and everything extracted from it, replacing what the path held before."""
         with self._tx():
             old = self.path_doc(path)
@@ -78,10 +82,10 @@ class Store:
             self.conn.execute(
                 "INSERT INTO documents(id, source, format, ingested_at, doc_number, doc_number_raw, doc_type, issuer,"
                 " province, place, issued_date, issued_month, signer, signer_title, title, form, period_start,"
-                " period_end, warnings, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " period_end, warnings, body, extractor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (ex.doc_id, ex.source, ex.format, _now(), d.doc_number, d.doc_number_raw, d.doc_type, d.issuer,
                  d.province, d.place, d.issued_date, d.issued_month, d.signer, d.signer_title, d.title, d.form,
-                 d.period.start, d.period.end, json.dumps(ex.warnings, ensure_ascii=False), body),
+                 d.period.start, d.period.end, json.dumps(ex.warnings, ensure_ascii=False), body, extractor),
             )
             self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, ex.doc_id))
             self.conn.executemany(

@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS documents (
   period_start   INTEGER,
   period_end     INTEGER,
   warnings       TEXT NOT NULL DEFAULT '[]', -- JSON list
+  extractor      TEXT,                      -- fingerprint of the extraction code that produced the rows
   body           TEXT NOT NULL              -- the text every span points into
 );
 CREATE INDEX IF NOT EXISTS documents_province ON documents(province);

@@ -103,3 +103,17 @@ def test_older_database_is_migrated_in_place(tmp_path):
     assert "holder" in cols and "printed" in cols
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert len(store.documents()) == 1  # nothing stored is lost
+
+
+def test_documents_from_an_older_extractor_are_extracted_again(tmp_path, capsys):
+    db = tmp_path / "t.db"
+    main(["ingest", str(SEEDS[0]), "--db", str(db)])
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE documents SET extractor = 'old'")
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+    main(["ingest", str(SEEDS[0]), "--db", str(db)])
+    assert capsys.readouterr().out.startswith("ingested")
+    main(["ingest", str(SEEDS[0]), "--db", str(db)])
+    assert capsys.readouterr().out.startswith("unchanged")
