@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 import re
 from importlib import resources
+from typing import Optional
 
 import yaml
-from typing import Optional
 
 HEAD = (
     r"(?:(?:các|giám đốc|chủ tịch|thủ trưởng|chánh)\s+)?"

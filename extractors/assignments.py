@@ -25,6 +25,7 @@ import yaml
 
 from extractors import agencies, deadlines
 from extractors.rows import Row
+from extractors.spans import split_with_offsets
 from extractors.structure import Section
 from schemas.document import SourceDocument, Span
 
@@ -164,48 +165,12 @@ def partners(text: str) -> list[str]:
     return out
 
 
-DEADLINE_RE = re.compile(
-    r"(?:từ\s+tháng\s+\d{1,2}(?:/\d{4})?\s+đến\s+tháng\s+\d{1,2}(?:/\d{4}|\s+năm\s+\d{4})"
-    r"|(?<=trong\s)tháng\s+\d{1,2}/\d{4}|(?<=trước\s)(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/\d{4})?"
-    r"|(?<=hoàn thành\s)(?:trước\s+)?(?:tháng\s+\d{1,2}/\d{4}|quý\s+[IV]+/\d{4}|năm\s+\d{4})"
-    r"|(?<=trong\s)năm\s+\d{4}|(?<=trong\s)quý\s+[IV]+(?:/|\s+năm\s+)\d{4}"
-    r"|tháng\s+\d{1,2}\s+h[àằ]ng\s+năm|(?<![\w\s]{2}\s)(?<=\s)giai đoạn\s+\d{4}\s*[-–]\s*\d{4})",
-    re.IGNORECASE,
-)
-# A period that names a plan or programme is not the task's deadline: "Kế hoạch ... giai đoạn 2021-2025".
-NAMED_PERIOD_RE = re.compile(r"(?:Kế hoạch|Đề án|Chương trình|Chiến lược|Nghị quyết|Quyết định|Quy hoạch)[^,;.:]*$")
-
-
-def find_deadlines(text: str) -> list[tuple[str, int, int]]:
-    """Deadline phrases in a task sentence, as printed, with their offsets."""
-    out = []
-    for m in DEADLINE_RE.finditer(text):
-        raw = m.group(0)
-        if raw.lower().startswith("giai đoạn") and NAMED_PERIOD_RE.search(text[max(0, m.start() - 120):m.start()]):
-            continue
-        if raw.lower() not in {r.lower() for r, _, _ in out}:
-            out.append((raw, m.start(), m.end()))
-    return out
-
-
-def deadline_of(text: str, plan_year: Optional[int]) -> tuple[Optional[str], deadlines.Deadline]:
-    found = find_deadlines(text)
-    if not found:
-        return None, deadlines.Deadline()
-    parsed = [deadlines.parse(raw, plan_year) for raw, _, _ in found]
-    starts = [d.start for d in parsed if d.start]
-    ends = [d.end for d in parsed if d.end]
-    recurrence = next((d.recurrence for d in parsed if d.recurrence), None)
-    return "; ".join(r for r, _, _ in found), deadlines.Deadline(min(starts) if starts else None,
-                                                                  max(ends) if ends else None, recurrence)
-
-
 @dataclass
 class _Ctx:
+    """Who the items below are assigned to, and under which section heading they are filed."""
+
     lead: list[str]
     table: str
-    raw: str = ""
-    children_are_tasks: bool = True
     coordinate: list[str] = field(default_factory=list)
 
 
@@ -242,7 +207,7 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
         return block_text(sec.blocks[0])
 
     def emit(text: str, lead: list[str], table: str, span: Span, stt: Optional[str], coordinate: list[str] = ()) -> None:
-        raw, dl = deadline_of(text, plan_year)
+        raw, dl = deadlines.deadline_of(text, plan_year)
         coord = [a for a in list(coordinate) + partners(text) if a not in lead]
         out.append(Row(table=table, kind="task", stt=stt, group=None, text=text, lead=list(lead),
                        coordinate=list(dict.fromkeys(coord)), deadline_raw=raw, deadline=dl, origin="prose", span=span,
@@ -259,7 +224,7 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
         stt = sec.label if sec.kind in ("numbered", "lettered", "roman", "ordinal", "group") else None
         if subj and subj.predicate_at >= len(text) and (children or own) and len(text) < 300:
             # an agency heading: its paragraphs and items are its tasks
-            here = _Ctx(subj.agencies, topic, text)
+            here = _Ctx(subj.agencies, topic)
             for i in own:
                 if block_text(i).endswith(":") and children:
                     continue  # a lead-in to the items below
@@ -267,22 +232,18 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
             for c in children:
                 visit(c, here, topic)
             return
+        task: Optional[_Ctx] = None
         if ctx is not None and sec.kind in ITEM_KINDS and text:
-            lead = subj.agencies if subj and not subj.collective else ctx.lead
-            if text.endswith(":") and children:
-                intro = _Ctx(lead, ctx.table, text, coordinate=partners(text))
+            task = _Ctx(subj.agencies if subj and not subj.collective else ctx.lead, ctx.table, ctx.coordinate)
+        elif subj and subj.predicate_at < len(text):
+            task = _Ctx(subj.agencies, topic or sec.label.strip())
+        if task is not None:
+            if text.endswith(":") and children:  # a lead-in: the items below are the tasks
+                intro = _Ctx(task.lead, task.table, partners(text))
                 for c in children:
                     visit(c, intro, topic)
-                return
-            emit(text, lead, ctx.table, sec.span, stt, ctx.coordinate)
-            return  # nested items belong to this task
-        if subj and subj.predicate_at < len(text):
-            if text.endswith(":") and children:
-                intro = _Ctx(subj.agencies, topic, text, coordinate=partners(text))
-                for c in children:
-                    visit(c, intro, topic)
-                return
-            emit(text, subj.agencies, topic or f"{sec.label}".strip(), sec.span, stt)
+            else:
+                emit(text, task.lead, task.table, sec.span, stt, task.coordinate)  # nested items belong to it
             return
         topic_here = title_of(sec) if sec.heading and sec.kind in ITEM_KINDS - {"bullet"} else topic
         for i in own:
@@ -304,17 +265,12 @@ def _assigns(predicate: str) -> bool:
     return bool(lexicon().predicates.match(predicate.lstrip(" ,")))
 
 
+CLAUSE_SEPARATORS = re.compile(r";\s*|:\s+|\.\s+(?=[A-ZĐ])")
+
+
 def _clauses(text: str) -> list[tuple[str, int]]:
     """Sentences and ';'-separated clauses with their offsets; "như:" lists are opened up."""
-    out, start = [], 0
-    for m in list(re.finditer(r";\s*|:\s+|\.\s+(?=[A-ZĐ])", text)) + [None]:
-        end = m.start() if m else len(text)
-        clause = text[start:end].strip()
-        if len(clause) > 12:
-            out.append((clause.rstrip(".;:"), start + len(text[start:end]) - len(text[start:end].lstrip())))
-        if m:
-            start = m.end()
-    return out
+    return [(clause.rstrip(".;:"), at) for clause, at in split_with_offsets(text, CLAUSE_SEPARATORS) if len(clause) > 12]
 
 
 def _has_table(doc: SourceDocument, sec: Section) -> bool:

@@ -89,3 +89,41 @@ def parse(raw: Optional[str], default_year: Optional[int] = None) -> Deadline:
     if m and _valid_year(int(m.group(1))) and not d.recurrence:
         d.end = f"{m.group(1)}-12-31"
     return d
+
+
+# Deadlines inside a task sentence rather than in a deadline cell.
+DEADLINE_RE = re.compile(
+    r"(?:từ\s+tháng\s+\d{1,2}(?:/\d{4})?\s+đến\s+tháng\s+\d{1,2}(?:/\d{4}|\s+năm\s+\d{4})"
+    r"|(?<=trong\s)tháng\s+\d{1,2}/\d{4}|(?<=trước\s)(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/\d{4})?"
+    r"|(?<=hoàn thành\s)(?:trước\s+)?(?:tháng\s+\d{1,2}/\d{4}|quý\s+[IV]+/\d{4}|năm\s+\d{4})"
+    r"|(?<=trong\s)năm\s+\d{4}|(?<=trong\s)quý\s+[IV]+(?:/|\s+năm\s+)\d{4}"
+    r"|tháng\s+\d{1,2}\s+h[àằ]ng\s+năm|(?<![\w\s]{2}\s)(?<=\s)giai đoạn\s+\d{4}\s*[-–]\s*\d{4})",
+    re.IGNORECASE,
+)
+# A period that names a plan or programme is not the task's deadline: "Kế hoạch ... giai đoạn 2021-2025".
+NAMED_PERIOD_RE = re.compile(r"(?:Kế hoạch|Đề án|Chương trình|Chiến lược|Nghị quyết|Quyết định|Quy hoạch)[^,;.:]*$")
+
+
+def find_deadlines(text: str) -> list[tuple[str, int, int]]:
+    """Deadline phrases in a task sentence, as printed, with their offsets."""
+    out = []
+    for m in DEADLINE_RE.finditer(text):
+        raw = m.group(0)
+        if raw.lower().startswith("giai đoạn") and NAMED_PERIOD_RE.search(text[max(0, m.start() - 120):m.start()]):
+            continue
+        if raw.lower() not in {r.lower() for r, _, _ in out}:
+            out.append((raw, m.start(), m.end()))
+    return out
+
+
+def deadline_of(text: str, plan_year: Optional[int]) -> tuple[Optional[str], Deadline]:
+    """The deadline a task sentence sets: its phrases joined as printed, and their span (earliest start, latest end)."""
+    found = find_deadlines(text)
+    if not found:
+        return None, Deadline()
+    parsed = [parse(raw, plan_year) for raw, _, _ in found]
+    starts = [d.start for d in parsed if d.start]
+    ends = [d.end for d in parsed if d.end]
+    recurrence = next((d.recurrence for d in parsed if d.recurrence), None)
+    return "; ".join(r for r, _, _ in found), Deadline(min(starts) if starts else None,
+                                                        max(ends) if ends else None, recurrence)

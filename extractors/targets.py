@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from extractors.assignments import strip_assignment
 from extractors.rows import Row
+from extractors.spans import split_with_offsets
 from extractors.structure import Section, section_of_block, section_path
 from schemas.document import SourceDocument, Span
 
@@ -104,16 +105,7 @@ CLAUSE_SPLIT_RE = re.compile(r";\s*|(?<=%)(?=[A-ZĐ])|,\s*(?=t[ỷỉ] (?:lệ|t
 
 
 def _clauses(sentence: str) -> list[tuple[str, int]]:
-    out, start = [], 0
-    for m in list(CLAUSE_SPLIT_RE.finditer(sentence)) + [None]:
-        end = m.start() if m else len(sentence)
-        piece = sentence[start:end]
-        lead = len(piece) - len(piece.lstrip())
-        if piece.strip():
-            out.append((piece.strip(), start + lead))
-        if m:
-            start = m.end()
-    return out
+    return split_with_offsets(sentence, CLAUSE_SPLIT_RE)
 
 
 @dataclass
@@ -162,9 +154,9 @@ def _mentions(clause: str) -> list[_Mention]:
                 if cm:
                     comparator, start = op, cm.start()
                     break
-            if v.lower_bound_after.match(clause[end:]):
-                comparator = ">="
-                end += v.lower_bound_after.match(clause[end:]).end()
+            lower_bound = v.lower_bound_after.match(clause[end:])
+            if lower_bound:
+                comparator, end = ">=", end + lower_bound.end()
         if unit != "%" and before.count("(") > before.count(")"):
             continue  # a count in parentheses describes ("hơn 500 cơ sở giáo dục"), it does not commit
         listed = bool(out) and out[-1].unit not in ("%", "hạng") and re.fullmatch(r"\s*(?:,|và)\s*", clause[out[-1].end:m.start()])
@@ -182,18 +174,18 @@ def _level(segment: str) -> Optional[str]:
     return found.pop() if len(found) == 1 else None
 
 
+LEVEL_SEGMENT_RE = re.compile(r",\s*|\s+và\s+|:\s*|\s+trong đó\s*")
+
+
 def _assign_levels(clause: str, mentions: list[_Mention]) -> None:
     """Each mention's level from its own segment ("cấp tỉnh đạt 100%", "55% đối với cấp tỉnh")."""
-    bounds = [0] + [m.end for m in mentions]
     for i, mention in enumerate(mentions):
-        seg_start = bounds[i]
+        seg_start = mentions[i - 1].end if i else 0
         seg_end = mentions[i + 1].start if i + 1 < len(mentions) else len(clause)
-        segment = clause[seg_start:seg_end]
         # the level can sit before the number ("cấp tỉnh đạt 100%") or after it ("55% đối với cấp tỉnh")
-        parts = re.split(r",\s*|\s+và\s+|:\s*|\s+trong đó\s*", segment)
-        here = next((p for p in parts if clause.find(p, seg_start) <= mention.start < clause.find(p, seg_start) + len(p) + 1
-                     or clause.find(p, seg_start) <= mention.end - 1 < clause.find(p, seg_start) + len(p)), segment)
-        mention.level = _level(here)
+        left = LEVEL_SEGMENT_RE.split(clause[seg_start:mention.start])[-1]
+        right = LEVEL_SEGMENT_RE.split(clause[mention.end:seg_end])[0]
+        mention.level = _level(left + " " + right)
 
 
 def _rank_metric(before: str, after: str) -> str:

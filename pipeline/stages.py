@@ -8,7 +8,7 @@ from extractors import agencies
 from extractors.assignments import extract_prose_tasks
 from extractors.header import DocumentMeta, extract_header
 from extractors.readers import read_file
-from extractors.rows import Row, extract_rows
+from extractors.rows import ROLES, Row, extract_rows
 from extractors.structure import Section, segment
 from extractors.targets import Target, extract_targets
 from schemas.document import SourceDocument, Span
@@ -68,7 +68,7 @@ def _prov(doc_id: str, span: Span | None) -> Provenance | None:
 
 def _assignments(r: Row) -> list[AssignmentOut]:
     out = []
-    for role in ("lead", "coordinate", "monitor"):
+    for role in ROLES:
         for pos, printed in enumerate(getattr(r, role)):
             holder, agency = agencies.holder_and_agency(printed)
             out.append(AssignmentOut(role=role, agency=agency, holder=holder, printed=printed, position=pos))

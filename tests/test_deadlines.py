@@ -1,8 +1,7 @@
 """Deadline normalisation: every form named in the answer-key format and the issue."""
 import pytest
 
-from extractors.assignments import deadline_of, find_deadlines
-from extractors.deadlines import parse
+from extractors.deadlines import deadline_of, find_deadlines, parse
 
 
 @pytest.mark.parametrize("raw, start, end, recurrence", [

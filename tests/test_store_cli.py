@@ -3,6 +3,8 @@ import json
 import shutil
 import sqlite3
 
+import pytest
+
 from conftest import SEEDS
 from pipeline.cli import main
 
@@ -68,22 +70,26 @@ def test_extract_json_and_show(tmp_path, capsys):
     assert "[roman] III NHIỆM VỤ, GIẢI PHÁP" in out and "Nguyễn Lộc Hà" in out
 
 
-def test_one_query_answers_what_an_agency_leads(tmp_path):
-    db = tmp_path / "t.db"
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory):
+    """All seed plans ingested once, shared by the read-only query tests."""
+    db = tmp_path_factory.mktemp("seeds") / "t.db"
     main(["ingest", *map(str, SEEDS), "--db", str(db)])
     conn = sqlite3.connect(db)
-    led = conn.execute(
+    yield conn
+    conn.close()
+
+
+def test_one_query_answers_what_an_agency_leads(seeds_db):
+    led = seeds_db.execute(
         "SELECT r.stt, r.text, r.deadline_end FROM assignments x JOIN agencies a ON a.id = x.agency_id"
         " JOIN rows r ON r.id = x.row_id WHERE a.name = 'Sở Tài chính' AND x.role = 'lead'"
         " ORDER BY r.deadline_end").fetchall()
     assert len(led) >= 5 and any(stt == "2.8" for stt, _, _ in led)
 
 
-def test_prose_tasks_given_to_a_director_count_for_the_agency(tmp_path):
-    db = tmp_path / "t.db"
-    main(["ingest", *map(str, SEEDS), "--db", str(db)])
-    conn = sqlite3.connect(db)
-    rows = conn.execute(
+def test_prose_tasks_given_to_a_director_count_for_the_agency(seeds_db):
+    rows = seeds_db.execute(
         "SELECT x.holder, x.printed, r.origin FROM assignments x JOIN agencies a ON a.id = x.agency_id"
         " JOIN rows r ON r.id = x.row_id WHERE a.name = 'Sở Y tế' AND x.role = 'lead'").fetchall()
     assert ("Giám đốc", "Giám đốc Sở Y tế", "prose") in rows
