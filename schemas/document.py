@@ -67,6 +67,7 @@ class SourceDocument:
     warnings: list[str] = field(default_factory=list)
     pages: Optional[int] = None
     ocr_pages: list[int] = field(default_factory=list)
+    ocr_confidence: dict[int, float] = field(default_factory=dict)  # page -> mean Tesseract word confidence (0-100)
     # What the hosting web page said about the document (field -> value), and the page's title line.
     site_meta: dict[str, str] = field(default_factory=dict)
     site_title: Optional[str] = None

@@ -33,6 +33,9 @@ def sniff(data: bytes) -> str:
             return "docx"
         raise ReadError("ZIP archive that is not a Word document")
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        # an OLE container: old Word, or a password-protected DOCX/XLSX (encrypted OOXML package)
+        if "EncryptedPackage".encode("utf-16-le") in data[:1 << 20]:
+            return "encrypted-office"
         return "doc"
     if head.startswith(b"{\\rtf"):
         return "rtf"
@@ -63,6 +66,18 @@ def _read_html(path: str, sha: str, data: bytes) -> SourceDocument:
     return read_html(path, sha, data)
 
 
+def _read_docx(path: str, sha: str, data: bytes) -> SourceDocument:
+    from extractors.readers.word import read_docx
+
+    return read_docx(path, sha, data)
+
+
+def _read_pdf(path: str, sha: str, data: bytes) -> SourceDocument:
+    from extractors.readers.pdf import read_pdf
+
+    return read_pdf(path, sha, data)
+
+
 def _unsupported(reason: str) -> Callable[[str, str, bytes], SourceDocument]:
     def reader(path: str, sha: str, data: bytes) -> SourceDocument:
         raise ReadError(reason)
@@ -73,6 +88,9 @@ def _unsupported(reason: str) -> Callable[[str, str, bytes], SourceDocument]:
 READERS: dict[str, Callable[[str, str, bytes], SourceDocument]] = {
     "text": _read_textual,
     "html": _read_html,
+    "docx": _read_docx,
+    "pdf": _read_pdf,
+    "encrypted-office": _unsupported("password-protected Office document: remove the password and save it again"),
     "doc": _unsupported("legacy Word .doc format is not supported: save it as .docx or PDF"),
     "rtf": _unsupported("RTF is not supported: save it as .docx or PDF"),
 }

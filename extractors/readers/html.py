@@ -11,11 +11,9 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from extractors.errors import ReadError
-from extractors.readers.chrome import find_chrome
+from extractors.readers.builder import DocBuilder
 from extractors.readers.encoding import decode, nfc
-from extractors.readers.text import clean_markup
-from extractors.tables import is_header_row
-from schemas.document import Block, Cell, SourceDocument, Span, Table
+from schemas.document import SourceDocument
 
 DROP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "button", "select",
              "svg", "canvas", "template", "input", "textarea", "head"}
@@ -26,31 +24,16 @@ MAX_DEPTH = 400
 
 
 class _Renderer:
+    """Walks the DOM, gathering inline text until a block boundary, and hands paragraphs and tables to a DocBuilder."""
+
     def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.pos = 0
-        self.blocks: list[Block] = []
-        self.line_no = 0
+        self.out = DocBuilder()
         self.inline: list[str] = []
         self.inline_bold = False
 
-    def _emit_text(self, text: str) -> Span:
-        if self.parts:
-            self.parts.append("\n")
-            self.pos += 1
-        start = self.pos
-        self.parts.append(text)
-        self.pos += len(text)
-        self.line_no += 1
-        return Span(start, self.pos, self.line_no)
-
     def flush(self) -> None:
-        raw = re.sub(r"[ \t\u00a0\r\n]+", " ", "".join(self.inline)).strip()
+        self.out.line("".join(self.inline), bold=self.inline_bold)
         self.inline = []
-        if raw:
-            text, _ = clean_markup(raw)
-            span = self._emit_text(text)
-            self.blocks.append(Block("line", text, span, bold=self.inline_bold))
         self.inline_bold = False
 
     def walk(self, node: Tag, depth: int = 0) -> None:
@@ -84,36 +67,7 @@ class _Renderer:
                 self.walk(child, depth + 1)
 
     def table(self, node: Tag, depth: int) -> None:
-        grid = _grid(node)
-        if not grid:
-            return
-        header_idx = next((k for k, row in enumerate(grid[:3]) if is_header_row([c for c, _ in row])), None)
-        if header_idx is None:
-            # a layout table: read each cell as its own lines
-            for row in grid:
-                for text, _ in row:
-                    for line in text.split("\n"):
-                        if line.strip():
-                            self.inline.append(line)
-                            self.flush()
-            return
-        header = [c for c, _ in grid[header_idx]]
-        start = self.pos + (1 if self.parts else 0)
-        first_line = self.line_no + 1
-        rows: list[list[Cell]] = []
-        for row in grid[header_idx + 1 :]:
-            texts = [c for c, _ in row]
-            if [t.lower() for t in texts] == [h.lower() for h in header]:
-                continue
-            cells = []
-            for text, colspan in row:
-                span = self._emit_text(text.replace("\n", " / ")) if text else None
-                cells.append(Cell(text, span, colspan=colspan))
-            rows.append(cells)
-        if not rows:
-            return
-        table = Table(rows=rows, header=header, layout="html")
-        self.blocks.append(Block("table", "", Span(start, self.pos, first_line), table=table))
+        self.out.grid(_grid(node), layout="html")
 
 
 def _is_chrome(tag: Tag) -> bool:
@@ -187,10 +141,4 @@ def read_html(path: str, sha256: str, data: bytes) -> SourceDocument:
     r = _Renderer()
     r.walk(body)
     r.flush()
-    full = "".join(r.parts)
-    # cut site chrome the tag filters missed (portal headers/footers written as plain paragraphs)
-    lines = [b.text if b.kind == "line" else "\t" for b in r.blocks]
-    chrome = find_chrome(lines)
-    blocks = r.blocks[chrome.body_start : chrome.body_end]
-    return SourceDocument(path=path, sha256=sha256, format="html", text=full, blocks=blocks, encoding=enc,
-                          site_meta=chrome.site_meta, site_title=chrome.site_title or page_title)
+    return r.out.document(path, sha256, "html", encoding=enc, page_title=page_title)

@@ -1,0 +1,100 @@
+"""PDF reader: the text layer through pdfplumber, or Tesseract OCR for pages that have none.
+
+A page is read from its text layer when it has one that decodes to Vietnamese;
+a page with no text, or with text in legacy font encodings (TCVN3/VNI fonts
+without a Unicode map come out as "¸nh s¸ng" or "(cid:12)"), is rasterised and
+OCR'd (see ocr.py). Either way the page becomes positioned words plus the cell
+boxes of its ruled tables, and layout.py turns those into paragraphs and tables.
+"""
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+from extractors.errors import ReadError
+from extractors.readers.builder import DocBuilder
+from extractors.readers.encoding import nfc
+from extractors.readers.layout import Page, PageLayout, Word
+
+MAX_PAGES = 2000
+VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
+LEGACY_GLYPHS = re.compile(r"[¸¹µ¶·¾»¼½ÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßãåæçèéêëìíîïóòôõöøùúûüýþ®©¤¥¦§¨«¬]")
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
+                  "join_tolerance": 3, "intersection_tolerance": 3}
+
+
+def text_layer_quality(text: str) -> str:
+    """'ok', 'empty' or 'garbled': whether a page's text layer can be used as it is."""
+    letters = sum(c.isalpha() for c in text)
+    if letters < 20:
+        return "empty"
+    if text.count("(cid:") * 5 > letters or text.count("\ufffd") * 20 > letters:
+        return "garbled"
+    viet = len(VIETNAMESE.findall(text))
+    legacy = len(LEGACY_GLYPHS.findall(text))
+    if legacy > 2 * viet and legacy > 0.03 * letters:
+        return "garbled"
+    return "ok"
+
+
+def _page_words(page) -> list[Word]:
+    out = []
+    for w in page.extract_words(x_tolerance=1.5, y_tolerance=2, extra_attrs=["fontname"], keep_blank_chars=False):
+        if not w.get("upright", True):
+            continue
+        out.append(Word(w["x0"], w["top"], w["x1"], w["bottom"], nfc(w["text"]), "Bold" in w["fontname"] or "bold" in w["fontname"]))
+    return out
+
+
+def read_pdf(path: str, sha256: str, data: bytes) -> "SourceDocument":  # noqa: F821
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(BytesIO(data))
+        n_pages = len(pdf.pages)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ReadError("password-protected PDF: ask the issuer for an unprotected copy") from None
+    except PDFSyntaxError as exc:
+        raise ReadError(f"corrupt PDF ({exc})") from None
+    except Exception as exc:  # pdfminer raises many kinds on damaged files
+        raise ReadError(f"corrupt or unreadable PDF ({exc.__class__.__name__}: {str(exc)[:100]})") from None
+    if n_pages == 0:
+        raise ReadError("PDF has no pages")
+    if n_pages > MAX_PAGES:
+        raise ReadError(f"PDF has {n_pages} pages; the limit is {MAX_PAGES}")
+    out = DocBuilder()
+    layout = PageLayout(out, n_pages)
+    pages: list[Page] = []
+    ocr_pages: list[int] = []
+    ocr_conf: dict[int, float] = {}
+    with pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                quality = text_layer_quality(page.extract_text() or "")
+                if quality == "ok":
+                    cells = [t.cells for t in page.find_tables(TABLE_SETTINGS)]
+                    pages.append(Page(number, float(page.width), float(page.height), _page_words(page), cells))
+                    continue
+            except Exception as exc:  # a damaged page: say so and go on with the rest
+                out.warnings.append(f"page {number}: unreadable text layer ({exc.__class__.__name__})")
+                quality = "garbled"
+            from extractors.readers.ocr import ocr_pdf_page
+
+            scanned = ocr_pdf_page(data, number - 1)
+            pages.append(scanned.page)
+            ocr_pages.append(number)
+            ocr_conf[number] = scanned.confidence
+            if quality == "garbled":
+                out.warnings.append(f"page {number}: text layer in a legacy font encoding; read by OCR instead")
+    layout.learn_running_lines(pages)
+    for page in pages:
+        layout.add(page)
+    layout.flush_table()
+    if ocr_pages:
+        mean = sum(ocr_conf.values()) / len(ocr_conf)
+        out.warnings.append(f"OCR on {len(ocr_pages)} of {n_pages} pages, mean word confidence {mean:.0f}%")
+    doc = out.document(path, sha256, "pdf", pages=n_pages, ocr_pages=ocr_pages)
+    doc.ocr_confidence = ocr_conf
+    return doc
