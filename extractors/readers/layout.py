@@ -242,7 +242,9 @@ class PageLayout:
         self.out.page = page.number
         height = statistics.median(w.height for l in lines for w in l.words)
         left = min(l.x0 for l in lines)
-        right = max(max(l.x1 for l in lines), left + 0.6 * page.width)
+        # the right margin: where most lines end (a stray mark in the margin must not move it)
+        ends = sorted(l.x1 for l in lines)
+        right = max(ends[int(0.9 * (len(ends) - 1))], left + 0.6 * page.width)
         mid = page.width / 2
         segmented = [split_segments(l, height) for l in lines]
 

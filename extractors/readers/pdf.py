@@ -15,6 +15,7 @@ from extractors.errors import ReadError
 from extractors.readers.builder import DocBuilder
 from extractors.readers.encoding import nfc
 from extractors.readers.layout import Page, PageLayout, Word
+from schemas.document import SourceDocument
 
 MAX_PAGES = 2000
 VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
@@ -46,7 +47,7 @@ def _page_words(page) -> list[Word]:
     return out
 
 
-def read_pdf(path: str, sha256: str, data: bytes) -> "SourceDocument":  # noqa: F821
+def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -69,6 +70,7 @@ def read_pdf(path: str, sha256: str, data: bytes) -> "SourceDocument":  # noqa: 
     pages: list[Page] = []
     ocr_pages: list[int] = []
     ocr_conf: dict[int, float] = {}
+    ocr = None
     with pdf:
         for number, page in enumerate(pdf.pages, start=1):
             try:
@@ -80,14 +82,18 @@ def read_pdf(path: str, sha256: str, data: bytes) -> "SourceDocument":  # noqa: 
             except Exception as exc:  # a damaged page: say so and go on with the rest
                 out.warnings.append(f"page {number}: unreadable text layer ({exc.__class__.__name__})")
                 quality = "garbled"
-            from extractors.readers.ocr import ocr_pdf_page
+            if ocr is None:
+                from extractors.readers.ocr import PdfOcr
 
-            scanned = ocr_pdf_page(data, number - 1)
+                ocr = PdfOcr(data)
+            scanned = ocr.page(number - 1)
             pages.append(scanned.page)
             ocr_pages.append(number)
             ocr_conf[number] = scanned.confidence
             if quality == "garbled":
                 out.warnings.append(f"page {number}: text layer in a legacy font encoding; read by OCR instead")
+    if ocr is not None:
+        ocr.close()
     layout.learn_running_lines(pages)
     for page in pages:
         layout.add(page)

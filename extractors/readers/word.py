@@ -18,6 +18,7 @@ from typing import Optional
 from extractors.errors import ReadError
 from extractors.readers.builder import DocBuilder, Grid
 from extractors.readers.encoding import nfc
+from schemas.document import SourceDocument
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"),
@@ -249,7 +250,7 @@ class _Reader:
                 self.walk(child)
 
 
-def read_docx(path: str, sha256: str, data: bytes) -> "SourceDocument":  # noqa: F821
+def read_docx(path: str, sha256: str, data: bytes) -> SourceDocument:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 

@@ -1,0 +1,169 @@
+"""OCR for scanned PDF pages: render, deskew, Tesseract (Vietnamese), and find the ruled tables in the image.
+
+The result is the same `Page` a text layer gives (words with boxes in PDF points,
+cell boxes of ruled tables), so layout.py treats a scan like a born-digital page.
+Ruling lines are found by a morphological opening of the binarised image (dark
+runs longer than a fifth of an inch) and handed to pdfplumber's own
+edges -> intersections -> cells -> tables functions, the ones its table finder
+uses on vector lines.
+
+Tesseract is a system program (Debian: tesseract-ocr, tesseract-ocr-vie); when it
+or its Vietnamese data is missing the reader says which package to install.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+import numpy as np
+
+from extractors.errors import ReadError
+from extractors.readers.encoding import nfc
+from extractors.readers.layout import Box, Page, Word
+
+LANG = os.environ.get("VNPLANS_OCR_LANG", "vie")
+# Tesseract's OpenMP threads make one page several times slower on a small machine; vnplans
+# parallelises over documents instead.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+ARTIFACT_RE = re.compile(r"^[|_\[\]{}¦]+$")
+# what Tesseract makes of a bullet glyph at the start of a line: "•" read as e, s, ©, ®, «, *, ...
+BULLET_NOISE_RE = re.compile(r"^([©®«»*•◦¢°_~]+[.,»]*|[eso][».,]*|s»)$")
+
+
+@dataclass
+class ScannedPage:
+    page: Page
+    confidence: float  # mean word confidence, 0-100
+    angle: float  # the skew corrected, in degrees
+
+
+@functools.lru_cache(maxsize=1)
+def check_tesseract() -> str:
+    """The tesseract binary, or a ReadError naming the missing Debian package."""
+    exe = shutil.which("tesseract")
+    if not exe:
+        raise ReadError("scanned pages need OCR, but Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)")
+    langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30).stdout.split()
+    if LANG not in langs:
+        raise ReadError(f"Tesseract has no '{LANG}' language data (apt-get install tesseract-ocr-{LANG})")
+    return exe
+
+
+def _dpi(pdf_page, width_pt: float) -> int:
+    """OCR at the scan's own resolution (200-400 dpi), 300 when the page has no image to tell."""
+    try:
+        objs = [o for o in pdf_page.get_objects() if o.type == 3]  # FPDF_PAGEOBJ_IMAGE
+        if objs:
+            px = max(o.get_px_size()[0] for o in objs)
+            return int(min(400, max(200, px / (width_pt / 72))))
+    except Exception:
+        pass
+    return 300
+
+
+def estimate_skew(gray: np.ndarray) -> float:
+    """The rotation (degrees) that makes text rows sharpest: the maximum variance of the row profile."""
+    from PIL import Image
+
+    small = Image.fromarray(gray)
+    scale = 1000 / max(1, small.width)
+    small = small.resize((max(1, int(small.width * scale)), max(1, int(small.height * scale))))
+    ink = Image.fromarray(((np.asarray(small) < 160) * 255).astype(np.uint8))
+
+    def score(angle: float) -> float:
+        rows = np.asarray(ink.rotate(angle, resample=Image.BILINEAR, fillcolor=0), dtype=np.float32).sum(axis=1)
+        return float(np.var(rows))
+
+    best = max(np.arange(-2.0, 2.01, 0.25), key=score)
+    best = max(np.arange(best - 0.25, best + 0.26, 0.05), key=score)
+    return round(float(best), 2)
+
+
+def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
+    """(row, start, end) of every horizontal run of True at least `min_len` long."""
+    h, w = mask.shape
+    if w < min_len:
+        return []
+    c = np.cumsum(np.pad(mask.astype(np.int32), ((0, 0), (1, 0))), axis=1)
+    full = (c[:, min_len:] - c[:, :-min_len]) == min_len  # the window [x, x + min_len) is all dark
+    d = np.diff(np.pad(full.astype(np.int8), ((0, 0), (1, 1))), axis=1)
+    starts = np.argwhere(d == 1)
+    ends = np.argwhere(d == -1)
+    # a run of window starts [s, e) is a dark run [s, e + min_len - 1)
+    return [(int(r), int(s), int(e) + min_len - 1) for (r, s), (_, e) in zip(starts, ends)]
+
+
+def find_tables(gray: np.ndarray, dpi: int) -> list[list[Box]]:
+    """Cell boxes (in PDF points) of the ruled tables in a page image."""
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+
+    ink = gray < 140
+    min_len = max(20, dpi // 5)
+    k = 72 / dpi
+    edges = []
+    for r, s, e in _runs(ink, min_len):
+        edges.append({"x0": s * k, "x1": e * k, "top": r * k, "bottom": r * k, "width": (e - s) * k, "height": 0,
+                      "orientation": "h"})
+    for c, s, e in _runs(ink.T, min_len):
+        edges.append({"x0": c * k, "x1": c * k, "top": s * k, "bottom": e * k, "width": 0, "height": (e - s) * k,
+                      "orientation": "v"})
+    if not edges:
+        return []
+    edges = merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
+    cells = intersections_to_cells(edges_to_intersections(edges, 3, 3))
+    tables = [t for t in cells_to_tables(cells) if len(t) >= 4]
+    return [[tuple(map(float, c)) for c in t] for t in tables]
+
+
+class PdfOcr:
+    """OCR of the pages of one PDF; the PDF is opened for rendering once."""
+
+    def __init__(self, data: bytes) -> None:
+        check_tesseract()
+        import pypdfium2 as pdfium
+
+        self.pdf = pdfium.PdfDocument(data)
+
+    def close(self) -> None:
+        self.pdf.close()
+
+    def page(self, index: int) -> ScannedPage:
+        import pytesseract
+        from PIL import Image
+
+        pdf_page = self.pdf[index]
+        width_pt, height_pt = pdf_page.get_size()
+        dpi = _dpi(pdf_page, width_pt)
+        img = pdf_page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        pdf_page.close()
+        gray = np.asarray(img)
+        angle = estimate_skew(gray)
+        if abs(angle) >= 0.05:
+            img = img.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+            gray = np.asarray(img)
+        try:
+            data = pytesseract.image_to_data(img, lang=LANG, config="--oem 1 --psm 3",
+                                             output_type=pytesseract.Output.DICT, timeout=300)
+        except (pytesseract.TesseractError, RuntimeError) as exc:
+            raise ReadError(f"OCR failed on page {index + 1}: {str(exc)[:120]}") from None
+        k = 72 / dpi
+        words, confs = [], []
+        line_seen: set[tuple[int, int, int]] = set()
+        for i, text in enumerate(data["text"]):
+            text, conf = nfc((text or "").strip()), float(data["conf"][i])
+            if not text or conf < 0 or ARTIFACT_RE.match(text) or (conf < 40 and len(text) <= 2 and not text.isalnum()):
+                continue  # ruling lines read as letters, and speckle
+            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            if key not in line_seen:
+                line_seen.add(key)
+                text = "-" if BULLET_NOISE_RE.match(text) else text
+            x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+            words.append(Word(x * k, y * k, (x + w) * k, (y + h) * k, text))
+            confs.append(conf)
+        tables = find_tables(gray, dpi)
+        confidence = sum(confs) / len(confs) if confs else 0.0
+        return ScannedPage(Page(index + 1, width_pt, height_pt, words, tables), confidence, angle)
