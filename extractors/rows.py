@@ -150,7 +150,7 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
             score=parse_number(others.get("score")),
             note=merged_note or (_clean(others["note"]) if "note" in others else None),
             hint=others.get("hint"),
-            span=spans.get("text") or spans.get("stt"),
+            span=spans.get("text") or spans.get("stt") or next((sp for sp in spans.values() if sp), None),
         )
         for role in ROLES:
             raw = others.get(role)

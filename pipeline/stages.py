@@ -12,7 +12,8 @@ from extractors.rows import ROLES, Row, extract_rows
 from extractors.structure import Section, segment
 from extractors.targets import Target, extract_targets
 from schemas.document import SourceDocument, Span
-from schemas.extraction import (AssignmentOut, DeadlineOut, DocumentOut, Extraction, Period, Provenance, RowOut, SectionOut, TargetOut)
+from schemas.extraction import (AssignmentOut, DeadlineOut, DocumentOut, Extraction, OcrPage, Period, Provenance, RowOut, SectionOut,
+                                TargetOut)
 
 
 def extractor_version() -> str:
@@ -60,10 +61,11 @@ def _has_plan_structure(meta: DocumentMeta, sections: list[Section], rows: list[
     return bool(rows or meta.doc_number or meta.doc_number_raw or (meta.doc_type and headings) or meta.form == "news")
 
 
-def _prov(doc_id: str, span: Span | None) -> Provenance | None:
+def _prov(doc_id: str, span: Span | None, ocr_pages: frozenset[int] = frozenset()) -> Provenance | None:
     if span is None:
         return None
-    return Provenance(doc_id=doc_id, line=span.line, page=span.page, start=span.start, end=span.end)
+    return Provenance(doc_id=doc_id, line=span.line, page=span.page, start=span.start, end=span.end,
+                      ocr=span.page in ocr_pages)
 
 
 def _assignments(r: Row) -> list[AssignmentOut]:
@@ -77,26 +79,29 @@ def _assignments(r: Row) -> list[AssignmentOut]:
 
 def to_extraction(p: Processed) -> Extraction:
     doc_id = p.source.sha256
+    ocr = frozenset(p.source.ocr_pages)
     m = p.meta
     document = DocumentOut(
         doc_number=m.doc_number, doc_number_raw=m.doc_number_raw, doc_type=m.doc_type, issuer=m.issuer,
         province=m.province, place=m.place, issued_date=m.issued_date, issued_month=m.issued_month, signer=m.signer,
         signer_title=m.signer_title, title=m.title, form=m.form, period=Period(start=m.period_start, end=m.period_end),
-        provenance={k: _prov(doc_id, v) for k, v in m.provenance.items()},
+        provenance={k: _prov(doc_id, v, ocr) for k, v in m.provenance.items()},
     )
     rows = [
         RowOut(
             table=r.table, kind=r.kind, stt=r.stt, group=r.group, text=r.text, max_score=r.max_score, score=r.score,
             lead=r.lead, coordinate=r.coordinate, monitor=r.monitor, deadline_raw=r.deadline_raw,
-            deadline=DeadlineOut(**r.deadline.as_dict()), note=r.note, origin=r.origin, provenance=_prov(doc_id, r.span),
+            deadline=DeadlineOut(**r.deadline.as_dict()), note=r.note, origin=r.origin, provenance=_prov(doc_id, r.span, ocr),
             assignments=_assignments(r),
         )
         for r in p.rows
     ]
     return Extraction(
-        source=os.path.basename(p.source.path), doc_id=doc_id, format=p.source.format, document=document,
+        source=os.path.basename(p.source.path), doc_id=doc_id, format=p.source.format, pages=p.source.pages,
+        ocr_pages=[OcrPage(page=k, confidence=round(v, 1)) for k, v in sorted(p.source.ocr_confidence.items())],
+        document=document,
         sections=[SectionOut(**s.as_dict()) for s in p.sections], rows=rows, warnings=p.warnings,
         targets=[TargetOut(metric=t.metric, comparator=t.comparator, value=t.value, value_max=t.value_max, unit=t.unit,
                            year=t.year, scope=t.scope, quote=t.quote, row_index=t.row_index,
-                           provenance=_prov(doc_id, t.span)) for t in p.targets],
+                           provenance=_prov(doc_id, t.span, ocr)) for t in p.targets],
     )

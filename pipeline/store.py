@@ -17,6 +17,8 @@ FTS = {"sections": ["heading"], "rows": ["text", "stt", "grp"]}
 MIGRATIONS: list[list[tuple[str, str, str]]] = [
     [("assignments", "holder", "TEXT"), ("assignments", "printed", "TEXT")],
     [("documents", "extractor", "TEXT")],
+    [("documents", "pages", "INTEGER"), ("rows", "ocr", "INTEGER NOT NULL DEFAULT 0"),
+     ("targets", "ocr", "INTEGER NOT NULL DEFAULT 0")],
 ]
 
 
@@ -82,11 +84,13 @@ class Store:
             self.conn.execute(
                 "INSERT INTO documents(id, source, format, ingested_at, doc_number, doc_number_raw, doc_type, issuer,"
                 " province, place, issued_date, issued_month, signer, signer_title, title, form, period_start,"
-                " period_end, warnings, body, extractor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " period_end, warnings, body, extractor, pages) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (ex.doc_id, ex.source, ex.format, _now(), d.doc_number, d.doc_number_raw, d.doc_type, d.issuer,
                  d.province, d.place, d.issued_date, d.issued_month, d.signer, d.signer_title, d.title, d.form,
-                 d.period.start, d.period.end, json.dumps(ex.warnings, ensure_ascii=False), body, extractor),
+                 d.period.start, d.period.end, json.dumps(ex.warnings, ensure_ascii=False), body, extractor, ex.pages),
             )
+            self.conn.executemany("INSERT INTO ocr_pages(doc_id, page, confidence) VALUES (?,?,?)",
+                                  [(ex.doc_id, o.page, o.confidence) for o in ex.ocr_pages])
             self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, ex.doc_id))
             self.conn.executemany(
                 'INSERT INTO sections(doc_id, id, parent, kind, label, heading, line, end_line, start, "end", page)'
@@ -99,11 +103,12 @@ class Store:
                 pv = r.provenance
                 cur = self.conn.execute(
                     "INSERT INTO rows(doc_id, idx, table_name, kind, stt, grp, text, max_score, score, deadline_raw,"
-                    ' deadline_start, deadline_end, recurrence, note, origin, line, page, start, "end")'
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    ' deadline_start, deadline_end, recurrence, note, origin, line, page, start, "end", ocr)'
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (ex.doc_id, i, r.table, r.kind, r.stt, r.group, r.text, r.max_score, r.score, r.deadline_raw,
                      r.deadline.start, r.deadline.end, r.deadline.recurrence, r.note, r.origin,
-                     pv.line if pv else None, pv.page if pv else None, pv.start if pv else None, pv.end if pv else None),
+                     pv.line if pv else None, pv.page if pv else None, pv.start if pv else None, pv.end if pv else None,
+                     int(bool(pv and pv.ocr))),
                 )
                 row_ids.append(cur.lastrowid)
                 for a in r.assignments:
@@ -117,10 +122,10 @@ class Store:
                 row_id = row_ids[t.row_index] if t.row_index is not None and t.row_index < len(row_ids) else None
                 self.conn.execute(
                     "INSERT INTO targets(doc_id, idx, metric, comparator, value, value_max, unit, year, scope, quote,"
-                    ' row_id, line, page, start, "end") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+                    ' row_id, line, page, start, "end", ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
                     (ex.doc_id, i, t.metric, t.comparator, t.value, t.value_max, t.unit, t.year, t.scope, t.quote,
                      row_id, pv.line if pv else None, pv.page if pv else None, pv.start if pv else None,
-                     pv.end if pv else None),
+                     pv.end if pv else None, int(bool(pv and pv.ocr))),
                 )
             if old and old != ex.doc_id:
                 self._drop_if_orphan(old)

@@ -20,6 +20,7 @@ class Provenance(BaseModel):
     page: Optional[int] = None
     start: Optional[int] = Field(None, description="character offset into the document text")
     end: Optional[int] = None
+    ocr: bool = Field(False, description="read by OCR from a scanned page: check against the page image")
 
 
 class DeadlineOut(BaseModel):
@@ -106,10 +107,17 @@ class TargetOut(BaseModel):
     provenance: Optional[Provenance] = None
 
 
+class OcrPage(BaseModel):
+    page: int
+    confidence: float = Field(description="mean Tesseract word confidence, 0-100")
+
+
 class Extraction(BaseModel):
     source: str
     doc_id: str
     format: str
+    pages: Optional[int] = Field(None, description="page count of a paged format (PDF; DOCX when Word recorded it)")
+    ocr_pages: list[OcrPage] = Field(default_factory=list, description="pages read by OCR")
     document: DocumentOut
     sections: list[SectionOut]
     rows: list[RowOut]

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS documents (
   period_end     INTEGER,
   warnings       TEXT NOT NULL DEFAULT '[]', -- JSON list
   extractor      TEXT,                      -- fingerprint of the extraction code that produced the rows
+  pages          INTEGER,                   -- page count (PDF)
   body           TEXT NOT NULL              -- the text every span points into
 );
 CREATE INDEX IF NOT EXISTS documents_province ON documents(province);
@@ -66,6 +67,7 @@ CREATE TABLE IF NOT EXISTS rows (
   recurrence     TEXT,
   note           TEXT,
   origin         TEXT NOT NULL DEFAULT 'table',
+  ocr            INTEGER NOT NULL DEFAULT 0, -- 1: read by OCR from a scanned page
   line           INTEGER,
   page           INTEGER,
   start          INTEGER,
@@ -88,6 +90,7 @@ CREATE TABLE IF NOT EXISTS targets (
   scope      TEXT,
   quote      TEXT NOT NULL,
   row_id     INTEGER REFERENCES rows(id) ON DELETE SET NULL,
+  ocr        INTEGER NOT NULL DEFAULT 0,
   line       INTEGER,
   page       INTEGER,
   start      INTEGER,
@@ -95,6 +98,14 @@ CREATE TABLE IF NOT EXISTS targets (
 );
 CREATE INDEX IF NOT EXISTS targets_doc ON targets(doc_id);
 CREATE INDEX IF NOT EXISTS targets_year ON targets(year);
+
+-- Pages read by OCR, with Tesseract's mean word confidence: where to double-check values.
+CREATE TABLE IF NOT EXISTS ocr_pages (
+  doc_id     TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  page       INTEGER NOT NULL,
+  confidence REAL NOT NULL,
+  PRIMARY KEY (doc_id, page)
+);
 
 CREATE TABLE IF NOT EXISTS agencies (
   id   INTEGER PRIMARY KEY,
