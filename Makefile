@@ -6,7 +6,7 @@ CLI    := $(VENV)/bin/vnplans
 DB     ?= outputs/vnplans.db
 PYTHON ?= python3
 
-.PHONY: setup run test score schema clean
+.PHONY: setup sysdeps run test score score-renditions renditions bench schema clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
-setup: $(VENV)/.installed
+# Tesseract + Vietnamese data for scanned PDFs (apt; see tools/install_system_deps.sh)
+sysdeps:
+	tools/install_system_deps.sh
+
+setup: sysdeps $(VENV)/.installed
 
 run: setup
 	$(CLI) ingest corpus/seeds --db $(DB)
@@ -31,6 +35,18 @@ score: setup
 	rm -rf outputs/pred-heldout && mkdir -p outputs/pred-heldout
 	for f in corpus/heldout/seeds/*.txt; do $(CLI) extract $$f --json > outputs/pred-heldout/$$(basename $$f .txt).json; done
 	$(PY) tools/score.py corpus/heldout/gold outputs/pred-heldout
+
+# The DOCX/PDF/scan renditions against the same answer keys, next to the text seeds' scores.
+score-renditions: setup
+	$(PY) tools/score_renditions.py
+
+# Rebuild corpus/renditions from the seeds (needs LibreOffice: apt-get install libreoffice-writer).
+renditions: setup
+	$(PY) tools/make_renditions.py
+
+# Reader and pipeline speed on the renditions: pages/s for born-digital PDF and for OCR, peak memory.
+bench: setup
+	$(PY) tools/bench.py
 
 schema: setup
 	$(PY) -m schemas.extraction > schemas/extraction.schema.json

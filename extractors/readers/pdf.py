@@ -55,12 +55,13 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
     try:
         pdf = pdfplumber.open(BytesIO(data))
         n_pages = len(pdf.pages)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise ReadError("password-protected PDF: ask the issuer for an unprotected copy") from None
-    except PDFSyntaxError as exc:
-        raise ReadError(f"corrupt PDF ({exc})") from None
-    except Exception as exc:  # pdfminer raises many kinds on damaged files
-        raise ReadError(f"corrupt or unreadable PDF ({exc.__class__.__name__}: {str(exc)[:100]})") from None
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors; look at the original
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise ReadError("password-protected PDF: ask the issuer for an unprotected copy") from None
+        if isinstance(cause, PDFSyntaxError):
+            raise ReadError(f"corrupt PDF ({cause})") from None
+        raise ReadError(f"corrupt or unreadable PDF ({cause.__class__.__name__}: {str(cause)[:100]})") from None
     if n_pages == 0:
         raise ReadError("PDF has no pages")
     if n_pages > MAX_PAGES:

@@ -1,0 +1,199 @@
+"""DOCX and PDF readers: Word numbering and merged cells, page layout rules, OCR plumbing, bad files."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from extractors.errors import ReadError
+from extractors.readers import read_bytes, read_file
+from extractors.readers.layout import Line, Word, cell_grid, paragraphs, split_segments
+from extractors.readers.pdf import text_layer_quality
+
+ROOT = Path(__file__).resolve().parent.parent
+PDF = ROOT / "corpus" / "renditions" / "pdf" / "003_17e739ba34981291.pdf"
+
+
+def _docx_bytes(build) -> bytes:
+    doc = Document()
+    build(doc)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def test_docx_bullets_come_back_as_dashes_and_header_table_as_lines():
+    def build(doc):
+        t = doc.add_table(rows=2, cols=2)
+        t.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH"
+        t.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        t.cell(1, 0).text = "Số: 12/KH-UBND"
+        t.cell(1, 1).text = "Bắc Ninh, ngày 3 tháng 2 năm 2025"
+        doc.add_paragraph("KẾ HOẠCH")
+        doc.add_paragraph("Tỷ lệ dân số trưởng thành có điện thoại thông minh đạt 90%;", style="List Bullet")
+
+    doc = read_bytes("plan.docx", _docx_bytes(build))
+    texts = [b.text for b in doc.blocks]
+    assert texts[:4] == ["ỦY BAN NHÂN DÂN", "TỈNH BẮC NINH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 12/KH-UBND"]
+    assert texts[-1] == "- Tỷ lệ dân số trưởng thành có điện thoại thông minh đạt 90%;"
+    assert doc.format == "docx" and not doc.tables()
+
+
+def test_docx_numbering_labels_and_merged_cells():
+    def build(doc):
+        for text in ("Mục tiêu", "Nhiệm vụ"):
+            doc.add_paragraph(text, style="List Number")
+        t = doc.add_table(rows=4, cols=4)
+        for i, h in enumerate(["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"]):
+            t.cell(0, i).text = h
+        t.cell(1, 0).text = "I"
+        t.cell(1, 1).merge(t.cell(1, 3)).text = "Hạ tầng số"
+        t.cell(2, 0).text = "1"
+        t.cell(2, 1).text = "Phủ sóng 5G"
+        t.cell(2, 2).merge(t.cell(3, 2)).text = "Sở Khoa học và Công nghệ"  # vertical merge
+        t.cell(2, 3).text = "2025"
+        t.cell(3, 0).text = "2"
+        t.cell(3, 1).text = "Cáp quang đến thôn"
+        t.cell(3, 3).text = "2026"
+
+    doc = read_bytes("plan.docx", _docx_bytes(build))
+    assert [b.text for b in doc.lines()] == ["1. Mục tiêu", "2. Nhiệm vụ"]
+    table = doc.tables()[0].table
+    assert table.header == ["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"]
+    assert [(c.text, c.colspan) for c in table.rows[0]] == [("I", 1), ("Hạ tầng số", 3)]
+    assert [c.text for c in table.rows[2]] == ["2", "Cáp quang đến thôn", "Sở Khoa học và Công nghệ", "2026"]
+    for row in table.rows:
+        for cell in row:
+            if cell.span:
+                assert doc.text[cell.span.start : cell.span.end] == cell.text.replace("\n", " / ")
+
+
+def test_docx_page_breaks_number_the_pages():
+    def build(doc):
+        doc.add_paragraph("KẾ HOẠCH")
+        doc.add_page_break()
+        doc.add_paragraph("PHỤ LỤC")
+
+    doc = read_bytes("plan.docx", _docx_bytes(build))
+    assert [(b.text, b.span.page) for b in doc.blocks] == [("KẾ HOẠCH", 1), ("PHỤ LỤC", 2)]
+
+
+def _words(text: str, x0: float, top: float, size: float = 13.0) -> list[Word]:
+    out, x = [], x0
+    for w in text.split():
+        width = 0.5 * size * len(w)
+        out.append(Word(x, top, x + width, top + size, w))
+        x += width + 0.25 * size
+    return out
+
+
+def test_wrapped_lines_join_unless_the_next_word_would_have_fitted():
+    left, right = 85.0, 530.0
+    first = Line(_words("Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng của các cơ quan", left, 100))
+    first.words[-1].x1 = right - 2  # the line runs to the margin
+    second = Line(_words("nhà nước đạt 90%.", left, 115))
+    third = Line(_words("Kết nối", left, 130))  # "Kết" would have fitted after "90%." -> a new paragraph
+    paras = paragraphs([first, second, third], left, right)
+    assert [t for t, _ in paras] == [first.text + " nhà nước đạt 90%.", "Kết nối"]
+
+
+def test_bullet_glyphs_and_markers_start_paragraphs():
+    left, right = 85.0, 530.0
+    a = Line(_words("Đầu mục", left, 100))
+    a.words[-1].x1 = right
+    b = Line(_words("\uf0b7 Phủ sóng", left, 115))
+    assert [t for t, _ in paragraphs([a, b], left, right)] == ["Đầu mục", "- Phủ sóng"]
+
+
+def test_two_columns_are_split_by_an_unusual_gap():
+    line = Line(_words("ỦY BAN NHÂN DÂN", 90, 50) + _words("CỘNG HÒA XÃ HỘI", 330, 50))
+    assert [s.text for s in split_segments(line, 13.0)] == ["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI"]
+    body = Line(_words("một dòng văn bản bình thường được căn đều hai bên lề", 85, 50))
+    assert len(split_segments(body, 13.0)) == 1
+
+
+def test_cell_grid_finds_spans():
+    cells = [(0, 0, 50, 20), (50, 0, 150, 20), (0, 20, 150, 40), (0, 40, 50, 60), (50, 40, 150, 60)]
+    xs, ys, placed = cell_grid(cells)
+    assert xs == [0, 50, 150] and ys == [0, 20, 40, 60]
+    assert (1, 0, 1, 2) == placed[2][:4]  # the full-width second row
+
+
+def test_pdf_tables_continue_across_pages_without_repeated_headers():
+    doc = read_file(PDF)
+    tables = doc.tables()
+    assert len(tables) == 1 and doc.pages and doc.pages >= 10
+    table = tables[0].table
+    assert table.layout == "pdf"
+    assert not any(c.text == "STT" for row in table.rows for c in row[:1])
+    pages = {c.span.page for row in table.rows for c in row if c.span}
+    assert len(pages) >= 4  # one table over the landscape pages
+    assert not any(b.text.strip().isdigit() for b in doc.lines())  # page numbers dropped
+
+
+def test_text_layer_quality():
+    assert text_layer_quality("Tỷ lệ dân số trưởng thành có điện thoại thông minh đạt 85%") == "ok"
+    assert text_layer_quality("Tû lÖ d©n sè tr−ëng thµnh cã ®iÖn tho¹i th«ng minh ®¹t 85%") == "garbled"
+    assert text_layer_quality("(cid:12)(cid:13)(cid:14) (cid:15)(cid:16)" * 5) == "garbled"
+    assert text_layer_quality("  12 ") == "empty"
+
+
+def test_ocr_rulings_become_table_cells():
+    from extractors.readers.ocr import estimate_skew, find_tables
+
+    img = np.full((600, 800), 255, dtype=np.uint8)
+    for y in (100, 200, 300):
+        img[y : y + 3, 100:700] = 0
+    for x in (100, 300, 700):
+        img[100:303, x : x + 3] = 0
+    tables = find_tables(img, dpi=72)
+    assert len(tables) == 1 and len(tables[0]) == 4
+    assert estimate_skew(img) == 0.0
+
+
+def test_missing_tesseract_is_named(monkeypatch):
+    from extractors.readers import ocr
+
+    ocr.check_tesseract.cache_clear()
+    monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
+    with pytest.raises(ReadError, match="tesseract-ocr tesseract-ocr-vie"):
+        ocr.check_tesseract()
+    ocr.check_tesseract.cache_clear()
+
+
+@pytest.mark.parametrize("data,reason", [
+    (b"%PDF-1.4\n" + bytes(range(256)) * 40, "PDF"),
+    (PDF.read_bytes()[:3000], "PDF"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "legacy Word .doc"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 100,
+     "password-protected Office"),
+])
+def test_bad_paged_files_fail_with_a_reason(data, reason):
+    with pytest.raises(ReadError, match=reason) as exc:
+        read_bytes("bad.pdf", data)
+    assert "bad.pdf" in str(exc.value)
+
+
+def test_corrupt_docx_fails_with_a_reason():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document><w:body><w:p>")
+    with pytest.raises(ReadError, match="corrupt Word document"):
+        read_bytes("bad.docx", buf.getvalue())
+
+
+def test_encrypted_pdf_fails_with_a_reason():
+    pypdf = pytest.importorskip("pypdf")
+    writer = pypdf.PdfWriter(clone_from=str(PDF))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    buf = io.BytesIO()
+    writer.write(buf)
+    with pytest.raises(ReadError, match="password-protected PDF"):
+        read_bytes("locked.pdf", buf.getvalue())
