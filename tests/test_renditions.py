@@ -40,6 +40,18 @@ def test_born_digital_rendition_scores_as_the_text(tool, fmt, stem):
         assert max(row["provenance"]["page"] for row in rows) >= r["pages"] - 1
 
 
+def test_landscape_pages_turned_by_rotate_read_as_upright(tool):
+    import pdfplumber
+
+    path = RENDITIONS / "pdf-rotated" / "003_17e739ba34981291.pdf"
+    with pdfplumber.open(path) as pdf:
+        assert sum(p.rotation == 90 for p in pdf.pages) >= 3
+    r = tool.score_file(path)
+    assert r["metadata_identical"], r["metadata_diff"]
+    assert r["rows_f1"] >= r["rows_f1_text"] - 0.03
+    assert r["targets_f1"] >= r["targets_f1_text"] - 0.03
+
+
 @pytest.fixture(scope="module")
 def scanned(tool):
     return tool.score_file(RENDITIONS / "scan" / "004_c147d9c3ca0a32b7.pdf")

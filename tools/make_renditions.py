@@ -12,7 +12,7 @@ this script only); the scan is the PDF rasterised page by page, slightly skewed 
 noisy, with no text layer.
 
 usage: tools/make_renditions.py [--seeds corpus/seeds] [--out corpus/renditions]
-                                [--scan 004] [--only 000 001 ...]
+                                [--scan 004] [--rotate 003] [--only 000 001 ...]
 The outputs are committed, so tests never need LibreOffice.
 """
 from __future__ import annotations
@@ -255,17 +255,35 @@ def scan_pdf(pdf: Path, out: Path, dpi: int = 200, seed: int = 7) -> None:
     pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
 
 
+def rotated_pdf(pdf: Path, out: Path) -> None:
+    """The PDF with its landscape pages stored portrait and turned by /Rotate 90, as many scanners and
+    PDF printers write a landscape appendix."""
+    import pypdf
+    from pypdf.generic import RectangleObject
+
+    writer = pypdf.PdfWriter(clone_from=str(pdf))
+    for page in writer.pages:
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        if w > h:
+            page.add_transformation(pypdf.Transformation().rotate(90).translate(h, 0))
+            page.mediabox = page.cropbox = RectangleObject([0, 0, h, w])
+            page.rotation = 90
+    writer.write(str(out))
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", default=str(ROOT / "corpus" / "seeds"))
     ap.add_argument("--out", default=str(ROOT / "corpus" / "renditions"))
     ap.add_argument("--scan", nargs="*", default=["004"], help="seed prefixes to also render as a scan")
+    ap.add_argument("--rotate", nargs="*", default=["003"], help="seed prefixes to also render with /Rotate pages")
     ap.add_argument("--only", nargs="*", help="seed prefixes to build (default: the seeds with tables)")
     args = ap.parse_args(argv)
     out = Path(args.out)
     (out / "docx").mkdir(parents=True, exist_ok=True)
     (out / "pdf").mkdir(parents=True, exist_ok=True)
     (out / "scan").mkdir(parents=True, exist_ok=True)
+    (out / "pdf-rotated").mkdir(parents=True, exist_ok=True)
     for seed in sorted(Path(args.seeds).glob("*.txt")):
         prefix = seed.name.split("_")[0]
         if args.only and prefix not in args.only:
@@ -276,6 +294,10 @@ def main(argv: list[str] | None = None) -> None:
         build_docx(seed, docx)
         pdf = docx_to_pdf(docx, out / "pdf")
         print(f"{seed.name}: {docx.relative_to(ROOT)} {pdf.relative_to(ROOT)}")
+        if prefix in args.rotate:
+            rotated = out / "pdf-rotated" / (seed.stem + ".pdf")
+            rotated_pdf(pdf, rotated)
+            print(f"{seed.name}: {rotated.relative_to(ROOT)}")
         if prefix in args.scan:
             scan = out / "scan" / (seed.stem + ".pdf")
             scan_pdf(pdf, scan)

@@ -2,7 +2,7 @@
 """Score every rendition in corpus/renditions (docx, pdf, scan) against the answer key of its seed,
 next to the plain-text seed's own score, so a reader regression shows up as a gap.
 
-usage: tools/score_renditions.py [--formats docx pdf scan] [--json]
+usage: tools/score_renditions.py [--formats docx pdf pdf-rotated scan] [--json]
 """
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def _prf(part: dict) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--formats", nargs="*", default=["docx", "pdf", "scan"])
+    ap.add_argument("--formats", nargs="*", default=["docx", "pdf", "pdf-rotated", "scan"])
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     texts: dict[str, dict] = {}

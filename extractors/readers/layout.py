@@ -175,6 +175,19 @@ def cell_grid(cells: list[Box], tol: float = 2.0) -> tuple[list[float], list[flo
     return xs, ys, placed
 
 
+def tables_from_edges(edges: list[dict]) -> list[list[Box]]:
+    """Ruling segments (pdfplumber edge dicts) -> the cell boxes of each table, by pdfplumber's own
+    snap/join -> intersections -> cells -> tables steps. Used where pdfplumber cannot find the edges
+    itself: rulings seen in a scanned image, and pages turned by /Rotate."""
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+
+    if not edges:
+        return []
+    edges = merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
+    cells = intersections_to_cells(edges_to_intersections(edges, 3, 3))
+    return [[tuple(map(float, c)) for c in t] for t in cells_to_tables(cells) if len(t) >= 4]
+
+
 @dataclass
 class _TableRun:
     """A table being read, possibly over several pages."""

@@ -23,7 +23,7 @@ import numpy as np
 
 from extractors.errors import ReadError
 from extractors.readers.encoding import nfc
-from extractors.readers.layout import Box, Page, Word
+from extractors.readers.layout import Box, Page, Word, tables_from_edges
 
 LANG = os.environ.get("VNPLANS_OCR_LANG", "vie")
 # Tesseract's OpenMP threads make one page several times slower on a small machine; vnplans
@@ -99,8 +99,6 @@ def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
 
 def find_tables(gray: np.ndarray, dpi: int) -> list[list[Box]]:
     """Cell boxes (in PDF points) of the ruled tables in a page image."""
-    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
-
     ink = gray < 140
     min_len = max(20, dpi // 5)
     k = 72 / dpi
@@ -111,12 +109,7 @@ def find_tables(gray: np.ndarray, dpi: int) -> list[list[Box]]:
     for c, s, e in _runs(ink.T, min_len):
         edges.append({"x0": c * k, "x1": c * k, "top": s * k, "bottom": e * k, "width": 0, "height": (e - s) * k,
                       "orientation": "v"})
-    if not edges:
-        return []
-    edges = merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
-    cells = intersections_to_cells(edges_to_intersections(edges, 3, 3))
-    tables = [t for t in cells_to_tables(cells) if len(t) >= 4]
-    return [[tuple(map(float, c)) for c in t] for t in tables]
+    return tables_from_edges(edges)
 
 
 class PdfOcr:

@@ -14,7 +14,7 @@ from io import BytesIO
 from extractors.errors import ReadError
 from extractors.readers.builder import DocBuilder
 from extractors.readers.encoding import nfc
-from extractors.readers.layout import Page, PageLayout, Word
+from extractors.readers.layout import Box, Page, PageLayout, Word, tables_from_edges
 from schemas.document import SourceDocument
 
 MAX_PAGES = 2000
@@ -47,6 +47,19 @@ def _page_words(page) -> list[Word]:
     return out
 
 
+def _ruled_tables(page) -> list[list[Box]]:
+    """Cell boxes of the page's ruled tables. On a page turned by /Rotate (a landscape appendix stored
+    portrait) pdfplumber labels the rulings' orientation before the turn, so they are relabelled from
+    their displayed geometry and go through the same edges -> cells steps."""
+    if page.rotation % 180 == 0:
+        return [t.cells for t in page.find_tables(TABLE_SETTINGS)]
+    edges = []
+    for e in page.edges:
+        horizontal = abs(e["bottom"] - e["top"]) <= abs(e["x1"] - e["x0"])
+        edges.append({**e, "orientation": "h" if horizontal else "v"})
+    return tables_from_edges(edges)
+
+
 def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -77,7 +90,7 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
             try:
                 quality = text_layer_quality(page.extract_text() or "")
                 if quality == "ok":
-                    cells = [t.cells for t in page.find_tables(TABLE_SETTINGS)]
+                    cells = _ruled_tables(page)
                     pages.append(Page(number, float(page.width), float(page.height), _page_words(page), cells))
                     continue
             except Exception as exc:  # a damaged page: say so and go on with the rest
