@@ -84,12 +84,13 @@ class DocBuilder:
             self.blocks.append(Block("table", "", Span(start, self.pos, first_line, first_page), table=table))
 
     def document(self, path: str, sha256: str, fmt: str, encoding: Optional[str] = None, pages: Optional[int] = None,
-                 ocr_pages: Optional[list[int]] = None, page_title: Optional[str] = None) -> SourceDocument:
+                 ocr_confidence: Optional[dict[int, float]] = None, page_title: Optional[str] = None) -> SourceDocument:
         """The finished document, with site chrome the reader could not see by structure cut off."""
         lines = [b.text if b.kind == "line" else "\t" for b in self.blocks]
         chrome = find_chrome(lines)
         return SourceDocument(
             path=path, sha256=sha256, format=fmt, text="".join(self.parts),
             blocks=self.blocks[chrome.body_start : chrome.body_end], encoding=encoding, warnings=self.warnings,
-            pages=pages, ocr_pages=ocr_pages or [], site_meta=chrome.site_meta, site_title=chrome.site_title or page_title,
+            pages=pages, ocr_pages=sorted(ocr_confidence or {}), ocr_confidence=ocr_confidence or {},
+            site_meta=chrome.site_meta, site_title=chrome.site_title or page_title,
         )

@@ -230,10 +230,6 @@ class PageLayout:
         items: list[tuple[float, str, object]] = [(l.top, "line", l) for l in lines]
         items += [(b[1], "table", cells) for b, cells in zip(table_boxes, page.tables)]
         items.sort(key=lambda it: it[0])
-        if not items:
-            return
-        if not (items[0][1] == "table" and self._continues_table(items[0][2])):
-            self.flush_table()
         run: list[Line] = []
         for _, kind, obj in items:
             if kind == "line":
@@ -242,9 +238,7 @@ class PageLayout:
             self._text(run, page)
             run = []
             self._table(obj, page)  # type: ignore[arg-type]
-        if run:
-            self.flush_table()
-            self._text(run, page)
+        self._text(run, page)
 
     # --- running text ------------------------------------------------------------------
 
@@ -317,18 +311,11 @@ class PageLayout:
             grid.append(row)
         return xs, grid
 
-    def _continues_table(self, cells: list[Box]) -> bool:
-        if self.table is None:
-            return False
-        xs, _, _ = cell_grid(cells)
-        return len(xs) == len(self.table.xs) and all(abs(a - b) < 4 for a, b in zip(xs, self.table.xs))
-
     def _table(self, cells: list[Box], page: Page) -> None:
+        """A table opens a new run, unless it has the columns of the open one (which then continues)."""
         xs, grid = self._grid_of(cells, page)
-        if not grid:
-            return
-        if self._continues_table(cells) and self.table is not None:
-            run = self.table
+        run = self.table
+        if run is not None and len(xs) == len(run.xs) and all(abs(a - b) < 4 for a, b in zip(xs, run.xs)):
             if grid and [t.lower() for t, _ in grid[0]] == [h.lower() for h in run.header]:
                 grid = grid[1:]
             if grid and run.rows and _is_split_row(grid[0], run):
@@ -339,6 +326,8 @@ class PageLayout:
             run.pages += [page.number] * len(grid)
             return
         self.flush_table()
+        if not grid:
+            return
         header = next(([t for t, _ in row] for row in grid[:3] if is_header_row([t for t, _ in row])), [])
         self.table = _TableRun(xs, grid, [page.number] * len(grid), header)
 

@@ -38,13 +38,13 @@ def text_layer_quality(text: str) -> str:
     return "ok"
 
 
-def _page_words(page) -> list[Word]:
-    out = []
-    for w in page.extract_words(x_tolerance=1.5, y_tolerance=2, extra_attrs=["fontname"], keep_blank_chars=False):
-        if not w.get("upright", True):
-            continue
-        out.append(Word(w["x0"], w["top"], w["x1"], w["bottom"], nfc(w["text"]), "Bold" in w["fontname"] or "bold" in w["fontname"]))
-    return out
+def _text_layer(page) -> tuple[str, list[Word]]:
+    """The page's text layer, read once: its quality and its upright words."""
+    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, extra_attrs=["fontname"], keep_blank_chars=False)
+    words = [Word(w["x0"], w["top"], w["x1"], w["bottom"], nfc(w["text"]),
+                  "Bold" in w["fontname"] or "bold" in w["fontname"])
+             for w in raw if w.get("upright", True)]
+    return text_layer_quality(" ".join(w["text"] for w in raw)), words
 
 
 def _ruled_tables(page) -> list[list[Box]]:
@@ -82,16 +82,14 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
     out = DocBuilder()
     layout = PageLayout(out, n_pages)
     pages: list[Page] = []
-    ocr_pages: list[int] = []
     ocr_conf: dict[int, float] = {}
     ocr = None
     with pdf:
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                quality = text_layer_quality(page.extract_text() or "")
+                quality, words = _text_layer(page)
                 if quality == "ok":
-                    cells = _ruled_tables(page)
-                    pages.append(Page(number, float(page.width), float(page.height), _page_words(page), cells))
+                    pages.append(Page(number, float(page.width), float(page.height), words, _ruled_tables(page)))
                     continue
             except Exception as exc:  # a damaged page: say so and go on with the rest
                 out.warnings.append(f"page {number}: unreadable text layer ({exc.__class__.__name__})")
@@ -102,7 +100,6 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
                 ocr = PdfOcr(data)
             scanned = ocr.page(number - 1)
             pages.append(scanned.page)
-            ocr_pages.append(number)
             ocr_conf[number] = scanned.confidence
             if quality == "garbled":
                 out.warnings.append(f"page {number}: text layer in a legacy font encoding; read by OCR instead")
@@ -112,9 +109,7 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
     for page in pages:
         layout.add(page)
     layout.flush_table()
-    if ocr_pages:
+    if ocr_conf:
         mean = sum(ocr_conf.values()) / len(ocr_conf)
-        out.warnings.append(f"OCR on {len(ocr_pages)} of {n_pages} pages, mean word confidence {mean:.0f}%")
-    doc = out.document(path, sha256, "pdf", pages=n_pages, ocr_pages=ocr_pages)
-    doc.ocr_confidence = ocr_conf
-    return doc
+        out.warnings.append(f"OCR on {len(ocr_conf)} of {n_pages} pages, mean word confidence {mean:.0f}%")
+    return out.document(path, sha256, "pdf", pages=n_pages, ocr_confidence=ocr_conf)

@@ -103,6 +103,15 @@ class Numbering:
         return re.sub(r"%(\d)", level_value, text).strip()
 
 
+def _num_ref(num_pr) -> Optional[tuple[str, int]]:
+    """(numId, ilvl) of a <w:numPr>, when it names a list."""
+    nid = num_pr.find(W + "numId") if num_pr is not None else None
+    if nid is None:
+        return None
+    lvl = num_pr.find(W + "ilvl")
+    return nid.get(W + "val"), int(lvl.get(W + "val", "0")) if lvl is not None else 0
+
+
 class _Reader:
     def __init__(self, document) -> None:
         self.doc = document
@@ -126,12 +135,9 @@ class _Reader:
             st = self.styles.get(style_id)
             if st is None:
                 return None
-            num = st.find(f"{W}pPr/{W}numPr")
-            if num is not None:
-                nid = num.find(W + "numId")
-                lvl = num.find(W + "ilvl")
-                if nid is not None:
-                    return nid.get(W + "val"), int(lvl.get(W + "val", "0")) if lvl is not None else 0
+            ref = _num_ref(st.find(f"{W}pPr/{W}numPr"))
+            if ref:
+                return ref
             based = st.find(W + "basedOn")
             style_id = based.get(W + "val") if based is not None else None
         return None
@@ -165,8 +171,7 @@ class _Reader:
                         continue
                     text = "\n"
                 elif tag == W + "lastRenderedPageBreak":
-                    if not self.saw_rendered_breaks:
-                        self.saw_rendered_breaks = True
+                    self.saw_rendered_breaks = True
                     self.out.page = (self.out.page or 1) + 1
                     continue
                 elif tag == W + "noBreakHyphen":
@@ -178,14 +183,8 @@ class _Reader:
                     total += len(text)
                     bold_chars += len(text) if bold else 0
         text = nfc("".join(parts))
-        num = None
-        if ppr is not None:
-            np_ = ppr.find(W + "numPr")
-            if np_ is not None:
-                nid, lvl = np_.find(W + "numId"), np_.find(W + "ilvl")
-                if nid is not None and nid.get(W + "val") != "0":
-                    num = (nid.get(W + "val"), int(lvl.get(W + "val", "0")) if lvl is not None else 0)
-        if num is None:
+        num = _num_ref(ppr.find(W + "numPr")) if ppr is not None else None
+        if num is None or num[0] == "0":
             num = self._style_num(style_id)
         if num and text.strip():
             label = self.numbering.label(*num)
