@@ -39,19 +39,25 @@ EMPTY_RE = re.compile(r"^[-–—\s.]*$")
 
 
 @functools.lru_cache(maxsize=1)
-def _data() -> dict:
-    return yaml.safe_load(resources.files("extractors").joinpath("data/agency_aliases.yaml").read_text("utf-8"))
+def registry_data() -> dict:
+    """extractors/data/agencies.yaml: the canonical registry, short forms, titles and qualifiers."""
+    return yaml.safe_load(resources.files("extractors").joinpath("data/agencies.yaml").read_text("utf-8"))
 
 
 @functools.lru_cache(maxsize=1)
 def _aliases() -> list[tuple[re.Pattern, str]]:
-    return [(re.compile(r"(?<![\w&.])(?:" + pat + r")(?![\w&])"), rep) for pat, rep in _data()["aliases"]]
+    """Whole-agency abbreviations ("Sở TT&TT") first, then short forms of name parts ("UBND")."""
+    data = registry_data()
+    pairs = [("|".join(re.escape(a) for a in sorted(e["abbreviations"], key=len, reverse=True)), e["name"])
+             for e in data["agencies"] if e.get("abbreviations")]
+    pairs += [(pat, rep) for pat, rep in data["expansions"]]
+    return [(re.compile(r"(?<![\w&.])(?:" + pat + r")(?![\w&])"), rep) for pat, rep in pairs]
 
 
 @functools.lru_cache(maxsize=1)
 def title_pattern() -> str:
     """Alternation of office-holder titles ("Giám đốc", "Chủ tịch", ...), longest first."""
-    return "(?:" + "|".join(re.escape(t) for t in sorted(_data()["titles"], key=len, reverse=True)) + ")"
+    return "(?:" + "|".join(re.escape(t) for t in sorted(registry_data()["titles"], key=len, reverse=True)) + ")"
 
 
 def holder_and_agency(name: str) -> tuple[Optional[str], str]:
@@ -83,7 +89,7 @@ def split(cell: str | None) -> list[str]:
         part = BULLET_RE.sub("", part).strip(" \t,.;:")
         if not part or EMPTY_RE.match(part):
             continue
-        part = re.sub(r"\s+(tổng hợp|thống kê)\s*:?$", "", part, flags=re.IGNORECASE)
+        part = re.sub(r"\s+(tổng hợp|thống kê)\s*:?$", "", part)  # a trailing verb; "Cục Thống kê" is a name
         for p2 in [part] if COLLECTIVE_HOLDERS_RE.match(part) else SPLIT_COMMA_RE.split(part):
             for p3 in SPLIT_VA_RE.split(p2):
                 p3 = p3.strip(" \t,.;:")

@@ -17,13 +17,47 @@ class Province:
     kind: str  # tỉnh | thành phố
     successor: str  # the province it belongs to since 2025-07-01
     successor_code: str
+    successor_official: str = ""
+
+
+@dataclass(frozen=True)
+class ProvinceAt:
+    """A province as a plan of a given date names it, and the unit it is part of after the 2025 merger."""
+
+    name: str
+    code: str  # the code in force at the plan's date (codes were reassigned on 2025-07-01)
+    official: str
+    successor: str
+    successor_code: str
+    successor_official: str
+
+    @property
+    def merged(self) -> bool:
+        return self.name != self.successor
 
 
 @functools.lru_cache(maxsize=1)
 def provinces() -> tuple[Province, ...]:
     raw = json.loads(resources.files("extractors").joinpath("data/provinces.json").read_text("utf-8"))
-    return tuple(Province(p["code"], p["name"], p["official"], p["kind"], p["successor"], p["successor_code"])
-                 for p in raw["provinces"])
+    return tuple(Province(p["code"], p["name"], p["official"], p["kind"], p["successor"], p["successor_code"],
+                          p["successor_official"]) for p in raw["provinces"])
+
+
+@functools.lru_cache(maxsize=1)
+def merger_date() -> str:
+    return json.loads(resources.files("extractors").joinpath("data/provinces.json").read_text("utf-8"))["source"][
+        "effective_date"]
+
+
+def at(name: Optional[str], date: Optional[str]) -> Optional[ProvinceAt]:
+    """The province `name` as of `date` (ISO; unknown dates count as before the merger)."""
+    p = lookup(name) if name else None
+    if p is None:
+        return None
+    if date and date >= merger_date() and p.name == p.successor:  # the merged unit under its old name
+        return ProvinceAt(p.name, p.successor_code, p.successor_official, p.successor, p.successor_code,
+                          p.successor_official)
+    return ProvinceAt(p.name, p.code, p.official, p.successor, p.successor_code, p.successor_official)
 
 
 def _variants(name: str) -> list[str]:

@@ -3,17 +3,20 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Optional
 
-from extractors import agencies
+from extractors import agencies, provinces
 from extractors.assignments import extract_prose_tasks
 from extractors.header import DocumentMeta, extract_header
+from extractors.normalize import agencies as agency_registry
+from extractors.normalize.metrics import Links, MetricLink, link_all
 from extractors.readers import read_file
 from extractors.rows import ROLES, Row, extract_rows
 from extractors.structure import Section, segment
 from extractors.targets import Target, extract_targets
 from schemas.document import SourceDocument, Span
-from schemas.extraction import (AssignmentOut, DeadlineOut, DocumentOut, Extraction, OcrPage, Period, Provenance, RowOut, SectionOut,
-                                TargetOut)
+from schemas.extraction import (AgencyRef, AssignmentOut, DeadlineOut, DocumentOut, Extraction, MetricRef, OcrPage, Period,
+                                Provenance, ProvinceOut, RowOut, SectionOut, TargetOut)
 
 
 def extractor_version() -> str:
@@ -41,6 +44,7 @@ class Processed:
     sections: list[Section]
     rows: list[Row]
     targets: list[Target]
+    links: Links
     warnings: list[str]
 
 
@@ -50,10 +54,11 @@ def process(path: str | os.PathLike) -> Processed:
     sections = segment(doc)
     rows = extract_rows(doc, sections, meta.year()) + extract_prose_tasks(doc, sections, meta.year())
     targets = extract_targets(doc, sections, rows, meta.period_end or meta.year())
+    links = link_all(rows, targets, meta.issued_date or (f"{meta.year()}-12-31" if meta.year() else None))
     warnings = list(doc.warnings)
     if not _has_plan_structure(meta, sections, rows):
         warnings.append("no plan structure found: no document number, type, numbered sections or plan tables")
-    return Processed(doc, meta, sections, rows, targets, warnings)
+    return Processed(doc, meta, sections, rows, targets, links, warnings)
 
 
 def _has_plan_structure(meta: DocumentMeta, sections: list[Section], rows: list[Row]) -> bool:
@@ -68,13 +73,40 @@ def _prov(doc_id: str, span: Span | None, ocr_pages: frozenset[int] = frozenset(
                       ocr=span.page in ocr_pages)
 
 
-def _assignments(r: Row) -> list[AssignmentOut]:
+def _agency_ref(name: str, province: Optional[str]) -> Optional[AgencyRef]:
+    link = agency_registry.resolve(name, province)
+    if link is None:
+        return None
+    a = link.agency
+    now = agency_registry.current(a.id)
+    return AgencyRef(id=a.id, name=a.name, kind=a.kind, level=a.level, collective=a.collective, province=link.province,
+                     qualifier=link.qualifier, current=now if now != a.id else None, method=link.method,
+                     score=link.score)
+
+
+def _assignments(r: Row, province: Optional[str]) -> list[AssignmentOut]:
     out = []
     for role in ROLES:
         for pos, printed in enumerate(getattr(r, role)):
             holder, agency = agencies.holder_and_agency(printed)
-            out.append(AssignmentOut(role=role, agency=agency, holder=holder, printed=printed, position=pos))
+            out.append(AssignmentOut(role=role, agency=agency, holder=holder, printed=printed, position=pos,
+                                     canonical=_agency_ref(agency, province)))
     return out
+
+
+def _metric_ref(link: Optional[MetricLink]) -> Optional[MetricRef]:
+    if link is None:
+        return None
+    return MetricRef(metric=link.metric.id, name=link.metric.name, indicator=link.indicator, catalog=link.catalog,
+                     method=link.method, score=link.score)
+
+
+def _province(meta: DocumentMeta) -> Optional[ProvinceOut]:
+    p = provinces.at(meta.province, meta.issued_date or meta.issued_month)
+    if p is None:
+        return None
+    return ProvinceOut(code=p.code, official=p.official, successor=p.successor, successor_code=p.successor_code,
+                       merged=p.merged)
 
 
 def to_extraction(p: Processed) -> Extraction:
@@ -85,6 +117,7 @@ def to_extraction(p: Processed) -> Extraction:
         doc_number=m.doc_number, doc_number_raw=m.doc_number_raw, doc_type=m.doc_type, issuer=m.issuer,
         province=m.province, place=m.place, issued_date=m.issued_date, issued_month=m.issued_month, signer=m.signer,
         signer_title=m.signer_title, title=m.title, form=m.form, period=Period(start=m.period_start, end=m.period_end),
+        province_unit=_province(m),
         provenance={k: _prov(doc_id, v, ocr) for k, v in m.provenance.items()},
     )
     rows = [
@@ -92,9 +125,9 @@ def to_extraction(p: Processed) -> Extraction:
             table=r.table, kind=r.kind, stt=r.stt, group=r.group, text=r.text, max_score=r.max_score, score=r.score,
             lead=r.lead, coordinate=r.coordinate, monitor=r.monitor, deadline_raw=r.deadline_raw,
             deadline=DeadlineOut(**r.deadline.as_dict()), note=r.note, origin=r.origin, provenance=_prov(doc_id, r.span, ocr),
-            assignments=_assignments(r),
+            assignments=_assignments(r, m.province), link=_metric_ref(p.links.rows[i]),
         )
-        for r in p.rows
+        for i, r in enumerate(p.rows)
     ]
     return Extraction(
         source=os.path.basename(p.source.path), doc_id=doc_id, format=p.source.format, pages=p.source.pages,
@@ -103,5 +136,6 @@ def to_extraction(p: Processed) -> Extraction:
         sections=[SectionOut(**s.as_dict()) for s in p.sections], rows=rows, warnings=p.warnings,
         targets=[TargetOut(metric=t.metric, comparator=t.comparator, value=t.value, value_max=t.value_max, unit=t.unit,
                            year=t.year, scope=t.scope, quote=t.quote, row_index=t.row_index,
-                           provenance=_prov(doc_id, t.span, ocr)) for t in p.targets],
+                           link=_metric_ref(p.links.targets[i]), provenance=_prov(doc_id, t.span, ocr))
+                 for i, t in enumerate(p.targets)],
     )

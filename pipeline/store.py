@@ -19,7 +19,20 @@ MIGRATIONS: list[list[tuple[str, str, str]]] = [
     [("documents", "extractor", "TEXT")],
     [("documents", "pages", "INTEGER"), ("rows", "ocr", "INTEGER NOT NULL DEFAULT 0"),
      ("targets", "ocr", "INTEGER NOT NULL DEFAULT 0")],
+    [("documents", "province_code", "TEXT"), ("documents", "province_successor", "TEXT"),
+     ("documents", "province_successor_code", "TEXT")]
+    + [("assignments", c, t) for c, t in (("canonical_id", "TEXT"), ("agency_province", "TEXT"), ("qualifier", "TEXT"),
+                                          ("link_method", "TEXT"), ("link_score", "REAL"))]
+    + [(table, c, t) for table in ("rows", "targets")
+       for c, t in (("metric_id", "TEXT"), ("indicator_code", "TEXT"), ("catalog", "TEXT"), ("link_method", "TEXT"),
+                    ("link_score", "REAL"))],
 ]
+
+
+def _link_columns(link) -> tuple:
+    if link is None:
+        return (None, None, None, None, None)
+    return (link.metric, link.indicator, link.catalog, link.method, link.score)
 
 
 def _now() -> str:
@@ -51,6 +64,25 @@ class Store:
         for table, cols in FTS.items():
             if not self.db[table].detect_fts():
                 self.db[table].enable_fts(cols, create_triggers=True, tokenize="unicode61 remove_diacritics 0")
+        self._load_reference()
+
+    def _load_reference(self) -> None:
+        """Copy the registry, catalogs and provinces into the database when their files changed."""
+        from pipeline import reference
+
+        fingerprint = reference.fingerprint()
+        row = self.conn.execute("SELECT fingerprint FROM reference WHERE name = 'data'").fetchone()
+        if row and row[0] == fingerprint:
+            return
+        with self._tx():
+            for table, rows in reference.tables().items():
+                self.conn.execute(f"DELETE FROM {table}")
+                if rows:
+                    cols = list(rows[0])
+                    self.conn.executemany(
+                        f"INSERT INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                        [tuple(r[c] for c in cols) for r in rows])
+            self.conn.execute("INSERT OR REPLACE INTO reference(name, fingerprint) VALUES ('data', ?)", (fingerprint,))
 
     def close(self) -> None:
         self.conn.close()
@@ -81,13 +113,16 @@ class Store:
             old = self.path_doc(path)
             self._delete(ex.doc_id)
             d = ex.document
+            pu = d.province_unit
             self.conn.execute(
                 "INSERT INTO documents(id, source, format, ingested_at, doc_number, doc_number_raw, doc_type, issuer,"
                 " province, place, issued_date, issued_month, signer, signer_title, title, form, period_start,"
-                " period_end, warnings, body, extractor, pages) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " period_end, warnings, body, extractor, pages, province_code, province_successor,"
+                " province_successor_code) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (ex.doc_id, ex.source, ex.format, _now(), d.doc_number, d.doc_number_raw, d.doc_type, d.issuer,
                  d.province, d.place, d.issued_date, d.issued_month, d.signer, d.signer_title, d.title, d.form,
-                 d.period.start, d.period.end, json.dumps(ex.warnings, ensure_ascii=False), body, extractor, ex.pages),
+                 d.period.start, d.period.end, json.dumps(ex.warnings, ensure_ascii=False), body, extractor, ex.pages,
+                 pu.code if pu else None, pu.successor if pu else None, pu.successor_code if pu else None),
             )
             self.conn.executemany("INSERT INTO ocr_pages(doc_id, page, confidence) VALUES (?,?,?)",
                                   [(ex.doc_id, o.page, o.confidence) for o in ex.ocr_pages])
@@ -103,29 +138,34 @@ class Store:
                 pv = r.provenance
                 cur = self.conn.execute(
                     "INSERT INTO rows(doc_id, idx, table_name, kind, stt, grp, text, max_score, score, deadline_raw,"
-                    ' deadline_start, deadline_end, recurrence, note, origin, line, page, start, "end", ocr)'
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    ' deadline_start, deadline_end, recurrence, note, origin, line, page, start, "end", ocr,'
+                    " metric_id, indicator_code, catalog, link_method, link_score)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (ex.doc_id, i, r.table, r.kind, r.stt, r.group, r.text, r.max_score, r.score, r.deadline_raw,
                      r.deadline.start, r.deadline.end, r.deadline.recurrence, r.note, r.origin,
                      pv.line if pv else None, pv.page if pv else None, pv.start if pv else None, pv.end if pv else None,
-                     int(bool(pv and pv.ocr))),
+                     int(bool(pv and pv.ocr)), *_link_columns(r.link)),
                 )
                 row_ids.append(cur.lastrowid)
                 for a in r.assignments:
+                    c = a.canonical
                     self.conn.execute(
-                        "INSERT INTO assignments(doc_id, row_id, agency_id, role, position, holder, printed)"
-                        " VALUES (?,?,?,?,?,?,?)",
-                        (ex.doc_id, cur.lastrowid, self._agency_id(a.agency), a.role, a.position, a.holder, a.printed),
+                        "INSERT INTO assignments(doc_id, row_id, agency_id, role, position, holder, printed, canonical_id,"
+                        " agency_province, qualifier, link_method, link_score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (ex.doc_id, cur.lastrowid, self._agency_id(a.agency), a.role, a.position, a.holder, a.printed,
+                         c.id if c else None, c.province if c else None, c.qualifier if c else None,
+                         c.method if c else None, c.score if c else None),
                     )
             for i, t in enumerate(ex.targets):
                 pv = t.provenance
                 row_id = row_ids[t.row_index] if t.row_index is not None and t.row_index < len(row_ids) else None
                 self.conn.execute(
                     "INSERT INTO targets(doc_id, idx, metric, comparator, value, value_max, unit, year, scope, quote,"
-                    ' row_id, line, page, start, "end", ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+                    ' row_id, line, page, start, "end", ocr, metric_id, indicator_code, catalog, link_method,'
+                    " link_score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (ex.doc_id, i, t.metric, t.comparator, t.value, t.value_max, t.unit, t.year, t.scope, t.quote,
                      row_id, pv.line if pv else None, pv.page if pv else None, pv.start if pv else None,
-                     pv.end if pv else None, int(bool(pv and pv.ocr))),
+                     pv.end if pv else None, int(bool(pv and pv.ocr)), *_link_columns(t.link)),
                 )
             if old and old != ex.doc_id:
                 self._drop_if_orphan(old)

@@ -35,6 +35,16 @@ class Period(BaseModel):
     end: Optional[int] = None
 
 
+class ProvinceOut(BaseModel):
+    """The plan's province at its date and the unit it belongs to after the 2025 merger (63 -> 34)."""
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(description="administrative code in force at the plan's date")
+    official: str
+    successor: str = Field(description="the province it is part of since 2025-07-01")
+    successor_code: str
+    merged: bool = Field(description="true when it was merged into another province")
+
+
 class DocumentOut(BaseModel):
     doc_number: Optional[str]
     doc_number_raw: Optional[str] = None
@@ -49,6 +59,7 @@ class DocumentOut(BaseModel):
     title: Optional[str]
     form: Literal["document", "news"] = "document"
     period: Period = Field(default_factory=Period)
+    province_unit: Optional[ProvinceOut] = None
     provenance: dict[str, Provenance] = Field(default_factory=dict)
 
 
@@ -65,6 +76,22 @@ class SectionOut(BaseModel):
     page: Optional[int] = None
 
 
+class AgencyRef(BaseModel):
+    """The registry agency (extractors/data/agencies.yaml) a printed name resolved to, and the evidence."""
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str
+    kind: str
+    level: str
+    collective: bool = False
+    province: Optional[str] = Field(None, description="the province whose instance this is")
+    qualifier: Optional[str] = Field(None, description="words narrowing the agency, e.g. a unit in parentheses")
+    current: Optional[str] = Field(None, description="registry id of the agency holding its functions today, "
+                                                      "when it was merged away (2025 reorganisation)")
+    method: Literal["alias", "alias+qualifier", "pattern", "fuzzy"]
+    score: float
+
+
 class AssignmentOut(BaseModel):
     """One agency in one role on one row, with the office holder split off ("Giám đốc" + "Sở Y tế")."""
     model_config = ConfigDict(extra="forbid")
@@ -73,6 +100,18 @@ class AssignmentOut(BaseModel):
     holder: Optional[str] = None
     printed: str = Field(description="the agency as the row names it")
     position: int
+    canonical: Optional[AgencyRef] = Field(None, description="null: not in the registry (vnplans agencies --unknown)")
+
+
+class MetricRef(BaseModel):
+    """The catalog entry a row or target links to (extractors/data/metrics.yaml, dti_catalog.yaml)."""
+    model_config = ConfigDict(extra="forbid")
+    metric: str = Field(description="canonical metric id")
+    name: str
+    indicator: Optional[str] = Field(None, description="DTI indicator code in the catalog version in force")
+    catalog: Optional[str] = Field(None, description="DTI catalog version id")
+    method: Literal["code", "parent-code", "sub-item", "via-target", "alias", "fuzzy"]
+    score: float
 
 
 class RowOut(BaseModel):
@@ -91,6 +130,7 @@ class RowOut(BaseModel):
     note: Optional[str] = None
     origin: Literal["table", "prose"] = "table"
     assignments: list[AssignmentOut] = Field(default_factory=list)
+    link: Optional[MetricRef] = None
     provenance: Optional[Provenance] = None
 
 
@@ -104,6 +144,7 @@ class TargetOut(BaseModel):
     scope: Optional[Literal["tỉnh", "huyện", "xã"]] = None
     quote: str
     row_index: Optional[int] = Field(None, description="index into rows of the table row restating this target")
+    link: Optional[MetricRef] = None
     provenance: Optional[Provenance] = None
 
 

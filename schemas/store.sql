@@ -24,6 +24,9 @@ CREATE TABLE IF NOT EXISTS documents (
   warnings       TEXT NOT NULL DEFAULT '[]', -- JSON list
   extractor      TEXT,                      -- fingerprint of the extraction code that produced the rows
   pages          INTEGER,                   -- page count (PDF)
+  province_code  TEXT,                      -- administrative code at the plan's date
+  province_successor      TEXT,             -- the province it belongs to since the 2025 merger
+  province_successor_code TEXT,
   body           TEXT NOT NULL              -- the text every span points into
 );
 CREATE INDEX IF NOT EXISTS documents_province ON documents(province);
@@ -71,7 +74,12 @@ CREATE TABLE IF NOT EXISTS rows (
   line           INTEGER,
   page           INTEGER,
   start          INTEGER,
-  "end"          INTEGER
+  "end"          INTEGER,
+  metric_id      TEXT,                      -- canonical metric (metrics.id), null when unlinked
+  indicator_code TEXT,                      -- DTI indicator code in the catalog version in force
+  catalog        TEXT,                      -- DTI catalog version id
+  link_method    TEXT,                      -- code | parent-code | sub-item | via-target | alias | fuzzy
+  link_score     REAL
 );
 CREATE INDEX IF NOT EXISTS rows_doc ON rows(doc_id);
 CREATE INDEX IF NOT EXISTS rows_stt ON rows(stt);
@@ -94,7 +102,12 @@ CREATE TABLE IF NOT EXISTS targets (
   line       INTEGER,
   page       INTEGER,
   start      INTEGER,
-  "end"      INTEGER
+  "end"      INTEGER,
+  metric_id      TEXT,
+  indicator_code TEXT,
+  catalog        TEXT,
+  link_method    TEXT,
+  link_score     REAL
 );
 CREATE INDEX IF NOT EXISTS targets_doc ON targets(doc_id);
 CREATE INDEX IF NOT EXISTS targets_year ON targets(year);
@@ -121,7 +134,12 @@ CREATE TABLE IF NOT EXISTS assignments (
   role      TEXT NOT NULL CHECK (role IN ('lead', 'coordinate', 'monitor')),
   position  INTEGER NOT NULL,
   holder    TEXT,            -- the office holder named with the agency ("Giám đốc"), if any
-  printed   TEXT             -- the agency as the row names it ("Giám đốc Sở Y tế")
+  printed   TEXT,            -- the agency as the row names it ("Giám đốc Sở Y tế")
+  canonical_id    TEXT,      -- canonical_agencies.id; null: not in the registry (vnplans agencies --unknown)
+  agency_province TEXT,      -- the province whose instance of the agency this is
+  qualifier       TEXT,      -- words narrowing the agency ("Trung tâm Phục vụ hành chính công")
+  link_method     TEXT,      -- alias | alias+qualifier | pattern | fuzzy
+  link_score      REAL
 );
 CREATE INDEX IF NOT EXISTS assignments_agency ON assignments(agency_id, role);
 CREATE INDEX IF NOT EXISTS assignments_row ON assignments(row_id);
@@ -132,4 +150,55 @@ CREATE TABLE IF NOT EXISTS failures (
   doc_id TEXT,
   reason TEXT NOT NULL,
   at     TEXT NOT NULL
+);
+
+-- Reference data, loaded from extractors/data/ whenever those files change.
+CREATE TABLE IF NOT EXISTS reference (
+  name        TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL
+);
+
+-- The canonical agency registry (extractors/data/agencies.yaml).
+CREATE TABLE IF NOT EXISTS canonical_agencies (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  level      TEXT,
+  collective INTEGER NOT NULL DEFAULT 0,
+  successor  TEXT,            -- the agency that took over its functions (2025 reorganisation)
+  since      TEXT,
+  current_id TEXT NOT NULL,   -- end of the successor chain: today's agency
+  note       TEXT
+);
+
+-- Canonical metrics (extractors/data/metrics.yaml and one per DTI indicator).
+CREATE TABLE IF NOT EXISTS metrics (
+  id       TEXT PRIMARY KEY,
+  name     TEXT NOT NULL,
+  unit     TEXT,
+  dti_code TEXT,
+  national TEXT NOT NULL DEFAULT '[]', -- JSON list of national targets {value, comparator, year, scope, source}
+  aliases  TEXT NOT NULL DEFAULT '[]'
+);
+
+-- DTI catalog versions (extractors/data/dti_catalog.yaml).
+CREATE TABLE IF NOT EXISTS dti_indicators (
+  catalog        TEXT NOT NULL,
+  code           TEXT NOT NULL,
+  name           TEXT NOT NULL,
+  pillar         TEXT NOT NULL,
+  pillar_name    TEXT,
+  max_score      REAL,
+  parent         TEXT,
+  effective_from TEXT,
+  PRIMARY KEY (catalog, code)
+);
+
+-- The 63 provinces a plan may name and the 34 they became on 2025-07-01.
+CREATE TABLE IF NOT EXISTS provinces (
+  code           TEXT PRIMARY KEY,
+  name           TEXT NOT NULL,
+  official       TEXT NOT NULL,
+  successor      TEXT NOT NULL,
+  successor_code TEXT NOT NULL
 );

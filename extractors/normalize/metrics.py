@@ -1,0 +1,294 @@
+"""Rows and targets -> the DTI indicator catalog and the canonical metrics catalog.
+
+Evidence, strongest first:
+  code         the row's STT is a DTI code of the catalog version in force at the plan's date,
+               and the row reads like that indicator;
+  parent-code  a sub-code the catalog does not list (3.5.1) -> its indicator (3.5);
+  sub-item     a lettered row under a coded indicator row (2.10 a), b), c));
+  via-target   a table row restating a target links where the target links;
+  alias        the wording is one of the metric's aliases (after normalization);
+  fuzzy        weighted overlap of underthesea-segmented words with a metric's name or alias.
+A link must also agree on the unit ("%" vs a counted noun). Below the thresholds nothing is linked:
+`vnplans metrics --unlinked` lists those, so the catalog grows where plans need it.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Optional
+
+import yaml
+
+from extractors.normalize.keys import key
+
+TARGET_MIN = 0.72  # weighted word F1 for a target's metric wording
+ROW_MIN = 0.85  # rows are mostly tasks ("Triển khai ..."): only a close reading links one
+CODE_TEXT_MIN = 0.35  # a coded row must share this much wording with its indicator
+CODE_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,3}$")
+LETTER_RE = re.compile(r"^[a-zđ]\)?$")
+ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7", "VIII": "8", "IX": "9"}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    pillar: str
+    max_score: Optional[float]
+    parent: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class CatalogVersion:
+    id: str
+    decision: str
+    effective_from: str
+    pillars: dict[str, str]
+    indicators: dict[str, Indicator]
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    name: str
+    unit: Optional[str]
+    units: tuple[str, ...] = ()
+    dti: Optional[str] = None
+    national: tuple = ()
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MetricLink:
+    metric: Metric
+    indicator: Optional[str]  # DTI code
+    catalog: Optional[str]  # DTI catalog version id
+    method: str
+    score: float
+
+
+def _load(name: str) -> dict:
+    return yaml.safe_load(resources.files("extractors").joinpath(f"data/{name}").read_text("utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def catalog_versions() -> tuple[CatalogVersion, ...]:
+    out = []
+    for v in _load("dti_catalog.yaml")["versions"]:
+        inds = {i["code"]: Indicator(i["code"], i["name"], i["pillar"], i.get("max_score"), i.get("parent"))
+                for i in v["indicators"]}
+        out.append(CatalogVersion(v["id"], v["decision"], str(v["effective_from"]),
+                                  {p["code"]: p["name"] for p in v["pillars"]}, inds))
+    return tuple(sorted(out, key=lambda c: c.effective_from))
+
+
+def catalog_for(date: Optional[str]) -> CatalogVersion:
+    """The version in force on `date` (ISO); the newest when the date is unknown or earlier than all."""
+    versions = catalog_versions()
+    if date:
+        in_force = [v for v in versions if v.effective_from <= date]
+        if in_force:
+            return in_force[-1]
+    return versions[-1]
+
+
+@functools.lru_cache(maxsize=1)
+def _metric_data() -> dict:
+    return _load("metrics.yaml")
+
+
+@functools.lru_cache(maxsize=1)
+def metrics() -> dict[str, Metric]:
+    """Curated metrics, then one metric per DTI indicator that no curated metric covers."""
+    out: dict[str, Metric] = {}
+    for m in _metric_data()["metrics"]:
+        out[m["id"]] = Metric(m["id"], m["name"], m.get("unit"), tuple(m.get("units", [])), m.get("dti"),
+                              tuple(tuple(sorted(n.items())) for n in m.get("national", [])),
+                              tuple(m.get("aliases", [])))
+    covered = {m.dti for m in out.values() if m.dti}
+    for version in catalog_versions():
+        for code, name in version.pillars.items():  # a pillar's score is reported like an indicator's
+            if code not in covered:
+                covered.add(code)
+                out[f"dti-{code}"] = Metric(f"dti-{code}", f"Trụ cột {name}", None, (), code)
+        for ind in version.indicators.values():
+            if ind.code not in covered:
+                covered.add(ind.code)
+                out[f"dti-{ind.code}"] = Metric(f"dti-{ind.code}", ind.name, None, (), ind.code)
+    return out
+
+
+def metric_for_indicator(code: str) -> Optional[Metric]:
+    return next((m for m in metrics().values() if m.dti == code), None)
+
+
+# --- wording -> weighted words ---------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _abbrev_re() -> tuple[re.Pattern, dict[str, str]]:
+    table = _metric_data()["abbreviations"]
+    alt = "|".join(re.escape(a) for a in sorted(table, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)({alt})(?!\w)"), table
+
+
+@functools.lru_cache(maxsize=4096)
+def normal(text: str) -> str:
+    """Wording key: abbreviations expanded, parentheticals and the leading measure word dropped."""
+    rx, table = _abbrev_re()
+    t = rx.sub(lambda m: table[m.group(1)], text)
+    t = re.sub(r"\([^()]*\)", " ", t)
+    t = key(t)
+    measure = sorted((key(w) for w in _metric_data()["measure_words"]), key=len, reverse=True)
+    for w in measure:
+        if t.startswith(w + " "):
+            t = t[len(w) + 1:]
+            break
+    t = re.sub(r"\s+(?:của tỉnh|toàn tỉnh|trên địa bàn tỉnh|trên địa bàn|đạt)$", "", t)
+    return t.strip()
+
+
+@functools.lru_cache(maxsize=4096)
+def words(text: str) -> tuple[str, ...]:
+    """underthesea word segmentation of the normalized wording ("điện thoại", "thông minh" stay whole)."""
+    from underthesea import word_tokenize
+
+    t = normal(text)
+    return tuple(w for w in (key(w) for w in word_tokenize(t)) if w)
+
+
+@functools.lru_cache(maxsize=1)
+def _pool() -> tuple[list[tuple[str, str, tuple[str, ...]]], dict[str, float], dict[str, str]]:
+    """(metric id, spelling, words) for every name and alias; word weights (IDF); exact-key index."""
+    entries, exact = [], {}
+    for m in metrics().values():
+        for spelling in (m.name, *m.aliases):
+            entries.append((m.id, spelling, words(spelling)))
+            exact.setdefault(normal(spelling), m.id)
+    df = Counter(w for _, _, ws in entries for w in set(ws))
+    n = len(entries)
+    idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+    return entries, idf, exact
+
+
+def _weighted_f1(a: tuple[str, ...], b: tuple[str, ...], idf: dict[str, float]) -> float:
+    if not a or not b:
+        return 0.0
+    unseen = max(idf.values())
+    wa, wb = set(a), set(b)
+    common = sum(idf.get(w, unseen) for w in wa & wb)
+    p = common / sum(idf.get(w, unseen) for w in wa)
+    r = common / sum(idf.get(w, unseen) for w in wb)
+    return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+
+def _unit_ok(metric: Metric, unit: Optional[str]) -> bool:
+    if not unit or not metric.unit:
+        return True
+    if unit == "%" or metric.unit == "%":
+        return unit == metric.unit or unit in metric.units or (metric.unit == "%" and "%" in metric.units)
+    return True  # two counted nouns ("cuộc", "đợt"): wording decides
+
+
+def match(text: str, unit: Optional[str] = None, minimum: float = TARGET_MIN,
+          exclude: frozenset[str] = frozenset()) -> Optional[tuple[Metric, str, float]]:
+    """The metric a wording names: (metric, method, score), or None below `minimum`."""
+    entries, idf, exact = _pool()
+    cat = metrics()
+    k = normal(text)
+    if k in exact and exact[k] not in exclude and _unit_ok(cat[exact[k]], unit):
+        return cat[exact[k]], "alias", 1.0
+    ws = words(text)
+    best: Optional[tuple[float, str]] = None
+    for mid, _spelling, ews in entries:
+        if mid in exclude or not _unit_ok(cat[mid], unit):
+            continue
+        s = _weighted_f1(ws, ews, idf)
+        if best is None or s > best[0]:
+            best = (s, mid)
+    if best and best[0] >= minimum:
+        return cat[best[1]], "fuzzy", round(best[0], 3)
+    return None
+
+
+# --- linking rows and targets ----------------------------------------------------------------------------
+
+@dataclass
+class Links:
+    rows: list[Optional[MetricLink]] = field(default_factory=list)
+    targets: list[Optional[MetricLink]] = field(default_factory=list)
+
+
+def _link(m: Metric, method: str, score: float, version: CatalogVersion) -> MetricLink:
+    in_version = m.dti if m.dti and m.dti in version.indicators else None
+    return MetricLink(m, in_version, version.id if in_version else None, method, score)
+
+
+def link_target(metric_text: str, quote: str, unit: Optional[str], version: CatalogVersion) -> Optional[MetricLink]:
+    found = match(metric_text, unit)
+    if found is None and quote and quote != metric_text:
+        # the quote carries the wording when the extracted metric is cut short
+        alt = match(re.split(r"\s(?:đạt|tối thiểu|trên|từ|ít nhất)\s", quote)[0], unit)
+        found = (alt[0], alt[1], round(alt[2] * 0.95, 3)) if alt else None
+    return _link(*found, version) if found else None
+
+
+def link_row(stt: Optional[str], text: str, kind: str, max_score: Optional[float], version: CatalogVersion,
+             parent: Optional[MetricLink]) -> Optional[MetricLink]:
+    code = (stt or "").strip().rstrip(".")
+    pillar = ROMAN.get(code.upper(), code)
+    if pillar in version.pillars and key(text) == key(version.pillars[pillar]):
+        m = metric_for_indicator(pillar)
+        return MetricLink(m, pillar, version.id, "code", 1.0) if m else None
+    if CODE_RE.match(code):
+        ind = version.indicators.get(code)
+        method = "code"
+        if ind is None and code.rsplit(".", 1)[0] in version.indicators:
+            ind, method = version.indicators[code.rsplit(".", 1)[0]], "parent-code"
+        if ind is not None:
+            sim = _weighted_f1(words(text), words(ind.name), _pool()[1])
+            same_score = max_score is not None and ind.max_score is not None and max_score == ind.max_score
+            if sim >= CODE_TEXT_MIN or (kind == "indicator" and (same_score or method == "parent-code")):
+                m = metric_for_indicator(ind.code)
+                score = 1.0 if method == "code" and (sim >= 0.6 or same_score) else 0.8
+                return MetricLink(m, ind.code, version.id, method, score) if m else None
+    if parent is not None and LETTER_RE.match(code.lower()) and kind == "indicator":
+        return MetricLink(parent.metric, parent.indicator, parent.catalog, "sub-item", 0.8)
+    if kind == "indicator" or len(text) <= 160:
+        found = match(_without_target(text), None, ROW_MIN)
+        if found:
+            return _link(*found, version)
+    return None
+
+
+_TARGET_TAIL_RE = re.compile(r"\s+(?:đạt|tới|trên|tối thiểu|ít nhất|từ)\s+[\d,.]+\s*%.*$", re.IGNORECASE)
+
+
+def _without_target(text: str) -> str:
+    """'Tỷ lệ dân số có điện thoại thông minh đạt 85%' -> the measure alone."""
+    return _TARGET_TAIL_RE.sub("", text).strip()
+
+
+def link_all(rows: list, targets: list, date: Optional[str]) -> Links:
+    """Links for every row and target of one plan (rows, targets: extractor objects)."""
+    version = catalog_for(date)
+    out = Links()
+    out.targets = [link_target(t.metric, t.quote, t.unit, version) for t in targets]
+    restated = {t.row_index: out.targets[i] for i, t in enumerate(targets)
+                if t.row_index is not None and out.targets[i] is not None}
+    parent: Optional[MetricLink] = None
+    last_table = None
+    for i, r in enumerate(rows):
+        if r.table != last_table:
+            parent, last_table = None, r.table
+        link = link_row(r.stt, r.text, r.kind, r.max_score, version, parent)
+        if link is None and i in restated:
+            t = restated[i]
+            link = MetricLink(t.metric, t.indicator, t.catalog, "via-target", t.score)
+        if link is not None and link.method in ("code", "parent-code"):
+            parent = link
+        out.rows.append(link)
+    return out
