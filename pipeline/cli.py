@@ -1,4 +1,4 @@
-"""vnplans command line: ingest, extract, list, show."""
+"""vnplans command line: ingest, extract, list, show, agencies, metrics."""
 from __future__ import annotations
 
 import argparse
@@ -90,6 +90,10 @@ def cmd_show(args) -> int:
             print(f"{key + ':':<11}{d[key]}")
     if d.get("period_start"):
         print(f"period:    {d['period_start']}-{d['period_end']}")
+    if d.get("province_code"):
+        moved = (f" -> since the 2025 merger part of {d['province_successor']} ({d['province_successor_code']})"
+                 if d["province_successor"] != d["province"] else " (kept its name in the 2025 merger)")
+        print(f"{'province:':<11}{d['province']} ({d['province_code']}){moved}")
     print(f"counts:    {d['n_sections']} sections, {d['n_rows']} rows, {d['n_targets']} targets")
     for w in json.loads(d["warnings"]):
         print(f"warning:   {w}")
@@ -103,11 +107,107 @@ def cmd_show(args) -> int:
         label = f"{s['label']} " if s["label"] else ""
         heading = (s["heading"] or "")[:90]
         print(f"  {'  ' * depth[s['id']]}[{s['kind']}] {label}{heading}  (line {s['line']})")
+    _print_agencies(store.document_agencies(d["id"]))
     if args.rows:
-        print("\nrows:")
+        print("\nrows (-> catalog link):")
         for r in store.rows(d["id"]):
             mark = "p" if r.get("origin") == "prose" else " "
             print(f"  {mark} {r['stt'] or '':<7} {r['text'][:70]:<70}  lead: {r['lead'] or '-'}  {r['deadline_raw'] or ''}")
+            if r.get("metric_id"):
+                code = f"DTI {r['indicator_code']}, " if r.get("indicator_code") else ""
+                print(f"            -> {code}{r['metric_id']} ({r['link_method']} {r['link_score']:.2f})")
+    if args.targets:
+        print("\ntargets (printed metric -> canonical metric):")
+        for t in store.targets(d["id"]):
+            value = f"{t['comparator']} {t['value']:g}{'-' + format(t['value_max'], 'g') if t['value_max'] else ''}"
+            scope = f" [{t['scope']}]" if t.get("scope") else ""
+            print(f"  {t['metric'][:70]:<70} {value} {t['unit'] or ''} {t['year'] or ''}{scope}")
+            link = (f"{t['metric_name']} [{t['metric_id']}, {t['link_method']} {t['link_score']:.2f}]"
+                    if t["metric_id"] else "(unlinked)")
+            print(f"      -> {link}")
+    return 0
+
+
+def _print_agencies(rows: list[dict]) -> None:
+    """Printed agency -> canonical registry agency, unknown ones flagged."""
+    if not rows:
+        return
+    print("\nagencies (printed -> canonical):")
+    for a in rows:
+        if not a["canonical_id"]:
+            print(f"  ? {a['printed']}  (not in the registry; x{a['n']})")
+            continue
+        where = f", {a['agency_province']}" if a["agency_province"] else ""
+        extra = f" ({a['qualifier']})" if a["qualifier"] else ""
+        now = f"; today {a['current_name']}" if a["current_id"] != a["canonical_id"] else ""
+        print(f"    {a['printed']} -> {a['canonical']}{extra} [{a['kind']}{where}; {a['link_method']}"
+              f" {a['link_score']:.2f}{now}] x{a['n']}")
+
+
+def cmd_agencies(args) -> int:
+    from extractors.normalize import agencies as registry
+    from pipeline.store import Store
+
+    store = Store(args.db)
+    if args.unknown:
+        rows = store.unknown_agencies()
+        if not rows:
+            print("every stored agency name resolves to the registry (extractors/data/agencies.yaml)")
+        for r in rows:
+            print(f"{r['n']:>5}  {r['agency']}  ({r['roles']}; {r['documents']} document(s), e.g. {r['example']})")
+        if rows:
+            print(f"\n{len(rows)} unknown name(s), {sum(r['n'] for r in rows)} assignment(s): add them as aliases in "
+                  "extractors/data/agencies.yaml, then re-run ingest")
+        return 0
+    if args.name:
+        link = registry.resolve(args.name)
+        if link is None:
+            print(f"error: {args.name!r} is not in the registry (see vnplans agencies for the list)", file=sys.stderr)
+            return 1
+        a = link.agency
+        ids = registry.predecessors(a.id) if not args.no_predecessors else [a.id]
+        print(f"{a.name} [{a.id}; {a.kind}, {a.level or 'no level'}]")
+        if a.successor:
+            print(f"  merged into {registry.registry()[registry.current(a.id)].name} on {a.since}"
+                  + (f" ({a.note})" if a.note else ""))
+        if len(ids) > 1:
+            print("  includes predecessors: " + ", ".join(registry.registry()[i].name for i in ids if i != a.id))
+        rows = store.agency_assignments(ids, args.role)
+        for r in rows:
+            print(f"  {r['role']:<10} {r['province'] or '?':<12} {r['doc_number'] or r['source']:<16} {r['stt'] or '':<7} "
+                  f"{r['text'][:60]:<60} {r['deadline_raw'] or ''}")
+        print(f"  {len(rows)} assignment(s)")
+        return 0
+    reg = registry.registry()
+    for r in store.agency_loads():
+        merged = [reg[i].name for i in registry.predecessors(r["id"]) if i != r["id"]]
+        pred = f"  (counting {'; '.join(merged)})" if merged else ""
+        print(f"{r['id']:<24} {r['name'][:48]:<48} lead {r['lead']:>4}  coordinate {r['coordinate']:>4}  "
+              f"monitor {r['monitor']:>3}  in {r['documents']} doc(s){pred}")
+    return 0
+
+
+def cmd_metrics(args) -> int:
+    from pipeline.store import Store
+
+    store = Store(args.db)
+    if args.unlinked:
+        rows = store.unlinked()
+        for r in rows:
+            unit = f" [{r['unit']}]" if r["unit"] else ""
+            print(f"{r['n']:>4}  {r['item']:<13} {r['text'][:90]}{unit}  ({r['documents']} doc(s), e.g. {r['example']})")
+        print(f"\n{len(rows)} unlinked wording(s): add aliases in extractors/data/metrics.yaml where a domain reader "
+              "would call them a catalog metric")
+        return 0
+    for m in store.metric_usage():
+        if not (m["targets"] or m["rows"]) and not args.all:
+            continue
+        national = json.loads(m["national"])
+        nat = "; national " + ", ".join(f"{n['comparator']}{n['value']:g}{m['unit'] or ''} by {n['year']}"
+                                        + (f" ({n['scope']})" if n.get("scope") else "") for n in national) if national else ""
+        dti = f" DTI {m['dti_code']}" if m["dti_code"] else ""
+        print(f"{m['id']:<26} {m['name'][:60]:<60} targets {m['targets']:>3}  rows {m['rows']:>3}  "
+              f"provinces {m['provinces']:>2}{dti}{nat}")
     return 0
 
 
@@ -134,7 +234,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default=DEFAULT_DB)
     p.add_argument("--rows", action="store_true", help="also list the table rows and prose tasks (marked p)")
     p.add_argument("--all", action="store_true", help="include bullet items in the section tree")
+    p.add_argument("--targets", action="store_true", help="also list the targets with their canonical metrics")
     p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("agencies", help="canonical agencies and their load; --unknown lists names not in the registry")
+    p.add_argument("name", nargs="?", help="an agency name (any alias): list its assignments, predecessors included")
+    p.add_argument("--unknown", action="store_true", help="agency names that matched no registry entry, with counts")
+    p.add_argument("--no-predecessors", action="store_true",
+                   help="with NAME: leave out agencies merged into it in the 2025 reorganisation")
+    p.add_argument("--role", choices=["lead", "coordinate", "monitor"], help="with NAME: only this role")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(func=cmd_agencies)
+
+    p = sub.add_parser("metrics", help="canonical metrics with their targets and rows; --unlinked lists the rest")
+    p.add_argument("--unlinked", action="store_true", help="targets and indicator rows linked to no catalog entry")
+    p.add_argument("--all", action="store_true", help="include catalog metrics nothing links to yet")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(func=cmd_metrics)
 
     args = parser.parse_args(argv)
     try:

@@ -216,10 +216,10 @@ class Store:
         return [dict(r) for r in self.db.query("SELECT * FROM failures ORDER BY path")]
 
     def find(self, ref: str) -> Optional[dict]:
-        """A document by id prefix, file name or path."""
+        """A document by id prefix, file name (or its unique beginning) or path."""
         rows = list(self.db.query(
             "SELECT DISTINCT d.id FROM documents d LEFT JOIN sources p ON p.doc_id = d.id"
-            " WHERE d.id LIKE :pre OR d.source = :ref OR p.path = :ref OR p.path LIKE :suffix",
+            " WHERE d.id LIKE :pre OR d.source LIKE :pre OR p.path = :ref OR p.path LIKE :suffix",
             {"pre": ref + "%", "ref": ref, "suffix": "%/" + ref}))
         if len(rows) != 1:
             return None
@@ -230,6 +230,68 @@ class Store:
 
     def rows(self, doc_id: str) -> list[dict]:
         q = ("SELECT r.*, (SELECT group_concat(a.name, '; ') FROM assignments x JOIN agencies a ON a.id = x.agency_id"
-             "  WHERE x.row_id = r.id AND x.role = 'lead' ORDER BY x.position) AS lead"
+             "  WHERE x.row_id = r.id AND x.role = 'lead' ORDER BY x.position) AS lead,"
+             " (SELECT group_concat(coalesce(c.name, '?' || a.name), '; ') FROM assignments x"
+             "  JOIN agencies a ON a.id = x.agency_id LEFT JOIN canonical_agencies c ON c.id = x.canonical_id"
+             "  WHERE x.row_id = r.id AND x.role = 'lead' ORDER BY x.position) AS lead_canonical"
              " FROM rows r WHERE r.doc_id = ? ORDER BY r.idx")
         return [dict(r) for r in self.db.query(q, [doc_id])]
+
+    def targets(self, doc_id: str) -> list[dict]:
+        q = ("SELECT t.*, m.name AS metric_name FROM targets t LEFT JOIN metrics m ON m.id = t.metric_id"
+             " WHERE t.doc_id = ? ORDER BY t.idx")
+        return [dict(r) for r in self.db.query(q, [doc_id])]
+
+    def document_agencies(self, doc_id: str) -> list[dict]:
+        """Each distinct printed agency of a document with what it resolved to and how often it is named."""
+        q = ("SELECT x.printed, a.name AS agency, x.canonical_id, c.name AS canonical, c.kind, c.level,"
+             " x.agency_province, x.qualifier, x.link_method, x.link_score, c.current_id,"
+             " (SELECT name FROM canonical_agencies WHERE id = c.current_id) AS current_name, count(*) AS n"
+             " FROM assignments x JOIN agencies a ON a.id = x.agency_id"
+             " LEFT JOIN canonical_agencies c ON c.id = x.canonical_id WHERE x.doc_id = ?"
+             " GROUP BY x.printed ORDER BY x.canonical_id IS NOT NULL, n DESC, x.printed")
+        return [dict(r) for r in self.db.query(q, [doc_id])]
+
+    def unknown_agencies(self) -> list[dict]:
+        q = ("SELECT a.name AS agency, count(*) AS n, count(DISTINCT x.doc_id) AS documents,"
+             " group_concat(DISTINCT x.role) AS roles, min(d.source) AS example"
+             " FROM assignments x JOIN agencies a ON a.id = x.agency_id JOIN documents d ON d.id = x.doc_id"
+             " WHERE x.canonical_id IS NULL GROUP BY a.name ORDER BY n DESC, a.name")
+        return [dict(r) for r in self.db.query(q)]
+
+    def agency_loads(self) -> list[dict]:
+        """Assignments per canonical agency, counted under today's agency (successor chain followed)."""
+        q = ("SELECT c.current_id AS id, cur.name, cur.kind, cur.level,"
+             " sum(x.role = 'lead') AS lead, sum(x.role = 'coordinate') AS coordinate, sum(x.role = 'monitor') AS monitor,"
+             " count(DISTINCT x.doc_id) AS documents"
+             " FROM assignments x JOIN canonical_agencies c ON c.id = x.canonical_id"
+             " JOIN canonical_agencies cur ON cur.id = c.current_id GROUP BY c.current_id ORDER BY lead DESC, id")
+        return [dict(r) for r in self.db.query(q)]
+
+    def agency_assignments(self, agency_ids: list[str], role: Optional[str] = None) -> list[dict]:
+        marks = ",".join("?" * len(agency_ids))
+        q = ("SELECT x.role, x.printed, x.canonical_id, x.agency_province, d.province, d.doc_number, d.issued_date,"
+             " d.source, r.stt, r.text, r.deadline_raw, r.deadline_end, r.indicator_code"
+             " FROM assignments x JOIN rows r ON r.id = x.row_id JOIN documents d ON d.id = x.doc_id"
+             f" WHERE x.canonical_id IN ({marks})" + (" AND x.role = ?" if role else "") +
+             " ORDER BY d.province, d.issued_date, r.idx")
+        return [dict(r) for r in self.db.query(q, [*agency_ids, *([role] if role else [])])]
+
+    def metric_usage(self) -> list[dict]:
+        q = ("SELECT m.id, m.name, m.unit, m.dti_code, m.national,"
+             " (SELECT count(*) FROM targets t WHERE t.metric_id = m.id) AS targets,"
+             " (SELECT count(*) FROM rows r WHERE r.metric_id = m.id) AS rows,"
+             " (SELECT count(DISTINCT d.province) FROM targets t JOIN documents d ON d.id = t.doc_id"
+             "  WHERE t.metric_id = m.id) AS provinces"
+             " FROM metrics m ORDER BY targets DESC, rows DESC, m.id")
+        return [dict(r) for r in self.db.query(q)]
+
+    def unlinked(self) -> list[dict]:
+        """Targets and indicator rows that link to no catalog entry, the same wording counted once."""
+        q = ("SELECT 'target' AS item, t.metric AS text, t.unit, count(*) AS n, count(DISTINCT t.doc_id) AS documents,"
+             " min(d.source) AS example FROM targets t JOIN documents d ON d.id = t.doc_id WHERE t.metric_id IS NULL"
+             " GROUP BY t.metric, t.unit"
+             " UNION ALL SELECT 'indicator row', r.text, NULL, count(*), count(DISTINCT r.doc_id), min(d.source)"
+             " FROM rows r JOIN documents d ON d.id = r.doc_id WHERE r.metric_id IS NULL AND r.kind = 'indicator'"
+             " GROUP BY r.text ORDER BY 1 DESC, 4 DESC, 2")
+        return [dict(r) for r in self.db.query(q)]

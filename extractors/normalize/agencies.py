@@ -21,9 +21,9 @@ from extractors import agencies as printed_names
 from extractors import provinces
 from extractors.normalize.keys import key
 
-FUZZY_MIN = 90  # rapidfuzz ratio over keys; below it a name is unknown rather than a guess
+FUZZY_MIN = 92  # rapidfuzz ratio over keys; below it a name is unknown rather than a guess
 _PAREN_RE = re.compile(r"\s*\(([^()]*)\)\s*$")
-_TRAILING_SCOPE_RE = re.compile(r"(?:\s+(?:cấp tỉnh|tỉnh|trên địa bàn|trên địa bàn tỉnh))+$")
+_TRAILING_SCOPE_RE = re.compile(r"(?:\s+(?:cấp tỉnh|tỉnh|tinh|trên địa bàn|trên địa bàn tỉnh))+$")  # "tinh": unaccented
 _LEADING_RE = re.compile(r"^(?:các|tất cả)\s+")
 
 

@@ -141,6 +141,9 @@ def normal(text: str) -> str:
     rx, table = _abbrev_re()
     t = rx.sub(lambda m: table[m.group(1)], text)
     t = re.sub(r"\([^()]*\)", " ", t)
+    # service levels are part of the measure ("mức độ 3, 4" is not "mức độ 4"); committed values are not
+    t = re.sub(r"(mức độ|cấp độ)\s*(\d)(?:\s*(?:,|và|hoặc)\s*(\d))?", lambda m: f"{m[1]} L{m[2]}{m[3] or ''}", t)
+    t = re.sub(r"(?<!\w)\d+(?:[.,]\d+)*\s*%?", " ", t)
     t = key(t)
     measure = sorted((key(w) for w in _metric_data()["measure_words"]), key=len, reverse=True)
     for w in measure:
@@ -229,11 +232,20 @@ def _link(m: Metric, method: str, score: float, version: CatalogVersion) -> Metr
 
 def link_target(metric_text: str, quote: str, unit: Optional[str], version: CatalogVersion) -> Optional[MetricLink]:
     found = match(metric_text, unit)
-    if found is None and quote and quote != metric_text:
-        # the quote carries the wording when the extracted metric is cut short
-        alt = match(re.split(r"\s(?:đạt|tối thiểu|trên|từ|ít nhất)\s", quote)[0], unit)
-        found = (alt[0], alt[1], round(alt[2] * 0.95, 3)) if alt else None
+    if found is None:
+        # a wording that runs on ("Chủ trì, phối hợp ... triển khai ứng dụng định danh điện tử ..."), or one cut
+        # short where the quote says more: its clauses, each a candidate, at a discount
+        for text in (metric_text, re.split(r"\s(?:đạt|tối thiểu|trên|từ|ít nhất)\s", quote or "")[0]):
+            for clause in _CLAUSE_RE.split(text):
+                alt = match(clause, unit) if len(clause.split()) >= 3 and clause != metric_text else None
+                if alt and (found is None or alt[2] * 0.9 > found[2]):
+                    found = (alt[0], alt[1] if alt[1] == "fuzzy" else "alias", round(alt[2] * 0.9, 3))
+        if found and found[2] < TARGET_MIN * 0.9:
+            found = None
     return _link(*found, version) if found else None
+
+
+_CLAUSE_RE = re.compile(r"\s*[,;:]\s*|\s+(?:và|để|nhằm|đặt mục tiêu|phấn đấu|triển khai|cho)\s+")
 
 
 def link_row(stt: Optional[str], text: str, kind: str, max_score: Optional[float], version: CatalogVersion,
