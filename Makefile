@@ -23,6 +23,8 @@ setup: sysdeps $(VENV)/.installed
 run: setup
 	$(CLI) ingest corpus/seeds --db $(DB)
 	$(CLI) list --db $(DB)
+	$(CLI) metrics --db $(DB)
+	$(CLI) agencies --unknown --db $(DB)
 
 test: setup
 	$(PY) -m pytest -q

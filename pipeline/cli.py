@@ -200,7 +200,7 @@ def cmd_metrics(args) -> int:
               "would call them a catalog metric")
         return 0
     for m in store.metric_usage():
-        if not (m["targets"] or m["rows"]) and not args.all:
+        if not m["targets"] and not args.all:
             continue
         national = json.loads(m["national"])
         nat = "; national " + ", ".join(f"{n['comparator']}{n['value']:g}{m['unit'] or ''} by {n['year']}"
@@ -246,9 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_agencies)
 
-    p = sub.add_parser("metrics", help="canonical metrics with their targets and rows; --unlinked lists the rest")
+    p = sub.add_parser("metrics", help="canonical metrics committed to by targets; --unlinked lists the rest")
     p.add_argument("--unlinked", action="store_true", help="targets and indicator rows linked to no catalog entry")
-    p.add_argument("--all", action="store_true", help="include catalog metrics nothing links to yet")
+    p.add_argument("--all", action="store_true",
+                   help="also metrics that only indicator rows link to, and those nothing links to yet")
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_metrics)
 
