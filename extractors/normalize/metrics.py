@@ -163,18 +163,52 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(w for w in (key(w) for w in word_tokenize(t)) if w)
 
 
+def syllables(text: str) -> tuple[str, ...]:
+    """The normalized wording split on spaces: a cheap first look before word segmentation."""
+    return tuple(normal(text).split())
+
+
+def _idf(token_sets: list[tuple[str, ...]]) -> dict[str, float]:
+    df = Counter(w for ws in token_sets for w in set(ws))
+    return {w: math.log((len(token_sets) + 1) / (c + 0.5)) for w, c in df.items()}
+
+
 @functools.lru_cache(maxsize=1)
-def _pool() -> tuple[list[tuple[str, str, tuple[str, ...]]], dict[str, float], dict[str, str]]:
-    """(metric id, spelling, words) for every name and alias; word weights (IDF); exact-key index."""
+def _pool() -> tuple[list[tuple[str, str, tuple[str, ...], tuple[str, ...]]], dict[str, float], dict[str, float],
+                     dict[str, str]]:
+    """(metric id, spelling, words, syllables) for every name and alias; word and syllable weights (IDF);
+    exact-key index."""
     entries, exact = [], {}
     for m in metrics().values():
         for spelling in (m.name, *m.aliases):
-            entries.append((m.id, spelling, words(spelling)))
+            entries.append((m.id, spelling, words(spelling), syllables(spelling)))
             exact.setdefault(normal(spelling), m.id)
-    df = Counter(w for _, _, ws in entries for w in set(ws))
-    n = len(entries)
-    idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
-    return entries, idf, exact
+    return entries, _idf([e[2] for e in entries]), _idf([e[3] for e in entries]), exact
+
+
+@functools.lru_cache(maxsize=1)
+def _syllable_index() -> tuple[dict[str, list[int]], list[float]]:
+    """syllable -> entries holding it, and each entry's total syllable weight (for F1 = 2c / (|a| + |b|))."""
+    entries, _, syl_idf, _ = _pool()
+    index: dict[str, list[int]] = {}
+    for i, e in enumerate(entries):
+        for w in set(e[3]):
+            index.setdefault(w, []).append(i)
+    return index, [sum(syl_idf[w] for w in set(e[3])) for e in entries]
+
+
+def _near(text: str, minimum: float) -> list[int]:
+    """Entries whose syllable-weighted F1 with `text` reaches `minimum`."""
+    _, _, syl_idf, _ = _pool()
+    index, totals = _syllable_index()
+    unseen = max(syl_idf.values())
+    own = set(syllables(text))
+    own_total = sum(syl_idf.get(w, unseen) for w in own)
+    common: dict[int, float] = {}
+    for w in own & index.keys():
+        for i in index[w]:
+            common[i] = common.get(i, 0.0) + syl_idf[w]
+    return [i for i, c in common.items() if 2 * c / (own_total + totals[i]) >= minimum]
 
 
 def _weighted_f1(a: tuple[str, ...], b: tuple[str, ...], idf: dict[str, float]) -> float:
@@ -199,16 +233,19 @@ def _unit_ok(metric: Metric, unit: Optional[str]) -> bool:
 def match(text: str, unit: Optional[str] = None, minimum: float = TARGET_MIN,
           exclude: frozenset[str] = frozenset()) -> Optional[tuple[Metric, str, float]]:
     """The metric a wording names: (metric, method, score), or None below `minimum`."""
-    entries, idf, exact = _pool()
+    entries, idf, _, exact = _pool()
     cat = metrics()
     k = normal(text)
     if k in exact and exact[k] not in exclude and _unit_ok(cat[exact[k]], unit):
         return cat[exact[k]], "alias", 1.0
+    # syllable overlap picks the candidates; word segmentation (slower) scores only those
+    near = [entries[i] for i in _near(text, minimum - 0.2)
+            if entries[i][0] not in exclude and _unit_ok(cat[entries[i][0]], unit)]
+    if not near:
+        return None
     ws = words(text)
     best: Optional[tuple[float, str]] = None
-    for mid, _spelling, ews in entries:
-        if mid in exclude or not _unit_ok(cat[mid], unit):
-            continue
+    for mid, _spelling, ews, _syl in near:
         s = _weighted_f1(ws, ews, idf)
         if best is None or s > best[0]:
             best = (s, mid)
@@ -261,7 +298,7 @@ def link_row(stt: Optional[str], text: str, kind: str, max_score: Optional[float
         if ind is None and code.rsplit(".", 1)[0] in version.indicators:
             ind, method = version.indicators[code.rsplit(".", 1)[0]], "parent-code"
         if ind is not None:
-            sim = _weighted_f1(words(text), words(ind.name), _pool()[1])
+            sim = _weighted_f1(syllables(text), syllables(ind.name), _pool()[2])
             same_score = max_score is not None and ind.max_score is not None and max_score == ind.max_score
             if sim >= CODE_TEXT_MIN or (kind == "indicator" and (same_score or method == "parent-code")):
                 m = metric_for_indicator(ind.code)
