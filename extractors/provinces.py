@@ -37,16 +37,18 @@ class ProvinceAt:
 
 
 @functools.lru_cache(maxsize=1)
-def provinces() -> tuple[Province, ...]:
-    raw = json.loads(resources.files("extractors").joinpath("data/provinces.json").read_text("utf-8"))
-    return tuple(Province(p["code"], p["name"], p["official"], p["kind"], p["successor"], p["successor_code"],
-                          p["successor_official"]) for p in raw["provinces"])
+def _data() -> dict:
+    return json.loads(resources.files("extractors").joinpath("data/provinces.json").read_text("utf-8"))
 
 
 @functools.lru_cache(maxsize=1)
+def provinces() -> tuple[Province, ...]:
+    return tuple(Province(p["code"], p["name"], p["official"], p["kind"], p["successor"], p["successor_code"],
+                          p["successor_official"]) for p in _data()["provinces"])
+
+
 def merger_date() -> str:
-    return json.loads(resources.files("extractors").joinpath("data/provinces.json").read_text("utf-8"))["source"][
-        "effective_date"]
+    return _data()["source"]["effective_date"]
 
 
 def at(name: Optional[str], date: Optional[str]) -> Optional[ProvinceAt]:

@@ -204,16 +204,19 @@ class Store:
 
     # --- reading ------------------------------------------------------------------------
 
+    def _all(self, sql: str, params=()) -> list[dict]:
+        return [dict(r) for r in self.db.query(sql, params)]
+
     def documents(self) -> list[dict]:
         q = ("SELECT d.*, (SELECT count(*) FROM sections s WHERE s.doc_id = d.id) AS n_sections,"
              " (SELECT count(*) FROM rows r WHERE r.doc_id = d.id) AS n_rows,"
              " (SELECT count(*) FROM targets t WHERE t.doc_id = d.id) AS n_targets,"
              " (SELECT group_concat(path, '; ') FROM sources p WHERE p.doc_id = d.id) AS paths"
              " FROM documents d ORDER BY d.province, d.issued_date")
-        return [dict(r) for r in self.db.query(q)]
+        return self._all(q)
 
     def failures(self) -> list[dict]:
-        return [dict(r) for r in self.db.query("SELECT * FROM failures ORDER BY path")]
+        return self._all("SELECT * FROM failures ORDER BY path")
 
     def find(self, ref: str) -> Optional[dict]:
         """A document by id prefix, file name (or its unique beginning) or path."""
@@ -226,7 +229,7 @@ class Store:
         return next(r for r in self.documents() if r["id"] == rows[0]["id"])
 
     def sections(self, doc_id: str) -> list[dict]:
-        return [dict(r) for r in self.db.query("SELECT * FROM sections WHERE doc_id = ? ORDER BY id", [doc_id])]
+        return self._all("SELECT * FROM sections WHERE doc_id = ? ORDER BY id", [doc_id])
 
     def rows(self, doc_id: str) -> list[dict]:
         q = ("SELECT r.*, (SELECT group_concat(a.name, '; ') FROM assignments x JOIN agencies a ON a.id = x.agency_id"
@@ -235,12 +238,12 @@ class Store:
              "  JOIN agencies a ON a.id = x.agency_id LEFT JOIN canonical_agencies c ON c.id = x.canonical_id"
              "  WHERE x.row_id = r.id AND x.role = 'lead' ORDER BY x.position) AS lead_canonical"
              " FROM rows r WHERE r.doc_id = ? ORDER BY r.idx")
-        return [dict(r) for r in self.db.query(q, [doc_id])]
+        return self._all(q, [doc_id])
 
     def targets(self, doc_id: str) -> list[dict]:
         q = ("SELECT t.*, m.name AS metric_name FROM targets t LEFT JOIN metrics m ON m.id = t.metric_id"
              " WHERE t.doc_id = ? ORDER BY t.idx")
-        return [dict(r) for r in self.db.query(q, [doc_id])]
+        return self._all(q, [doc_id])
 
     def document_agencies(self, doc_id: str) -> list[dict]:
         """Each distinct printed agency of a document with what it resolved to and how often it is named."""
@@ -250,14 +253,14 @@ class Store:
              " FROM assignments x JOIN agencies a ON a.id = x.agency_id"
              " LEFT JOIN canonical_agencies c ON c.id = x.canonical_id WHERE x.doc_id = ?"
              " GROUP BY x.printed ORDER BY x.canonical_id IS NOT NULL, n DESC, x.printed")
-        return [dict(r) for r in self.db.query(q, [doc_id])]
+        return self._all(q, [doc_id])
 
     def unknown_agencies(self) -> list[dict]:
         q = ("SELECT a.name AS agency, count(*) AS n, count(DISTINCT x.doc_id) AS documents,"
              " group_concat(DISTINCT x.role) AS roles, min(d.source) AS example"
              " FROM assignments x JOIN agencies a ON a.id = x.agency_id JOIN documents d ON d.id = x.doc_id"
              " WHERE x.canonical_id IS NULL GROUP BY a.name ORDER BY n DESC, a.name")
-        return [dict(r) for r in self.db.query(q)]
+        return self._all(q)
 
     def agency_loads(self) -> list[dict]:
         """Assignments per canonical agency, counted under today's agency (successor chain followed)."""
@@ -266,7 +269,7 @@ class Store:
              " count(DISTINCT x.doc_id) AS documents"
              " FROM assignments x JOIN canonical_agencies c ON c.id = x.canonical_id"
              " JOIN canonical_agencies cur ON cur.id = c.current_id GROUP BY c.current_id ORDER BY lead DESC, id")
-        return [dict(r) for r in self.db.query(q)]
+        return self._all(q)
 
     def agency_assignments(self, agency_ids: list[str], role: Optional[str] = None) -> list[dict]:
         marks = ",".join("?" * len(agency_ids))
@@ -275,7 +278,7 @@ class Store:
              " FROM assignments x JOIN rows r ON r.id = x.row_id JOIN documents d ON d.id = x.doc_id"
              f" WHERE x.canonical_id IN ({marks})" + (" AND x.role = ?" if role else "") +
              " ORDER BY d.province, d.issued_date, r.idx")
-        return [dict(r) for r in self.db.query(q, [*agency_ids, *([role] if role else [])])]
+        return self._all(q, [*agency_ids, *([role] if role else [])])
 
     def metric_usage(self) -> list[dict]:
         q = ("SELECT m.id, m.name, m.unit, m.dti_code, m.national,"
@@ -284,7 +287,7 @@ class Store:
              " (SELECT count(DISTINCT d.province) FROM targets t JOIN documents d ON d.id = t.doc_id"
              "  WHERE t.metric_id = m.id) AS provinces"
              " FROM metrics m ORDER BY targets DESC, rows DESC, m.id")
-        return [dict(r) for r in self.db.query(q)]
+        return self._all(q)
 
     def unlinked(self) -> list[dict]:
         """Targets and indicator rows that link to no catalog entry, the same wording counted once."""
@@ -294,4 +297,4 @@ class Store:
              " UNION ALL SELECT 'indicator row', r.text, NULL, count(*), count(DISTINCT r.doc_id), min(d.source)"
              " FROM rows r JOIN documents d ON d.id = r.doc_id WHERE r.metric_id IS NULL AND r.kind = 'indicator'"
              " GROUP BY r.text ORDER BY 1 DESC, 4 DESC, 2")
-        return [dict(r) for r in self.db.query(q)]
+        return self._all(q)

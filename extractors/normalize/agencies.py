@@ -101,8 +101,10 @@ def _without_provinces(name: str) -> tuple[str, Optional[str]]:
     return re.sub(r"\s+", " ", out).strip(" -–,"), found[0][0].name
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve(printed: str, plan_province: Optional[str] = None) -> Optional[AgencyLink]:
-    """The registry agency a printed name (title already split off) stands for, or None."""
+    """The registry agency a printed name (title already split off) stands for, or None.
+    Cached: a plan names the same few dozen agencies hundreds of times."""
     name, qualifier = printed.strip(), None
     m = _PAREN_RE.search(name)
     if m and m.start() > 0:
@@ -147,26 +149,18 @@ def _lookup(k: str) -> Optional[tuple[str, str, float, Optional[str]]]:
     return None
 
 
+def _chain(agency_id: str) -> list[str]:
+    """The agency and its successors in order, ending with the one that holds the functions today."""
+    reg, chain = registry(), [agency_id]
+    while reg[chain[-1]].successor and reg[chain[-1]].successor not in chain:
+        chain.append(reg[chain[-1]].successor)
+    return chain
+
+
 def current(agency_id: str) -> str:
-    """Follow successor links to the agency that holds the functions today."""
-    seen, reg = set(), registry()
-    while reg[agency_id].successor and agency_id not in seen:
-        seen.add(agency_id)
-        agency_id = reg[agency_id].successor
-    return agency_id
+    return _chain(agency_id)[-1]
 
 
 def predecessors(agency_id: str) -> list[str]:
     """Every agency whose functions ended up with `agency_id`, itself included."""
-    return [a for a in registry() if _leads_to(a, agency_id)]
-
-
-def _leads_to(a: str, target: str) -> bool:
-    reg = registry()
-    seen = set()
-    while a and a not in seen:
-        if a == target:
-            return True
-        seen.add(a)
-        a = reg[a].successor
-    return False
+    return [a for a in registry() if agency_id in _chain(a)]

@@ -123,7 +123,16 @@ def metrics() -> dict[str, Metric]:
 
 
 def metric_for_indicator(code: str) -> Optional[Metric]:
-    return next((m for m in metrics().values() if m.dti == code), None)
+    return _by_indicator().get(code)
+
+
+@functools.lru_cache(maxsize=1)
+def _by_indicator() -> dict[str, Metric]:
+    out: dict[str, Metric] = {}
+    for m in metrics().values():
+        if m.dti:
+            out.setdefault(m.dti, m)
+    return out
 
 
 # --- wording -> weighted words ---------------------------------------------------------------------
@@ -133,6 +142,11 @@ def _abbrev_re() -> tuple[re.Pattern, dict[str, str]]:
     table = _metric_data()["abbreviations"]
     alt = "|".join(re.escape(a) for a in sorted(table, key=len, reverse=True))
     return re.compile(rf"(?<!\w)({alt})(?!\w)"), table
+
+
+@functools.lru_cache(maxsize=1)
+def _measure_words() -> tuple[str, ...]:
+    return tuple(sorted((key(w) for w in _metric_data()["measure_words"]), key=len, reverse=True))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -145,8 +159,7 @@ def normal(text: str) -> str:
     t = re.sub(r"(mức độ|cấp độ)\s*(\d)(?:\s*(?:,|và|hoặc)\s*(\d))?", lambda m: f"{m[1]} L{m[2]}{m[3] or ''}", t)
     t = re.sub(r"(?<!\w)\d+(?:[.,]\d+)*\s*%?", " ", t)
     t = key(t)
-    measure = sorted((key(w) for w in _metric_data()["measure_words"]), key=len, reverse=True)
-    for w in measure:
+    for w in _measure_words():
         if t.startswith(w + " "):
             t = t[len(w) + 1:]
             break
@@ -168,14 +181,22 @@ def syllables(text: str) -> tuple[str, ...]:
     return tuple(normal(text).split())
 
 
-def _idf(token_sets: list[tuple[str, ...]]) -> dict[str, float]:
+class _Weights(dict):
+    """IDF weights; a word no catalog wording uses weighs as much as the rarest one."""
+
+    def __missing__(self, word: str) -> float:
+        return self.unseen
+
+
+def _idf(token_sets: list[tuple[str, ...]]) -> _Weights:
     df = Counter(w for ws in token_sets for w in set(ws))
-    return {w: math.log((len(token_sets) + 1) / (c + 0.5)) for w, c in df.items()}
+    weights = _Weights({w: math.log((len(token_sets) + 1) / (c + 0.5)) for w, c in df.items()})
+    weights.unseen = max(weights.values())
+    return weights
 
 
 @functools.lru_cache(maxsize=1)
-def _pool() -> tuple[list[tuple[str, str, tuple[str, ...], tuple[str, ...]]], dict[str, float], dict[str, float],
-                     dict[str, str]]:
+def _pool() -> tuple[list[tuple[str, str, tuple[str, ...], tuple[str, ...]]], _Weights, _Weights, dict[str, str]]:
     """(metric id, spelling, words, syllables) for every name and alias; word and syllable weights (IDF);
     exact-key index."""
     entries, exact = [], {}
@@ -201,9 +222,8 @@ def _near(text: str, minimum: float) -> list[int]:
     """Entries whose syllable-weighted F1 with `text` reaches `minimum`."""
     _, _, syl_idf, _ = _pool()
     index, totals = _syllable_index()
-    unseen = max(syl_idf.values())
     own = set(syllables(text))
-    own_total = sum(syl_idf.get(w, unseen) for w in own)
+    own_total = sum(syl_idf[w] for w in own)
     common: dict[int, float] = {}
     for w in own & index.keys():
         for i in index[w]:
@@ -211,14 +231,13 @@ def _near(text: str, minimum: float) -> list[int]:
     return [i for i, c in common.items() if 2 * c / (own_total + totals[i]) >= minimum]
 
 
-def _weighted_f1(a: tuple[str, ...], b: tuple[str, ...], idf: dict[str, float]) -> float:
+def _weighted_f1(a: tuple[str, ...], b: tuple[str, ...], idf: _Weights) -> float:
     if not a or not b:
         return 0.0
-    unseen = max(idf.values())
     wa, wb = set(a), set(b)
-    common = sum(idf.get(w, unseen) for w in wa & wb)
-    p = common / sum(idf.get(w, unseen) for w in wa)
-    r = common / sum(idf.get(w, unseen) for w in wb)
+    common = sum(idf[w] for w in wa & wb)
+    p = common / sum(idf[w] for w in wa)
+    r = common / sum(idf[w] for w in wb)
     return 0.0 if p + r == 0 else 2 * p * r / (p + r)
 
 
