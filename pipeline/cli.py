@@ -211,6 +211,98 @@ def cmd_metrics(args) -> int:
     return 0
 
 
+def _write_csv(rows: list[dict], fields=None) -> None:
+    import csv
+
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(fields or (rows[0] if rows else [])), extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def cmd_compare(args) -> int:
+    from pipeline import compare
+    from pipeline.store import Store
+
+    store = Store(args.db)
+    if args.matrix:
+        mx = compare.matrix(store, args.year, args.merged)
+        if args.json:
+            print(json.dumps(mx.to_json(), ensure_ascii=False, indent=1))
+        elif args.csv:
+            _write_csv(compare.matrix_csv_rows(mx), ["metric_id", "metric_name", *mx.provinces])
+        else:
+            print(compare.render_matrix(mx))
+        return 0
+    if not args.metric:
+        print("error: give a METRIC (id, DTI code or wording) or --matrix", file=sys.stderr)
+        return 2
+    try:
+        c = compare.compare(store, args.metric, args.merged, args.year)
+    except VnplansError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(c.to_json(), ensure_ascii=False, indent=1))
+    elif args.csv:
+        _write_csv(compare.csv_rows(c), compare.CSV_FIELDS)
+    else:
+        print(compare.render_text(c))
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from pipeline import audit
+    from pipeline.store import Store
+
+    store = Store(args.db)
+    try:
+        report = audit.audit(store, args.province, args.doc, args.as_of)
+    except VnplansError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.html:
+        from pipeline import html
+
+        html.write_audit(report, args.html)
+        print(f"wrote {args.html}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    elif not args.html:
+        print(audit.render_text(report))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from pipeline.export import export
+    from pipeline.store import Store
+
+    try:
+        manifest = export(Store(args.db), args.format, args.out)
+    except VnplansError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for table, t in manifest["tables"].items():
+        print(f"{t['rows']:>7}  {table:<20} -> {Path(args.out) / t['file']}")
+    print(f"exported {len(manifest['tables'])} tables as {args.format} to {args.out} (manifest.json lists them)")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from pipeline import serve
+
+    if not serve.is_loopback(args.host) and not args.public:
+        print(f"error: --host {args.host} would expose the database beyond this machine; add --public to mean it",
+              file=sys.stderr)
+        return 2
+    print(f"serving {args.db} at http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
+    try:
+        serve.serve(args.db, args.host, args.port)
+    except VnplansError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vnplans", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -252,6 +344,39 @@ def main(argv: list[str] | None = None) -> int:
                    help="also metrics that only indicator rows link to, and those nothing links to yet")
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_metrics)
+
+    p = sub.add_parser("compare", help="one metric's targets across provinces, or --matrix of metrics x provinces")
+    p.add_argument("metric", nargs="?", help="metric id (smartphone-adults), DTI code (3.1) or wording")
+    p.add_argument("--matrix", action="store_true", help="every metric by every province: the latest commitment")
+    p.add_argument("--year", type=int, help="only targets for this year")
+    p.add_argument("--merged", action="store_true", help="group by the province since the 2025 merger")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("audit", help="who leads what by when: items with no lead or deadline, DTI gaps, agency load")
+    p.add_argument("--province", help="only this province's plans (its name then, or since the 2025 merger)")
+    p.add_argument("--doc", help="only this document (id prefix or file name)")
+    p.add_argument("--as-of", help="date deadlines are checked against (YYYY-MM-DD; default today)")
+    p.add_argument("--json", action="store_true", help="print the audit as JSON")
+    p.add_argument("--html", metavar="FILE", help="write an HTML report with tables and charts (no network needed)")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("export", help="write the normalized tables (ids, canonical links, provenance) to files")
+    p.add_argument("--format", required=True, choices=["csv", "json", "xlsx", "parquet"])
+    p.add_argument("--out", required=True, help="directory to write into (created if missing)")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("serve", help="browse the database in Datasette (localhost), with facets and canned queries")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--public", action="store_true", help="allow a --host that is not a loopback address")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(func=cmd_serve)
 
     args = parser.parse_args(argv)
     try:

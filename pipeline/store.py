@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 from importlib import resources
@@ -65,6 +66,23 @@ class Store:
             if not self.db[table].detect_fts():
                 self.db[table].enable_fts(cols, create_triggers=True, tokenize="unicode61 remove_diacritics 0")
         self._load_reference()
+        self._create_views()
+
+    def _create_views(self) -> None:
+        """(Re)create the read-side views of schemas/views.sql when that file changed."""
+        sql = resources.files("schemas").joinpath("views.sql").read_text("utf-8")
+        fingerprint = hashlib.sha256(sql.encode()).hexdigest()[:16]
+        row = self.conn.execute("SELECT fingerprint FROM reference WHERE name = 'views'").fetchone()
+        if row and row[0] == fingerprint:
+            return
+        with self._tx():
+            statement = ""
+            for line in sql.splitlines(keepends=True):
+                statement += line
+                if sqlite3.complete_statement(statement):
+                    self.conn.execute(statement)
+                    statement = ""
+            self.conn.execute("INSERT OR REPLACE INTO reference(name, fingerprint) VALUES ('views', ?)", (fingerprint,))
 
     def _load_reference(self) -> None:
         """Copy the registry, catalogs and provinces into the database when their files changed."""
@@ -204,7 +222,8 @@ class Store:
 
     # --- reading ------------------------------------------------------------------------
 
-    def _all(self, sql: str, params=()) -> list[dict]:
+    def query(self, sql: str, params=()) -> list[dict]:
+        """Rows of a read query as dicts (the views of schemas/views.sql are meant for this)."""
         return [dict(r) for r in self.db.query(sql, params)]
 
     def documents(self) -> list[dict]:
@@ -213,10 +232,10 @@ class Store:
              " (SELECT count(*) FROM targets t WHERE t.doc_id = d.id) AS n_targets,"
              " (SELECT group_concat(path, '; ') FROM sources p WHERE p.doc_id = d.id) AS paths"
              " FROM documents d ORDER BY d.province, d.issued_date")
-        return self._all(q)
+        return self.query(q)
 
     def failures(self) -> list[dict]:
-        return self._all("SELECT * FROM failures ORDER BY path")
+        return self.query("SELECT * FROM failures ORDER BY path")
 
     def find(self, ref: str) -> Optional[dict]:
         """A document by id prefix, file name (or its unique beginning) or path."""
@@ -229,7 +248,7 @@ class Store:
         return next(r for r in self.documents() if r["id"] == rows[0]["id"])
 
     def sections(self, doc_id: str) -> list[dict]:
-        return self._all("SELECT * FROM sections WHERE doc_id = ? ORDER BY id", [doc_id])
+        return self.query("SELECT * FROM sections WHERE doc_id = ? ORDER BY id", [doc_id])
 
     def rows(self, doc_id: str) -> list[dict]:
         q = ("SELECT r.*, (SELECT group_concat(a.name, '; ') FROM assignments x JOIN agencies a ON a.id = x.agency_id"
@@ -238,12 +257,12 @@ class Store:
              "  JOIN agencies a ON a.id = x.agency_id LEFT JOIN canonical_agencies c ON c.id = x.canonical_id"
              "  WHERE x.row_id = r.id AND x.role = 'lead' ORDER BY x.position) AS lead_canonical"
              " FROM rows r WHERE r.doc_id = ? ORDER BY r.idx")
-        return self._all(q, [doc_id])
+        return self.query(q, [doc_id])
 
     def targets(self, doc_id: str) -> list[dict]:
         q = ("SELECT t.*, m.name AS metric_name FROM targets t LEFT JOIN metrics m ON m.id = t.metric_id"
              " WHERE t.doc_id = ? ORDER BY t.idx")
-        return self._all(q, [doc_id])
+        return self.query(q, [doc_id])
 
     def document_agencies(self, doc_id: str) -> list[dict]:
         """Each distinct printed agency of a document with what it resolved to and how often it is named."""
@@ -253,14 +272,14 @@ class Store:
              " FROM assignments x JOIN agencies a ON a.id = x.agency_id"
              " LEFT JOIN canonical_agencies c ON c.id = x.canonical_id WHERE x.doc_id = ?"
              " GROUP BY x.printed ORDER BY x.canonical_id IS NOT NULL, n DESC, x.printed")
-        return self._all(q, [doc_id])
+        return self.query(q, [doc_id])
 
     def unknown_agencies(self) -> list[dict]:
         q = ("SELECT a.name AS agency, count(*) AS n, count(DISTINCT x.doc_id) AS documents,"
              " group_concat(DISTINCT x.role) AS roles, min(d.source) AS example"
              " FROM assignments x JOIN agencies a ON a.id = x.agency_id JOIN documents d ON d.id = x.doc_id"
              " WHERE x.canonical_id IS NULL GROUP BY a.name ORDER BY n DESC, a.name")
-        return self._all(q)
+        return self.query(q)
 
     def agency_loads(self) -> list[dict]:
         """Assignments per canonical agency, counted under today's agency (successor chain followed)."""
@@ -269,7 +288,7 @@ class Store:
              " count(DISTINCT x.doc_id) AS documents"
              " FROM assignments x JOIN canonical_agencies c ON c.id = x.canonical_id"
              " JOIN canonical_agencies cur ON cur.id = c.current_id GROUP BY c.current_id ORDER BY lead DESC, id")
-        return self._all(q)
+        return self.query(q)
 
     def agency_assignments(self, agency_ids: list[str], role: Optional[str] = None) -> list[dict]:
         marks = ",".join("?" * len(agency_ids))
@@ -278,7 +297,7 @@ class Store:
              " FROM assignments x JOIN rows r ON r.id = x.row_id JOIN documents d ON d.id = x.doc_id"
              f" WHERE x.canonical_id IN ({marks})" + (" AND x.role = ?" if role else "") +
              " ORDER BY d.province, d.issued_date, r.idx")
-        return self._all(q, [*agency_ids, *([role] if role else [])])
+        return self.query(q, [*agency_ids, *([role] if role else [])])
 
     def metric_usage(self) -> list[dict]:
         q = ("SELECT m.id, m.name, m.unit, m.dti_code, m.national,"
@@ -287,7 +306,7 @@ class Store:
              " (SELECT count(DISTINCT d.province) FROM targets t JOIN documents d ON d.id = t.doc_id"
              "  WHERE t.metric_id = m.id) AS provinces"
              " FROM metrics m ORDER BY targets DESC, rows DESC, m.id")
-        return self._all(q)
+        return self.query(q)
 
     def unlinked(self) -> list[dict]:
         """Targets and indicator rows that link to no catalog entry, the same wording counted once."""
@@ -297,4 +316,4 @@ class Store:
              " UNION ALL SELECT 'indicator row', r.text, NULL, count(*), count(DISTINCT r.doc_id), min(d.source)"
              " FROM rows r JOIN documents d ON d.id = r.doc_id WHERE r.metric_id IS NULL AND r.kind = 'indicator'"
              " GROUP BY r.text ORDER BY 1 DESC, 4 DESC, 2")
-        return self._all(q)
+        return self.query(q)
