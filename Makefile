@@ -6,7 +6,7 @@ CLI    := $(VENV)/bin/vnplans
 DB     ?= outputs/vnplans.db
 PYTHON ?= python3
 
-.PHONY: setup sysdeps run test score score-renditions renditions bench schema clean
+.PHONY: setup sysdeps testdeps run test score score-renditions renditions bench schema serve screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,16 +18,35 @@ $(VENV)/.installed: pyproject.toml
 sysdeps:
 	tools/install_system_deps.sh
 
+# ... and Chromium, which the tests drive against `vnplans serve`
+testdeps:
+	tools/install_system_deps.sh --browser
+
 setup: sysdeps $(VENV)/.installed
 
+# The main job: every bundled plan into outputs/vnplans.db, then what researchers and auditors read from it.
 run: setup
-	$(CLI) ingest corpus/seeds --db $(DB)
+	$(CLI) ingest corpus/seeds corpus/heldout/seeds --db $(DB)
 	$(CLI) list --db $(DB)
 	$(CLI) metrics --db $(DB)
 	$(CLI) agencies --unknown --db $(DB)
+	$(CLI) compare smartphone-adults --db $(DB)
+	$(CLI) compare sme-digital-platforms --db $(DB)
+	$(CLI) compare --matrix --db $(DB)
+	$(CLI) audit --doc 000_6f49e80e59cad2c1.txt --db $(DB)
+	$(CLI) audit --html outputs/audit.html --db $(DB)
+	$(CLI) export --format csv --out outputs/export --db $(DB) | tail -1
 
-test: setup
+test: testdeps $(VENV)/.installed
 	$(PY) -m pytest -q
+
+# Browse outputs/vnplans.db in Datasette at http://127.0.0.1:8001/
+serve: setup
+	$(CLI) serve --db $(DB)
+
+# Look at the audit report and the Datasette pages as a person would (PNG files in outputs/screenshots/).
+screenshots: testdeps $(VENV)/.installed
+	$(PY) tools/make_screenshots.py --db $(DB)
 
 # Score `extract --json` on the seed plans against their answer keys.
 score: setup
@@ -54,4 +73,4 @@ schema: setup
 	$(PY) -m schemas.extraction > schemas/extraction.schema.json
 
 clean:
-	rm -rf outputs/*.db outputs/*.db-* outputs/pred outputs/pred-heldout
+	rm -rf outputs/*.db outputs/*.db-* outputs/pred outputs/pred-heldout outputs/export outputs/audit.html outputs/screenshots

@@ -2,9 +2,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from importlib import resources
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
@@ -51,3 +58,38 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8001) -> None:
 
     ds = app(db)
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+
+
+@contextlib.contextmanager
+def running(db: str | Path, port: int = 0, timeout: float = 90) -> Iterator[str]:
+    """`vnplans serve` in a child process for as long as the block runs; yields the database's URL.
+
+    For tests and tools/make_screenshots.py: the server runs exactly as a user starts it.
+    """
+    if not port:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port), "--db", str(db)],
+                            cwd=Path(__file__).resolve().parent.parent,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + timeout
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/-/versions.json", timeout=5):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    proc.kill()
+                    raise ServeError("vnplans serve did not start: "
+                                     + proc.stdout.read().decode("utf-8", "replace")) from None
+                time.sleep(0.3)
+        yield f"{base}/{Path(db).stem}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -28,3 +28,22 @@ def extractions():
     from pipeline.stages import process, to_extraction
 
     return {p.stem: to_extraction(process(p)).model_dump(mode="json") for p in SEEDS}
+
+
+HELDOUT = sorted((CORPUS / "heldout" / "seeds").glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory):
+    """Every bundled plan (seeds and held-out) ingested once into one database: what `make run` builds."""
+    from pipeline.cli import main
+
+    db = tmp_path_factory.mktemp("corpus") / "vnplans.db"
+    assert main(["ingest", *map(str, SEEDS + HELDOUT), "--db", str(db)]) == 0
+    return db
+
+
+def all_gold() -> list[dict]:
+    """Every answer key of the corpus, seeds and held-out."""
+    return [json.loads(p.read_text("utf-8")) for p in sorted((CORPUS / "gold").glob("*.json"))
+            + sorted((CORPUS / "heldout" / "gold").glob("*.json"))]

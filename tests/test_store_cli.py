@@ -100,8 +100,10 @@ def test_older_database_is_migrated_in_place(tmp_path):
 
     db = tmp_path / "old.db"
     main(["ingest", str(SEEDS[0]), "--db", str(db)])
-    conn = sqlite3.connect(db)  # turn it back into a first-release database
-    conn.executescript("ALTER TABLE assignments DROP COLUMN holder; ALTER TABLE assignments DROP COLUMN printed;"
+    conn = sqlite3.connect(db)  # turn it back into a first-release database (which had no views)
+    conn.executescript("DROP VIEW commitments; DROP VIEW items; DROP VIEW agency_items;"
+                       "DELETE FROM reference WHERE name = 'views';"
+                       "ALTER TABLE assignments DROP COLUMN holder; ALTER TABLE assignments DROP COLUMN printed;"
                        "PRAGMA user_version = 0;")
     conn.close()
     store = Store(db)
