@@ -34,11 +34,7 @@ def cmd_ingest(args) -> int:
 def cmd_extract(args) -> int:
     from pipeline.stages import process, to_extraction
 
-    try:
-        ex = to_extraction(process(args.file))
-    except VnplansError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    ex = to_extraction(process(args.file))
     if args.json:
         print(json.dumps(ex.model_dump(mode="json"), ensure_ascii=False, indent=1))
     else:
@@ -219,6 +215,16 @@ def _write_csv(rows: list[dict], fields=None) -> None:
     writer.writerows(rows)
 
 
+def _emit(args, as_json, csv_rows, csv_fields, as_text) -> None:
+    """Print a report as --json, --csv or text (each given as a callable, so only one is built)."""
+    if args.json:
+        print(json.dumps(as_json(), ensure_ascii=False, indent=1))
+    elif getattr(args, "csv", False):
+        _write_csv(csv_rows(), csv_fields)
+    else:
+        print(as_text())
+
+
 def cmd_compare(args) -> int:
     from pipeline import compare
     from pipeline.store import Store
@@ -226,27 +232,14 @@ def cmd_compare(args) -> int:
     store = Store(args.db)
     if args.matrix:
         mx = compare.matrix(store, args.year, args.merged)
-        if args.json:
-            print(json.dumps(mx.to_json(), ensure_ascii=False, indent=1))
-        elif args.csv:
-            _write_csv(compare.matrix_csv_rows(mx), ["metric_id", "metric_name", *mx.provinces])
-        else:
-            print(compare.render_matrix(mx))
+        _emit(args, mx.to_json, lambda: compare.matrix_csv_rows(mx), ["metric_id", "metric_name", *mx.provinces],
+              lambda: compare.render_matrix(mx))
         return 0
     if not args.metric:
         print("error: give a METRIC (id, DTI code or wording) or --matrix", file=sys.stderr)
         return 2
-    try:
-        c = compare.compare(store, args.metric, args.merged, args.year)
-    except VnplansError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    if args.json:
-        print(json.dumps(c.to_json(), ensure_ascii=False, indent=1))
-    elif args.csv:
-        _write_csv(compare.csv_rows(c), compare.CSV_FIELDS)
-    else:
-        print(compare.render_text(c))
+    c = compare.compare(store, args.metric, args.merged, args.year)
+    _emit(args, c.to_json, lambda: compare.csv_rows(c), compare.CSV_FIELDS, lambda: compare.render_text(c))
     return 0
 
 
@@ -254,12 +247,7 @@ def cmd_audit(args) -> int:
     from pipeline import audit
     from pipeline.store import Store
 
-    store = Store(args.db)
-    try:
-        report = audit.audit(store, args.province, args.doc, args.as_of)
-    except VnplansError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    report = audit.audit(Store(args.db), args.province, args.doc, args.as_of)
     if args.html:
         from pipeline import html
 
@@ -276,11 +264,7 @@ def cmd_export(args) -> int:
     from pipeline.export import export
     from pipeline.store import Store
 
-    try:
-        manifest = export(Store(args.db), args.format, args.out)
-    except VnplansError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    manifest = export(Store(args.db), args.format, args.out)
     for table, t in manifest["tables"].items():
         print(f"{t['rows']:>7}  {table:<20} -> {Path(args.out) / t['file']}")
     print(f"exported {len(manifest['tables'])} tables as {args.format} to {args.out} (manifest.json lists them)")
@@ -295,11 +279,7 @@ def cmd_serve(args) -> int:
               file=sys.stderr)
         return 2
     print(f"serving {args.db} at http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
-    try:
-        serve.serve(args.db, args.host, args.port)
-    except VnplansError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    serve.serve(args.db, args.host, args.port)
     return 0
 
 
@@ -381,6 +361,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except VnplansError as exc:  # the project's own errors say what went wrong with which input
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0
 
