@@ -1,17 +1,41 @@
-"""Batch ingest: every file through the stages into the store, one transaction each.
+"""Batch ingest: files through the stages in worker processes, stored by one writer.
 
-A file whose content is already stored is skipped without parsing (its id is the
-SHA-256 of its bytes). A bad file is reported in one line, recorded in
-`failures`, and the batch goes on.
+Extraction (CPU-bound) runs in a process pool; this process alone writes to SQLite (WAL), one
+transaction per document, so a crash or SIGKILL at any moment leaves every stored document whole
+and a re-run does only what is left. A file whose content is already stored is skipped without
+parsing (its id is the SHA-256 of its bytes); a file that failed before is skipped until its
+content or the extraction code changes, or `--retry-failed` is given. A bad file is reported in one
+line, recorded in `failures`, and the batch goes on.
 """
 from __future__ import annotations
 
+import os
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Iterable, Iterator, Optional, TextIO
 
 from extractors.errors import VnplansError
-from extractors.readers import content_id
+from extractors.readers import MAX_BYTES, content_id
+from schemas.extraction import Extraction
+
+CRASHED = "the worker process died while extracting (a crash or out of memory)"
+
+
+@dataclass
+class Outcome:
+    """What extracting one file gave: an extraction and its text, or the reason it failed."""
+
+    path: str
+    doc_id: Optional[str]
+    extraction: Optional[Extraction] = None
+    body: Optional[str] = None
+    error: Optional[str] = None
+    seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -19,65 +43,208 @@ class Summary:
     ingested: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # failed before, unchanged since
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, summed over the workers
+    seconds: float = 0.0
+    bytes: int = 0
 
     @property
     def ok(self) -> bool:
         return bool(self.ingested or self.unchanged)
 
 
-def ingest(files: list[Path], db_path: str, out: TextIO, err: TextIO) -> Summary:
-    from pipeline.stages import extractor_version, process, to_extraction
+def extract_file(path: str, doc_id: Optional[str]) -> Outcome:
+    """Read and extract one file (in a worker). Never raises: a failure is an Outcome with its reason."""
+    from pipeline.stages import process, to_extraction
+
+    start = time.perf_counter()
+    stages: dict[str, float] = {}
+    try:
+        processed = process(path, stages)
+        t = time.perf_counter()
+        ex = to_extraction(processed)
+        stages["assemble"] = time.perf_counter() - t
+        return Outcome(path, doc_id or ex.doc_id, ex, processed.source.text, None,
+                       time.perf_counter() - start, stages)
+    except VnplansError as exc:
+        return Outcome(path, doc_id, error=exc.reason, seconds=time.perf_counter() - start, stages=stages)
+    except RecursionError:
+        return Outcome(path, doc_id, error="structure nested too deeply to read", seconds=time.perf_counter() - start)
+    except MemoryError:
+        return Outcome(path, doc_id, error="out of memory while extracting", seconds=time.perf_counter() - start)
+    except Exception as exc:  # an extractor bug must not stop the batch
+        return Outcome(path, doc_id, error=f"internal error while extracting ({type(exc).__name__}: {exc})",
+                       seconds=time.perf_counter() - start, stages=stages)
+
+
+def _warm_up() -> None:
+    """Load the extraction code and models once per worker, before the first file."""
+    import pipeline.stages  # noqa: F401
+
+
+def extract_all(todo: list[tuple[str, Optional[str]]], workers: int) -> Iterator[Outcome]:
+    """Outcomes in completion order. A file that kills its worker twice is reported as crashed."""
+    if workers <= 1 or len(todo) <= 1:
+        for path, doc_id in todo:
+            yield extract_file(path, doc_id)
+        return
+    queue = list(reversed(todo))
+    attempts: dict[str, int] = {}
+    while queue:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
+            running: dict[Future, tuple[str, Optional[str]]] = {}
+            try:
+                while queue or running:
+                    while queue and len(running) < 2 * workers:  # bounded: memory stays flat
+                        item = queue.pop()
+                        running[pool.submit(extract_file, *item)] = item
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        item = running.pop(fut)
+                        yield fut.result()
+            except BrokenProcessPool:
+                for item in running.values():  # which one killed the pool is unknown: each gets one more try
+                    attempts[item[0]] = attempts.get(item[0], 0) + 1
+                    if attempts[item[0]] >= 2:
+                        yield Outcome(item[0], item[1], error=CRASHED)
+                    else:
+                        queue.append(item)
+                running.clear()
+                workers = 1 if len(queue) <= 1 else workers
+
+
+class Progress:
+    """A bar (done, rate, ETA, failures) on a terminal; plain log lines otherwise."""
+
+    def __init__(self, total: int, out: TextIO, err: TextIO, bar: Optional[bool] = None):
+        self.out, self.err = out, err
+        self.bar = None
+        if total and (bar if bar is not None else err.isatty()):
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=err, unit="doc", dynamic_ncols=True, smoothing=0.1)
+        self.failed = 0
+
+    def log(self, line: str) -> None:
+        if self.bar is None:
+            print(line, file=self.out)
+
+    def error(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=self.err)
+        else:
+            print(line, file=self.err)
+
+    def step(self, failed: bool = False) -> None:
+        self.failed += failed
+        if self.bar is not None:
+            self.bar.set_postfix(failed=self.failed, refresh=False)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def ingest(files: Iterable[Path], db_path: str, out: TextIO, err: TextIO, workers: Optional[int] = None,
+           retry_failed: bool = False, progress: Optional[bool] = None) -> Summary:
+    from pipeline.stages import extractor_version
     from pipeline.store import Store
 
+    started = time.perf_counter()
+    workers = workers or os.cpu_count() or 1
+    version = extractor_version()
     store = Store(db_path)
     summary = Summary()
-    version = extractor_version()
     try:
-        for f in files:
-            path = str(f)
-            try:
-                doc_id = content_id(f)
-            except OSError as exc:
-                _fail(store, summary, err, path, f"cannot read: {exc.strerror}")
-                continue
-            if store.known(doc_id, version):
-                if store.path_doc(path) != doc_id:
-                    store.link_path(path, doc_id)
-                summary.unchanged.append(path)
-                print(f"unchanged  {path}", file=out)
-                continue
-            try:
-                processed = process(f)
-                ex = to_extraction(processed)
-            except VnplansError as exc:
-                _fail(store, summary, err, path, exc.reason, doc_id)
-                continue
-            except Exception as exc:  # an extractor bug must not stop the batch
-                _fail(store, summary, err, path, f"internal error while extracting ({type(exc).__name__}: {exc})", doc_id)
-                continue
-            try:
-                store.save(path, ex, processed.source.text, version)
-            except Exception as exc:
-                _fail(store, summary, err, path, f"could not store ({type(exc).__name__}: {exc})", doc_id)
-                continue
-            summary.ingested.append(path)
-            d = ex.document
-            print(f"ingested   {path}: {d.doc_type or '?'} {d.doc_number or d.doc_number_raw or '(no number)'}, "
-                  f"{d.province or '?'}, {d.issued_date or d.issued_month or '?'} — {len(ex.sections)} sections, "
-                  f"{len(ex.rows)} rows, {len(ex.targets)} targets, {len(ex.warnings)} warnings", file=out)
-            for w in ex.warnings:
-                print(f"           warning: {w}", file=out)
+        todo = _plan(store, [str(f) for f in files], version, retry_failed, summary, out, err)
+        bar = Progress(len(todo), out, err, progress)
+        try:
+            for o in extract_all(todo, workers):
+                for stage, secs in o.stages.items():
+                    summary.stages[stage] = summary.stages.get(stage, 0.0) + secs
+                if o.error is None:
+                    try:
+                        store.save(o.path, o.extraction, o.body, version)
+                    except Exception as exc:
+                        o.error = f"could not store ({type(exc).__name__}: {exc})"
+                if o.error is not None:
+                    _fail(store, summary, bar, o.path, o.error, o.doc_id, version)
+                    bar.step(failed=True)
+                    continue
+                summary.ingested.append(o.path)
+                summary.bytes += len(o.body.encode("utf-8"))
+                d = o.extraction.document
+                bar.log(f"ingested   {o.path}: {d.doc_type or '?'} {d.doc_number or d.doc_number_raw or '(no number)'}, "
+                        f"{d.province or '?'}, {d.issued_date or d.issued_month or '?'} — "
+                        f"{len(o.extraction.sections)} sections, {len(o.extraction.rows)} rows, "
+                        f"{len(o.extraction.targets)} targets, {len(o.extraction.warnings)} warnings")
+                for w in o.extraction.warnings:
+                    bar.log(f"           warning: {w}")
+                bar.step()
+        finally:
+            bar.close()
     finally:
         store.close()
-    print(f"\n{len(summary.ingested)} ingested, {len(summary.unchanged)} unchanged, {len(summary.failed)} failed"
-          f" -> {db_path}", file=out)
+    summary.seconds = time.perf_counter() - started
+    _report(summary, db_path, out)
     return summary
 
 
-def _fail(store, summary: Summary, err: TextIO, path: str, reason: str, doc_id: str | None = None) -> None:
+def _plan(store, paths: list[str], version: str, retry_failed: bool, summary: Summary, out: TextIO,
+          err: TextIO) -> list[tuple[str, Optional[str]]]:
+    """What to extract: files not stored yet, not stored by this extractor version, or changed since."""
+    failed = {f["path"]: f for f in store.failures()}
+    todo = []
+    for path in paths:
+        try:
+            size = os.stat(path).st_size
+            if size > MAX_BYTES:
+                raise VnplansError(f"file too large ({size // (1024 * 1024)} MB; the limit is "
+                                   f"{MAX_BYTES // (1024 * 1024)} MB)")
+            doc_id = content_id(path)
+        except OSError as exc:
+            _fail(store, summary, None, path, f"cannot read: {exc.strerror}", None, version, err)
+            continue
+        except VnplansError as exc:
+            _fail(store, summary, None, path, exc.reason, None, version, err)
+            continue
+        if store.known(doc_id, version):
+            if store.path_doc(path) != doc_id:
+                store.link_path(path, doc_id)
+            summary.unchanged.append(path)
+            print(f"unchanged  {path}", file=out)
+            continue
+        before = failed.get(path)
+        if before and not retry_failed and before["doc_id"] == doc_id and before.get("extractor") == version:
+            summary.skipped.append((path, before["reason"]))
+            print(f"skipped    {path}: failed before ({before['reason']}); unchanged since, --retry-failed to try again",
+                  file=out)
+            continue
+        todo.append((path, doc_id))
+    return todo
+
+
+def _fail(store, summary: Summary, bar: Optional[Progress], path: str, reason: str, doc_id: Optional[str],
+          version: str, err: Optional[TextIO] = None) -> None:
     summary.failed.append((path, reason))
-    print(f"error: {path}: {reason}", file=err)
+    line = f"error: {path}: {reason}"
+    if bar is not None:
+        bar.error(line)
+    else:
+        print(line, file=err or sys.stderr)
     try:
-        store.record_failure(path, reason, doc_id)
+        store.record_failure(path, reason, doc_id, version)
     except Exception:
         pass
+
+
+def _report(s: Summary, db_path: str, out: TextIO) -> None:
+    rate = f"; {len(s.ingested) / s.seconds:.1f} documents/s" if s.ingested and s.seconds else ""
+    print(f"\n{len(s.ingested)} ingested, {len(s.unchanged)} unchanged, {len(s.failed)} failed"
+          + (f", {len(s.skipped)} skipped (failed before)" if s.skipped else "")
+          + f" -> {db_path} ({s.seconds:.1f} s{rate})", file=out)
+    if s.failed:
+        print("failed:", file=out)
+        for path, reason in s.failed:
+            print(f"  {path}: {reason}", file=out)

@@ -27,7 +27,22 @@ def iter_files(paths: list[str]):
 def cmd_ingest(args) -> int:
     from pipeline.batch import ingest
 
-    summary = ingest(list(iter_files(args.paths)), args.db, out=sys.stdout, err=sys.stderr)
+    if args.executor != "local":
+        from pipeline.distributed import ingest_distributed
+
+        summary = ingest_distributed(list(iter_files(args.paths)), args.db, args.address, args.shards,
+                                     out=sys.stdout, err=sys.stderr, retry_failed=args.retry_failed,
+                                     load=not args.no_load)
+    else:
+        summary = ingest(list(iter_files(args.paths)), args.db, out=sys.stdout, err=sys.stderr, workers=args.workers,
+                         retry_failed=args.retry_failed, progress=False if args.no_progress else None)
+    return 0 if summary.ok or not summary.failed else 1
+
+
+def cmd_load(args) -> int:
+    from pipeline.distributed import load_shards
+
+    summary = load_shards(args.shards, args.db, out=sys.stdout, err=sys.stderr)
     return 0 if summary.ok or not summary.failed else 1
 
 
@@ -55,6 +70,13 @@ def cmd_list(args) -> int:
     from pipeline.store import Store
 
     store = Store(args.db)
+    if args.failed:
+        failures = store.failures()
+        for f in failures:
+            print(f"{f['at'][:19]}  {f['path']}: {f['reason']}")
+        print(f"{len(failures)} failed file(s)" + (" (re-run ingest with --retry-failed to try them again)"
+                                                  if failures else ""))
+        return 0
     docs = store.documents()
     if not docs and not store.failures():
         print(f"{args.db}: no documents yet (run: vnplans ingest PATH)")
@@ -290,7 +312,24 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("ingest", help="ingest files and folders (recursively) into the database")
     p.add_argument("paths", nargs="+")
     p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (default {DEFAULT_DB})")
+    p.add_argument("--workers", type=int, default=None,
+                   help=f"extraction processes (default: the number of cores, {os.cpu_count()})")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="also retry files that failed before and have not changed since")
+    p.add_argument("--no-progress", action="store_true", help="log lines instead of a progress bar on a terminal")
+    p.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="local process pool (default), or a Dask distributed cluster (--address)")
+    p.add_argument("--address", help="with --executor dask: the scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--shards", default="outputs/shards",
+                   help="with --executor dask: directory the workers write JSON Lines shards into (shared storage)")
+    p.add_argument("--no-load", action="store_true",
+                   help="with --executor dask: only write the shards (load them later with vnplans load)")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("load", help="merge JSON Lines shards written by `ingest --executor dask` into the database")
+    p.add_argument("shards", nargs="+", help="shard files or directories holding shard-*.jsonl")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("extract", help="print one document's extraction, touching no database")
     p.add_argument("file")
@@ -298,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("list", help="list stored documents and failed files")
+    p.add_argument("--failed", action="store_true", help="only the files that failed, with the reason")
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_list)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from typing import Optional
 
@@ -48,17 +49,41 @@ class Processed:
     warnings: list[str]
 
 
-def process(path: str | os.PathLike) -> Processed:
-    doc = read_file(path)  # raises ReadError with the file and the reason
-    meta = extract_header(doc)
-    sections = segment(doc)
-    rows = extract_rows(doc, sections, meta.year()) + extract_prose_tasks(doc, sections, meta.year())
-    targets = extract_targets(doc, sections, rows, meta.period_end or meta.year())
-    links = link_all(rows, targets, meta.issued_date or (f"{meta.year()}-12-31" if meta.year() else None))
+def process(path: str | os.PathLike, timings: Optional[dict[str, float]] = None) -> Processed:
+    """Every stage for one file. `timings`, when given, collects seconds per stage (for the benchmark)."""
+    clock = _Clock(timings)
+    doc = clock("read", read_file, path)  # raises ReadError with the file and the reason
+    return process_document(doc, clock)
+
+
+def process_document(doc: SourceDocument, clock: Optional["_Clock"] = None) -> Processed:
+    clock = clock or _Clock(None)
+    meta = clock("header", extract_header, doc)
+    sections = clock("segment", segment, doc)
+    rows = clock("rows", lambda: extract_rows(doc, sections, meta.year()) + extract_prose_tasks(doc, sections, meta.year()))
+    targets = clock("targets", extract_targets, doc, sections, rows, meta.period_end or meta.year())
+    links = clock("link", link_all, rows, targets,
+                  meta.issued_date or (f"{meta.year()}-12-31" if meta.year() else None))
     warnings = list(doc.warnings)
     if not _has_plan_structure(meta, sections, rows):
         warnings.append("no plan structure found: no document number, type, numbered sections or plan tables")
     return Processed(doc, meta, sections, rows, targets, links, warnings)
+
+
+class _Clock:
+    """Runs a stage and adds its wall time to `timings` (a no-op bookkeeping when None)."""
+
+    def __init__(self, timings: Optional[dict[str, float]]):
+        self.timings = timings
+
+    def __call__(self, stage: str, fn, *args):
+        if self.timings is None:
+            return fn(*args)
+        start = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
 
 
 def _has_plan_structure(meta: DocumentMeta, sections: list[Section], rows: list[Row]) -> bool:

@@ -27,6 +27,7 @@ MIGRATIONS: list[list[tuple[str, str, str]]] = [
     + [(table, c, t) for table in ("rows", "targets")
        for c, t in (("metric_id", "TEXT"), ("indicator_code", "TEXT"), ("catalog", "TEXT"), ("link_method", "TEXT"),
                     ("link_score", "REAL"))],
+    [("failures", "extractor", "TEXT")],
 ]
 
 
@@ -189,10 +190,12 @@ class Store:
                 self._drop_if_orphan(old)
             self.conn.execute("DELETE FROM failures WHERE path = ?", (path,))
 
-    def record_failure(self, path: str, reason: str, doc_id: Optional[str] = None) -> None:
+    def record_failure(self, path: str, reason: str, doc_id: Optional[str] = None,
+                       extractor: Optional[str] = None) -> None:
+        """Remember why a file failed; the next run skips it until its content or the extractor changes."""
         with self._tx():
-            self.conn.execute("INSERT OR REPLACE INTO failures(path, doc_id, reason, at) VALUES (?,?,?,?)",
-                              (path, doc_id, reason, _now()))
+            self.conn.execute("INSERT OR REPLACE INTO failures(path, doc_id, reason, at, extractor) VALUES (?,?,?,?,?)",
+                              (path, doc_id, reason, _now(), extractor))
 
     def _agency_id(self, name: str) -> int:
         row = self.conn.execute("SELECT id FROM agencies WHERE name = ?", (name,)).fetchone()

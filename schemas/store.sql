@@ -146,10 +146,11 @@ CREATE INDEX IF NOT EXISTS assignments_row ON assignments(row_id);
 
 -- Files that could not be ingested, and why (kept until the file ingests cleanly).
 CREATE TABLE IF NOT EXISTS failures (
-  path   TEXT PRIMARY KEY,
-  doc_id TEXT,
-  reason TEXT NOT NULL,
-  at     TEXT NOT NULL
+  path      TEXT PRIMARY KEY,
+  doc_id    TEXT,             -- SHA-256 of the bytes that failed: the file is retried when it changes
+  reason    TEXT NOT NULL,    -- one line, no stack trace
+  at        TEXT NOT NULL,
+  extractor TEXT              -- the extractor version that failed on it: retried when the code changes
 );
 
 -- Reference data, loaded from extractors/data/ whenever those files change.
