@@ -9,6 +9,7 @@ line, recorded in `failures`, and the batch goes on.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import time
@@ -90,8 +91,12 @@ def extract_all(todo: list[tuple[str, Optional[str]]], workers: int) -> Iterator
         return
     queue = list(reversed(todo))
     attempts: dict[str, int] = {}
+    # workers start from a clean server process that has imported the pipeline, not as forks of this
+    # one: they inherit neither the open database connection nor the progress bar
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline.stages"])
     while queue:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_up) as pool:
             running: dict[Future, tuple[str, Optional[str]]] = {}
             try:
                 while queue or running:
@@ -120,9 +125,13 @@ class Progress:
         self.out, self.err = out, err
         self.bar = None
         if total and (bar if bar is not None else err.isatty()):
+            import shutil
+
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, file=err, unit="doc", dynamic_ncols=True, smoothing=0.1)
+            size = shutil.get_terminal_size((100, 24))  # a fresh pseudo-terminal reports 0 x 0
+            self.bar = tqdm(total=total, file=err, unit="doc", ncols=size.columns or 100, nrows=size.lines or 24,
+                            smoothing=0.1)
         self.failed = 0
 
     def log(self, line: str) -> None:

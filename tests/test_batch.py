@@ -1,0 +1,172 @@
+"""Batch ingest at scale: worker processes, one writer, crash safety, failures and retries, Dask shards."""
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import HELDOUT, ROOT, SEEDS
+from pipeline.cli import main
+
+PLANS = SEEDS + HELDOUT
+
+
+def _content(db) -> dict:
+    """What a database holds, independent of row ids and ingest times."""
+    conn = sqlite3.connect(db)
+    out = {
+        "documents": sorted(conn.execute("SELECT id, doc_number, province FROM documents")),
+        "rows": sorted(conn.execute("SELECT doc_id, idx, stt, text, deadline_end, metric_id FROM rows")),
+        "targets": sorted(conn.execute("SELECT doc_id, idx, metric_id, comparator, value, year FROM targets")),
+        "assignments": sorted(conn.execute(
+            "SELECT x.doc_id, r.idx, x.role, x.position, x.canonical_id FROM assignments x JOIN rows r ON r.id = x.row_id")),
+    }
+    conn.close()
+    return out
+
+
+def _copies(tmp_path, n: int) -> list:
+    """n distinct plans: the corpus plans with a counter appended (so each has its own content id)."""
+    folder = tmp_path / "plans"
+    folder.mkdir(exist_ok=True)
+    out = []
+    for i in range(n):
+        src = PLANS[i % len(PLANS)]
+        f = folder / f"{i:03d}_{src.name}"
+        f.write_text(src.read_text("utf-8") + f"\n\n(bản sao {i})\n", "utf-8")
+        out.append(f)
+    return out
+
+
+def test_parallel_ingest_stores_exactly_what_a_serial_one_does(tmp_path, capsys):
+    serial, parallel = tmp_path / "serial.db", tmp_path / "parallel.db"
+    assert main(["ingest", *map(str, PLANS), "--db", str(serial), "--workers", "1"]) == 0
+    assert main(["ingest", *map(str, PLANS), "--db", str(parallel), "--workers", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "7 ingested, 0 unchanged, 0 failed" in out
+    assert _content(serial) == _content(parallel)
+    assert main(["ingest", *map(str, PLANS), "--db", str(parallel), "--workers", "2"]) == 0
+    assert "0 ingested, 7 unchanged, 0 failed" in capsys.readouterr().out
+
+
+def test_sigkill_mid_batch_leaves_a_consistent_database_and_a_rerun_finishes(tmp_path):
+    files = _copies(tmp_path, 40)
+    db = tmp_path / "t.db"
+    cmd = [sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "plans"), "--db", str(db), "--workers", "2"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    stored = 0
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        try:
+            conn = sqlite3.connect(db, timeout=1)
+            stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            conn.close()
+        except sqlite3.Error:
+            continue
+        if stored >= 5:
+            break
+    assert proc.poll() is None, "the batch finished before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)  # the writer and its workers, with no chance to clean up
+    proc.wait()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    done = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert 5 <= done < len(files)
+    # every stored document is whole: its rows, targets and path are there
+    for (doc_id,) in conn.execute("SELECT id FROM documents").fetchall():
+        assert conn.execute("SELECT count(*) FROM sources WHERE doc_id = ?", (doc_id,)).fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM sections WHERE doc_id = ?", (doc_id,)).fetchone()[0] > 0
+    conn.close()
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0
+    assert f"{len(files) - done} ingested, {done} unchanged, 0 failed" in result.stdout
+    clean = tmp_path / "clean.db"
+    assert main(["ingest", str(tmp_path / "plans"), "--db", str(clean), "--workers", "2", "--no-progress"]) == 0
+    assert _content(db) == _content(clean)  # no duplicates, nothing missing
+
+
+def test_failed_files_are_skipped_until_changed_or_retried(tmp_path, capsys):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02" * 100)
+    good = tmp_path / "good.txt"
+    good.write_text(SEEDS[2].read_text("utf-8"), "utf-8")
+    db = str(tmp_path / "t.db")
+    assert main(["ingest", str(tmp_path), "--db", db]) == 0
+    captured = capsys.readouterr()
+    assert f"error: {bad}: binary data, not text" in captured.err
+    assert "1 ingested, 0 unchanged, 1 failed" in captured.out and f"  {bad}: binary data, not text" in captured.out
+    assert main(["list", "--failed", "--db", db]) == 0
+    assert f"{bad}: binary data, not text" in capsys.readouterr().out
+    assert main(["ingest", str(tmp_path), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert f"skipped    {bad}: failed before (binary data, not text)" in out and "1 skipped (failed before)" in out
+    assert main(["ingest", str(tmp_path), "--db", db, "--retry-failed"]) == 0
+    assert "0 ingested, 1 unchanged, 1 failed" in capsys.readouterr().out
+    bad.write_text(SEEDS[4].read_text("utf-8"), "utf-8")  # fixed by its owner
+    assert main(["ingest", str(tmp_path), "--db", db]) == 0
+    assert "1 ingested, 1 unchanged, 0 failed" in capsys.readouterr().out
+    assert main(["list", "--failed", "--db", db]) == 0
+    assert "0 failed file(s)" in capsys.readouterr().out
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    """Under a pseudo-terminal the batch shows a bar with rate and failures instead of one line per file."""
+    import pty
+
+    files = _copies(tmp_path, 4)
+    (tmp_path / "plans" / "junk.txt").write_bytes(os.urandom(3000))
+    db = tmp_path / "t.db"
+    pid, fd = pty.fork()
+    if pid == 0:  # child: stdout and stderr are the terminal
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "plans"),
+                                  "--db", str(db), "--workers", "2"])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    assert "doc/s" in screen and "failed=1" in screen and "5/5" in screen, screen
+    assert "ingested   " not in screen  # no per-file lines on a terminal
+    assert "4 ingested, 0 unchanged, 1 failed" in screen and len(files) == 4
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+        yield c.scheduler_address
+
+
+def test_dask_executor_writes_shards_that_load_idempotently(dask_cluster, tmp_path, capsys):
+    shards, db, local = tmp_path / "shards", tmp_path / "dask.db", tmp_path / "local.db"
+    args = ["ingest", *map(str, PLANS), "--executor", "dask", "--address", dask_cluster, "--shards", str(shards)]
+    assert main(args + ["--db", str(db)]) == 0
+    assert "7 ingested, 0 unchanged, 0 failed" in capsys.readouterr().out
+    written = sorted(shards.glob("shard-*.jsonl"))
+    assert len(written) >= 2  # spread over both workers
+    assert sum(1 for f in written for _ in f.open(encoding="utf-8")) == 7
+    assert main(["ingest", *map(str, PLANS), "--db", str(local), "--workers", "1"]) == 0
+    assert _content(db) == _content(local)
+    assert main(["load", str(shards), "--db", str(db)]) == 0  # loading again changes nothing
+    assert "0 ingested, 7 unchanged, 0 failed" in capsys.readouterr().out
+    assert _content(db) == _content(local)
+    fresh = tmp_path / "fresh.db"  # shards alone rebuild the database elsewhere
+    assert main(["load", *map(str, written), "--db", str(fresh)]) == 0
+    assert _content(fresh) == _content(local)
+
+
+def test_dask_without_a_reachable_scheduler_is_a_clear_error(tmp_path, capsys):
+    assert main(["ingest", str(SEEDS[0]), "--executor", "dask", "--db", str(tmp_path / "t.db")]) == 1
+    assert "needs --address" in capsys.readouterr().err
