@@ -16,6 +16,7 @@ from typing import Callable
 from extractors.errors import ReadError
 from schemas.document import SourceDocument
 
+LEGACY_LABELS = {"tcvn3": "TCVN3 (ABC, .VnTime)", "vni": "VNI-Windows"}
 MAX_BYTES = 100 * 1024 * 1024  # larger files are refused up front: plans are far smaller
 
 
@@ -116,6 +117,9 @@ def read_bytes(path: str, data: bytes) -> SourceDocument:
         raise
     if not doc.blocks:
         raise ReadError("no text found in the file", path)
+    for name, label in LEGACY_LABELS.items():
+        if doc.encoding and name in doc.encoding.split("/"):
+            doc.warnings.append(f"text typed in the legacy {label} font encoding: converted to Unicode")
     return doc
 
 

@@ -1,10 +1,12 @@
-"""Bytes to text: BOMs, UTF-8, UTF-16 and Windows-1258, normalised to NFC at the boundary."""
+"""Bytes to text: BOMs, UTF-8, UTF-16, Windows-1258 and the legacy TCVN3/VNI font encodings,
+normalised to NFC at the boundary."""
 from __future__ import annotations
 
 import codecs
 import unicodedata
 
 from extractors.errors import ReadError
+from extractors.readers import legacy
 
 # Vietnamese letters with diacritics: a decode that yields many of them is a plausible one.
 _VI_MARKS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
@@ -47,7 +49,11 @@ def decode(data: bytes) -> tuple[str, str]:
             text, enc = _decode_legacy(data)
     if _looks_binary(text):
         raise ReadError("binary data, not text")
-    return nfc(text.replace("\r\n", "\n").replace("\r", "\n")), enc
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if enc.startswith("utf"):  # Unicode bytes can still hold text typed in a legacy font
+        text, legacy_enc = legacy.repair(text)
+        enc = f"{enc}/{legacy_enc}" if legacy_enc else enc
+    return nfc(text), enc
 
 
 def _binary_bytes(data: bytes) -> bool:
@@ -65,15 +71,41 @@ def _utf16_without_bom(data: bytes) -> bool:
     return even_nul > 0.3 or odd_nul > 0.3
 
 
+def _latin1_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
+    return err.object[err.start:err.end].decode("latin-1"), err.end
+
+
+codecs.register_error("vnplans-latin1", _latin1_fallback)
+
+
+def _windows_1252(data: bytes) -> str:
+    """Bytes as a Windows editor showed them (curly quotes, dashes); the five undefined bytes as Latin-1."""
+    return data.decode("cp1252", errors="vnplans-latin1")
+
+
 def _decode_legacy(data: bytes) -> tuple[str, str]:
-    """Windows-1258 (combining tone marks, composed by NFC afterwards)."""
+    """Windows-1258 (combining tone marks, composed by NFC afterwards) or a legacy font encoding
+    (TCVN3 or VNI, whose bytes only the font draws as Vietnamese): whichever reads as Vietnamese."""
+    candidates: dict[str, str] = {}
     try:
-        text = data.decode("cp1258")
+        candidates["cp1258"] = data.decode("cp1258")
     except UnicodeDecodeError:
-        raise ReadError("unreadable encoding: neither UTF-8, UTF-16 nor Windows-1258") from None
-    composed = nfc(text)
-    letters = [c for c in composed.lower() if c.isalpha()]
-    if letters and sum(c in _VI_MARKS for c in letters) / len(letters) < 0.01 and any(b >= 0x80 for b in data):
-        # High bytes that compose into no Vietnamese letters: some other legacy code page.
-        raise ReadError("unreadable encoding: bytes are not UTF-8 and do not decode to Vietnamese in Windows-1258")
-    return text, "cp1258"
+        pass
+    sample = _windows_1252(data[:200000])
+    encoding = legacy.detect(sample)
+    scores = {enc: legacy.syllable_score(nfc(text[:200000])) for enc, text in candidates.items()}
+    if encoding:
+        scores[encoding] = legacy.syllable_score(legacy.convert(sample, encoding))
+    if not scores:
+        raise ReadError("unreadable encoding: neither UTF-8, UTF-16, Windows-1258, TCVN3 nor VNI")
+    best = max(scores, key=scores.get)
+    if best == "cp1258":
+        text = candidates["cp1258"]
+        composed = nfc(text)
+        letters = [c for c in composed.lower() if c.isalpha()]
+        if letters and sum(c in _VI_MARKS for c in letters) / len(letters) < 0.01 and any(b >= 0x80 for b in data):
+            # high bytes that compose into no Vietnamese letters: some other legacy code page
+            raise ReadError("unreadable encoding: bytes are not UTF-8 and read as Vietnamese in none of "
+                            "Windows-1258, TCVN3 or VNI")
+        return text, "cp1258"
+    return legacy.convert(_windows_1252(data), best), best

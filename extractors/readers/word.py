@@ -17,6 +17,7 @@ from typing import Optional
 
 from extractors.errors import ReadError
 from extractors.readers.builder import DocBuilder, Grid
+from extractors.readers import legacy
 from extractors.readers.encoding import nfc
 from schemas.document import SourceDocument
 
@@ -125,6 +126,7 @@ class _Reader:
         self.out = DocBuilder()
         self.out.page = 1
         self.saw_rendered_breaks = False
+        self.legacy_fonts: set[str] = set()  # legacy encodings met in run fonts (converted as read)
 
     # --- paragraphs --------------------------------------------------------------------
 
@@ -159,6 +161,11 @@ class _Reader:
             rpr = r.find(W + "rPr")
             b = rpr.find(W + "b") if rpr is not None else None
             bold = style_bold if b is None else b.get(W + "val", "true") not in ("0", "false")
+            fonts = rpr.find(W + "rFonts") if rpr is not None else None
+            legacy_font = legacy.font_encoding(fonts.get(W + "ascii") or fonts.get(W + "hAnsi")) \
+                if fonts is not None else None
+            if legacy_font:
+                self.legacy_fonts.add(legacy_font[0])
             for child in r:
                 tag = child.tag
                 if tag == W + "t":
@@ -178,6 +185,8 @@ class _Reader:
                     text = "-"
                 else:
                     continue
+                if legacy_font:  # a .VnTime / VNI-Times run: its characters are the font's, not Unicode
+                    text = legacy.convert(text, *legacy_font)
                 parts.append(text)
                 if text.strip():
                     total += len(text)
@@ -261,4 +270,5 @@ def read_docx(path: str, sha256: str, data: bytes) -> SourceDocument:
         raise ReadError(f"corrupt Word document ({exc.__class__.__name__})") from None
     r = _Reader(document)
     r.walk(document.element.body)
-    return r.out.document(path, sha256, "docx", pages=r.out.page)
+    return r.out.document(path, sha256, "docx", pages=r.out.page,
+                          encoding="/".join(sorted(r.legacy_fonts)) or None)
