@@ -65,8 +65,10 @@ score-renditions: setup
 renditions: setup
 	$(PY) tools/make_renditions.py
 
-# Reader and pipeline speed on the renditions: pages/s for born-digital PDF and for OCR, peak memory.
+# Batch speed on a synthetic corpus of 1,000 perturbed plans (1 and 2 workers: documents/s, MB/s, peak
+# memory, time per stage), then reader and pipeline speed on the renditions (PDF and OCR pages/s).
 bench: setup
+	$(PY) tools/bench_batch.py --count 1000
 	$(PY) tools/bench.py
 
 schema: setup

@@ -71,6 +71,7 @@ def holder_and_agency(name: str) -> tuple[Optional[str], str]:
     return m.group(0).strip(), rest[:1].upper() + rest[1:]
 
 
+@functools.lru_cache(maxsize=16384)
 def expand(name: str) -> str:
     """Expand abbreviations to the official wording: 'Sở TT&TT' -> 'Sở Thông tin và Truyền thông'."""
     out = name

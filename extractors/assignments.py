@@ -101,7 +101,7 @@ def _predicate_start(text: str, head_end: int) -> int:
     limit = colon if colon >= 0 else len(text)
     listed = next((m.start() for m in lx.predicates.finditer(text, head_end, limit)
                    if free(m.start()) and not _inside_name(text, m.start())), limit)
-    return min(listed, _tagged_verb(text, head_end, free))
+    return min(listed, _tagged_verb(text, head_end, free, listed))
 
 
 def _inside_name(text: str, pos: int) -> bool:
@@ -117,9 +117,11 @@ def _pos(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(pos_tag(text))
 
 
-def _tagged_verb(text: str, head_end: int, free) -> int:
+def _tagged_verb(text: str, head_end: int, free, stop: int) -> int:
+    """The first verb the tagger finds after the agency head; only the words before `stop` (a listed
+    predicate already found) are tagged, with a few words of context after them."""
     pos = 0
-    for word, tag in _pos(text[:300]):
+    for word, tag in _pos(text[:min(300, stop + 24)]):
         at = text.find(word, pos)
         if at < 0:
             continue

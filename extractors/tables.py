@@ -170,41 +170,48 @@ def align_stream(
     if n == 0 or ncol == 0:
         return [], 0
     fits = [[cell_fit(t, tok.text) for tok in tokens] for t in types]
+    empty = [is_empty(tok.text) for tok in tokens]  # the inner loops ask these again and again
+    colon = [tok.text.rstrip().endswith(":") for tok in tokens]
+    multi = [types[c] not in ("stt", "number", "deadline") for c in range(ncol)]
     INF = float("inf")
     best = [[INF] * ncol for _ in range(n + 1)]
     back: list[list[Optional[tuple[int, int, int]]]] = [[None] * ncol for _ in range(n + 1)]
     best[0][0] = 0.0
     for i in range(n):
+        row = best[i]
         for c in range(ncol):
-            base = best[i][c]
+            base = row[c]
             if base == INF:
                 continue
             # one cell of k tokens in column c; a cell rarely starts right after a line ending in ':'
-            acc = 1.5 if i > 0 and tokens[i - 1].text.rstrip().endswith(":") else 0.0
+            acc = 1.5 if i > 0 and colon[i - 1] else 0.0
+            nxt = (c + 1) % ncol
+            fit = fits[c]
             for k in range(1, max_cell_tokens + 1):
                 j = i + k - 1
                 if j >= n:
                     break
                 if k > 1:
-                    if is_empty(tokens[j].text) or types[c] in ("stt", "number", "deadline"):
+                    if empty[j] or not multi[c] or empty[i]:
                         break
-                    if is_empty(tokens[i].text):
-                        break
-                    acc += 0.0 if tokens[j - 1].text.rstrip().endswith(":") else 0.9
-                acc += fits[c][j]
-                nxt = (c + 1) % ncol
+                    acc += 0.0 if colon[j - 1] else 0.9
+                acc += fit[j]
                 cost = base + acc
                 if cost < best[i + k][nxt]:
                     best[i + k][nxt] = cost
                     back[i + k][nxt] = (i, c, 1)
             # one token spanning several columns (merged cell)
-            if allow_span and not is_empty(tokens[i].text):
-                for s in range(2, ncol - c + 1):
-                    cost = base + min(fits[cc][i] for cc in range(c, c + s)) + 1.2 + 0.6 * (s - 2)
-                    nxt = (c + s) % ncol
-                    if cost < best[i + 1][nxt]:
-                        best[i + 1][nxt] = cost
-                        back[i + 1][nxt] = (i, c, s)
+            if allow_span and not empty[i]:
+                least = INF
+                for s in range(1, ncol - c + 1):
+                    least = min(least, fits[c + s - 1][i])  # the cheapest column of the span so far
+                    if s < 2:
+                        continue
+                    cost = base + least + 1.2 + 0.6 * (s - 2)
+                    nxt_s = (c + s) % ncol
+                    if cost < best[i + 1][nxt_s]:
+                        best[i + 1][nxt_s] = cost
+                        back[i + 1][nxt_s] = (i, c, s)
     # choose where the table ends: at a row boundary, or inside the last row (missing cells)
     end_i, end_c, end_cost = 0, 0, INF
     for i in range(n + 1):

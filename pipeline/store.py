@@ -37,6 +37,13 @@ def _link_columns(link) -> tuple:
     return (link.metric, link.indicator, link.catalog, link.method, link.score)
 
 
+def _position(pv) -> tuple:
+    """line, page, start, end, ocr of a provenance (all None, and ocr 0, without one)."""
+    if pv is None:
+        return (None, None, None, None, 0)
+    return (pv.line, pv.page, pv.start, pv.end, int(bool(pv.ocr)))
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
@@ -48,7 +55,11 @@ class Store:
         self.conn = sqlite3.connect(str(self.path), isolation_level=None)
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA journal_mode = WAL")
+        # WAL with NORMAL sync: a killed process never loses or half-writes a committed document; only
+        # a power cut may roll back the last few commits (the database stays consistent either way)
+        self.conn.execute("PRAGMA synchronous = NORMAL")
         self.db = sqlite_utils.Database(self.conn)
+        self._agency_ids: dict[str, int] = {}
         self._create()
 
     def _create(self) -> None:
@@ -152,40 +163,32 @@ class Store:
                 [(ex.doc_id, s.id, s.parent, s.kind, s.label, s.heading, s.line, s.end_line, s.start, s.end, s.page)
                  for s in ex.sections],
             )
-            row_ids: list[int] = []
-            for i, r in enumerate(ex.rows):
-                pv = r.provenance
-                cur = self.conn.execute(
-                    "INSERT INTO rows(doc_id, idx, table_name, kind, stt, grp, text, max_score, score, deadline_raw,"
-                    ' deadline_start, deadline_end, recurrence, note, origin, line, page, start, "end", ocr,'
-                    " metric_id, indicator_code, catalog, link_method, link_score)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (ex.doc_id, i, r.table, r.kind, r.stt, r.group, r.text, r.max_score, r.score, r.deadline_raw,
-                     r.deadline.start, r.deadline.end, r.deadline.recurrence, r.note, r.origin,
-                     pv.line if pv else None, pv.page if pv else None, pv.start if pv else None, pv.end if pv else None,
-                     int(bool(pv and pv.ocr)), *_link_columns(r.link)),
-                )
-                row_ids.append(cur.lastrowid)
-                for a in r.assignments:
-                    c = a.canonical
-                    self.conn.execute(
-                        "INSERT INTO assignments(doc_id, row_id, agency_id, role, position, holder, printed, canonical_id,"
-                        " agency_province, qualifier, link_method, link_score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (ex.doc_id, cur.lastrowid, self._agency_id(a.agency), a.role, a.position, a.holder, a.printed,
-                         c.id if c else None, c.province if c else None, c.qualifier if c else None,
-                         c.method if c else None, c.score if c else None),
-                    )
-            for i, t in enumerate(ex.targets):
-                pv = t.provenance
-                row_id = row_ids[t.row_index] if t.row_index is not None and t.row_index < len(row_ids) else None
-                self.conn.execute(
-                    "INSERT INTO targets(doc_id, idx, metric, comparator, value, value_max, unit, year, scope, quote,"
-                    ' row_id, line, page, start, "end", ocr, metric_id, indicator_code, catalog, link_method,'
-                    " link_score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (ex.doc_id, i, t.metric, t.comparator, t.value, t.value_max, t.unit, t.year, t.scope, t.quote,
-                     row_id, pv.line if pv else None, pv.page if pv else None, pv.start if pv else None,
-                     pv.end if pv else None, int(bool(pv and pv.ocr)), *_link_columns(t.link)),
-                )
+            self.conn.executemany(
+                "INSERT INTO rows(doc_id, idx, table_name, kind, stt, grp, text, max_score, score, deadline_raw,"
+                ' deadline_start, deadline_end, recurrence, note, origin, line, page, start, "end", ocr,'
+                " metric_id, indicator_code, catalog, link_method, link_score)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(ex.doc_id, i, r.table, r.kind, r.stt, r.group, r.text, r.max_score, r.score, r.deadline_raw,
+                  r.deadline.start, r.deadline.end, r.deadline.recurrence, r.note, r.origin,
+                  *_position(r.provenance), *_link_columns(r.link)) for i, r in enumerate(ex.rows)],
+            )
+            row_ids = [rid for (rid,) in self.conn.execute("SELECT id FROM rows WHERE doc_id = ? ORDER BY idx",
+                                                           (ex.doc_id,))]
+            self.conn.executemany(
+                "INSERT INTO assignments(doc_id, row_id, agency_id, role, position, holder, printed, canonical_id,"
+                " agency_province, qualifier, link_method, link_score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(ex.doc_id, row_ids[i], self._agency_id(a.agency), a.role, a.position, a.holder, a.printed,
+                  *((c.id, c.province, c.qualifier, c.method, c.score) if (c := a.canonical) else (None,) * 5))
+                 for i, r in enumerate(ex.rows) for a in r.assignments],
+            )
+            self.conn.executemany(
+                "INSERT INTO targets(doc_id, idx, metric, comparator, value, value_max, unit, year, scope, quote,"
+                ' row_id, line, page, start, "end", ocr, metric_id, indicator_code, catalog, link_method,'
+                " link_score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(ex.doc_id, i, t.metric, t.comparator, t.value, t.value_max, t.unit, t.year, t.scope, t.quote,
+                  row_ids[t.row_index] if t.row_index is not None and t.row_index < len(row_ids) else None,
+                  *_position(t.provenance), *_link_columns(t.link)) for i, t in enumerate(ex.targets)],
+            )
             if old and old != ex.doc_id:
                 self._drop_if_orphan(old)
             self.conn.execute("DELETE FROM failures WHERE path = ?", (path,))
@@ -198,10 +201,14 @@ class Store:
                               (path, doc_id, reason, _now(), extractor))
 
     def _agency_id(self, name: str) -> int:
+        """The id of a printed agency name, added on first sight (ids are never reused, so they can be cached)."""
+        known = self._agency_ids.get(name)
+        if known is not None:
+            return known
         row = self.conn.execute("SELECT id FROM agencies WHERE name = ?", (name,)).fetchone()
-        if row:
-            return row[0]
-        return self.conn.execute("INSERT INTO agencies(name) VALUES (?)", (name,)).lastrowid
+        ident = row[0] if row else self.conn.execute("INSERT INTO agencies(name) VALUES (?)", (name,)).lastrowid
+        self._agency_ids[name] = ident
+        return ident
 
     def _delete(self, doc_id: str) -> None:
         self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
@@ -211,14 +218,18 @@ class Store:
             self._delete(doc_id)
 
     def _tx(self):
-        conn = self.conn
+        store = self
 
         class _T:
             def __enter__(self_inner):
-                conn.execute("BEGIN IMMEDIATE")
+                store.conn.execute("BEGIN IMMEDIATE")
 
             def __exit__(self_inner, exc_type, exc, tb):
-                conn.execute("ROLLBACK" if exc_type else "COMMIT")
+                if exc_type:
+                    store.conn.execute("ROLLBACK")
+                    store._agency_ids.clear()  # ids handed out inside the transaction are gone
+                else:
+                    store.conn.execute("COMMIT")
                 return False
 
         return _T()

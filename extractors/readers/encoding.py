@@ -3,6 +3,7 @@ normalised to NFC at the boundary."""
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from extractors.errors import ReadError
@@ -10,6 +11,10 @@ from extractors.readers import legacy
 
 # Vietnamese letters with diacritics: a decode that yields many of them is a plausible one.
 _VI_MARKS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+
+
+_CONTROL_TEXT = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
 
 
 def nfc(text: str) -> str:
@@ -20,8 +25,7 @@ def _looks_binary(text: str) -> bool:
     if not text:
         return False
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
-    return bad / len(sample) > 0.02
+    return len(_CONTROL_TEXT.findall(sample)) / len(sample) > 0.02
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -58,7 +62,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def _binary_bytes(data: bytes) -> bool:
     sample = data[:20000]
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return control / max(1, len(sample)) > 0.02
 
 

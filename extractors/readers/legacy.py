@@ -53,10 +53,14 @@ def _recase(before: str, after: str) -> str:
     A converted word whose two or more plain letters are all capitals is made all capitals; then, on a
     line where that happened, so is a converted word with one plain capital ("TP. Hå CHÝ MINH")."""
     def caps(w: str, least: int) -> bool:
+        if w.isascii() or w.isupper() or w.islower():  # nothing converted, or nothing to raise
+            return False
         plain = [c for c in w if c.isascii() and c.isalpha()]
         return len(plain) >= least and all(c.isupper() for c in plain) and not w.isupper()
 
     def line(text: str) -> str:
+        if text.isascii():
+            return text
         words = re.findall(r"\w+", text)
         if not any(caps(w, 2) for w in words):
             return text
@@ -65,12 +69,10 @@ def _recase(before: str, after: str) -> str:
     return "\n".join(line(t) for t in after.split("\n"))
 
 
-_TONE_MARKS = set("\u0300\u0301\u0303\u0309\u0323")
-
-
-@functools.lru_cache(maxsize=4096)
-def _tones(ch: str) -> bool:
-    return any(c in _TONE_MARKS for c in unicodedata.normalize("NFD", ch))
+# precomposed letters carrying a tone mark (grave, acute, tilde, hook, dot below)
+_TONED = re.compile("[" + "".join(
+    ch for ch in map(chr, range(0xC0, 0x1EFA))
+    if ch.isalpha() and any(m in unicodedata.normalize("NFD", ch) for m in "\u0300\u0301\u0303\u0309\u0323")) + "]")
 
 
 def vietnamese_share(text: str) -> float:
@@ -88,7 +90,7 @@ def syllable_score(text: str) -> float:
         return 0.0
     good = bad = 0
     for w in words:
-        tones = sum(_tones(c) for c in w)
+        tones = len(_TONED.findall(w)) if not w.isascii() else 0
         if tones > 1:
             bad += 1
         elif _VIETNAMESE.search(w):
