@@ -1,6 +1,7 @@
 """Bad input, tried for real through `vnplans ingest`: what the user sees for each case, and that the
 rest of the batch goes on. Then property tests: no input makes a reader or extractor fail with
 anything but the project's own error type."""
+import functools
 import io
 import os
 import random
@@ -158,7 +159,8 @@ def test_a_document_that_is_not_a_plan_is_stored_with_a_warning(tmp_path, capsys
 
 # --- properties ----------------------------------------------------------------------------------------------
 
-SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomized: the same examples on every run, so CI time and outcome do not depend on luck
+SLOW = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SLOW
@@ -172,10 +174,18 @@ def test_any_bytes_read_or_fail_with_a_read_error(data):
         assert doc.blocks and unicodedata.is_normalized("NFC", doc.text)
 
 
-def _samples() -> list[bytes]:
-    files = [SEEDS[2], SEEDS[0], *sorted((RENDITIONS / "docx").glob("*.docx"))[:1],
-             *sorted((RENDITIONS / "pdf").glob("*.pdf"))[:1]]
-    return [f.read_bytes() for f in files]
+@functools.lru_cache(maxsize=1)
+def _samples() -> tuple[bytes, ...]:
+    """A text plan, a DOCX rendition and the first page of a PDF rendition (one page: a damaged text
+    layer sends a page to OCR, which takes seconds a page)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.add_page(PdfReader(min((RENDITIONS / "pdf").glob("*.pdf"), key=lambda f: f.stat().st_size)).pages[0])
+    one_page = io.BytesIO()
+    writer.write(one_page)
+    docx = min((RENDITIONS / "docx").glob("*.docx"), key=lambda f: f.stat().st_size)
+    return SEEDS[2].read_bytes(), docx.read_bytes(), one_page.getvalue()
 
 
 @SLOW

@@ -119,7 +119,10 @@ class PdfOcr:
         check_tesseract()
         import pypdfium2 as pdfium
 
-        self.pdf = pdfium.PdfDocument(data)
+        try:
+            self.pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise ReadError(f"corrupt or unreadable PDF (cannot be rendered for OCR: {exc})") from None
 
     def close(self) -> None:
         self.pdf.close()
@@ -128,11 +131,16 @@ class PdfOcr:
         import pytesseract
         from PIL import Image
 
-        pdf_page = self.pdf[index]
-        width_pt, height_pt = pdf_page.get_size()
-        dpi = _dpi(pdf_page, width_pt)
-        img = pdf_page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-        pdf_page.close()
+        import pypdfium2 as pdfium
+
+        try:
+            pdf_page = self.pdf[index]
+            width_pt, height_pt = pdf_page.get_size()
+            dpi = _dpi(pdf_page, width_pt)
+            img = pdf_page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            pdf_page.close()
+        except pdfium.PdfiumError as exc:
+            raise ReadError(f"page {index + 1} cannot be rendered for OCR ({exc})") from None
         gray = np.asarray(img)
         angle = estimate_skew(gray)
         if abs(angle) >= 0.05:

@@ -98,7 +98,13 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
                 from extractors.readers.ocr import PdfOcr
 
                 ocr = PdfOcr(data)
-            scanned = ocr.page(number - 1)
+            try:
+                scanned = ocr.page(number - 1)
+            except ReadError as exc:
+                if n_pages == 1:
+                    raise
+                out.warnings.append(f"page {number}: not read ({exc.reason})")  # the other pages still count
+                continue
             pages.append(scanned.page)
             ocr_conf[number] = scanned.confidence
             if quality == "garbled":
