@@ -138,6 +138,13 @@ class Progress:
         if self.bar is None:
             print(line, file=self.out)
 
+    def note(self, line: str) -> None:
+        """A line worth seeing even under the bar (a warning)."""
+        if self.bar is not None:
+            self.bar.write(line, file=self.err)
+        else:
+            print(line, file=self.out)
+
     def error(self, line: str) -> None:
         if self.bar is not None:
             self.bar.write(line, file=self.err)
@@ -189,7 +196,7 @@ def ingest(files: Iterable[Path], db_path: str, out: TextIO, err: TextIO, worker
                         f"{len(o.extraction.sections)} sections, {len(o.extraction.rows)} rows, "
                         f"{len(o.extraction.targets)} targets, {len(o.extraction.warnings)} warnings")
                 for w in o.extraction.warnings:
-                    bar.log(f"           warning: {w}")
+                    bar.note(f"           warning: {w}" if bar.bar is None else f"warning: {o.path}: {w}")
                 bar.step()
         finally:
             bar.close()
