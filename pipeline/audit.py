@@ -167,13 +167,18 @@ def _context(r: dict, rows: list[dict], version: Optional[catalog.CatalogVersion
     return None
 
 
-def _coverage(rows: list[dict], plan_date: Optional[str], store: Store) -> Coverage:
+def _in_force(plan_date: Optional[str]) -> Optional[catalog.CatalogVersion]:
+    """The DTI catalog version in force at the plan date; None before the first (or with no date)."""
     versions = [v for v in catalog.catalog_versions() if plan_date and v.effective_from <= plan_date]
-    if not versions:
+    return versions[-1] if versions else None
+
+
+def _coverage(rows: list[dict], plan_date: Optional[str]) -> Coverage:
+    v = _in_force(plan_date)
+    if v is None:
         first = catalog.catalog_versions()[0]
         return Coverage(None, None, note=f"no DTI catalog was in force on {plan_date or 'an unknown date'}"
                                          f" ({first.decision} applies from {first.effective_from})")
-    v = versions[-1]
     assigned = {r["indicator_code"] for r in rows if r["leads"] and r["indicator_code"] and r["catalog"] == v.id}
 
     def lineage(code: str) -> set[str]:
@@ -221,8 +226,7 @@ def _loads(assignments: list[dict], as_of: str) -> list[AgencyLoad]:
 def _plan(store: Store, d: dict, as_of: str) -> PlanAudit:
     rows = store.query("SELECT * FROM items WHERE doc_id = ? ORDER BY idx", [d["id"]])
     plan_date = d["issued_date"] or d["issued_month"]
-    versions = [v for v in catalog.catalog_versions() if plan_date and v.effective_from <= plan_date]
-    version = versions[-1] if versions else None
+    version = _in_force(plan_date)
     audited = [r for r in rows if not r["heading"]]
 
     def pick(test) -> list[Item]:
@@ -244,7 +248,7 @@ def _plan(store: Store, d: dict, as_of: str) -> PlanAudit:
         no_deadline=pick(lambda r: r["deadline_state"] == "none"),
         vague_deadline=pick(lambda r: r["deadline_state"] == "vague"),
         past_deadline=pick(lambda r: r["deadline_end"] is not None and r["deadline_end"] < as_of),
-        coverage=_coverage(audited, plan_date, store),
+        coverage=_coverage(audited, plan_date),
         loads=_loads(store.query("SELECT * FROM agency_items WHERE doc_id = ?", [d["id"]]), as_of),
     )
 

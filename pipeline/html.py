@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from extractors.normalize import metrics as catalog
 from pipeline.audit import Audit
 
 # colours that stay apart in print and for the common colour-vision deficiencies (Okabe-Ito)
@@ -101,8 +102,6 @@ def _coverage_table(a: Audit) -> tuple[list[tuple[str, str]], list[dict]]:
         c = p.coverage
         if c.catalog is None or not c.covered:
             continue
-        from extractors.normalize import metrics as catalog
-
         version = next(v for v in catalog.catalog_versions() if v.id == c.catalog)
         gaps = {g["code"] for g in c.gaps}
         cells = {}
