@@ -95,11 +95,10 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
         candidates["cp1258"] = data.decode("cp1258")
     except UnicodeDecodeError:
         pass
-    sample = _windows_1252(data[:200000])
-    encoding = legacy.detect(sample)
-    scores = {enc: legacy.syllable_score(nfc(text[:200000])) for enc, text in candidates.items()}
+    encoding, score = legacy.best(_windows_1252(data[:200000]))
+    scores = {enc: legacy.syllable_score(nfc(text[:50000])) for enc, text in candidates.items()}
     if encoding:
-        scores[encoding] = legacy.syllable_score(legacy.convert(sample, encoding))
+        scores[encoding] = score
     if not scores:
         raise ReadError("unreadable encoding: neither UTF-8, UTF-16, Windows-1258, TCVN3 nor VNI")
     best = max(scores, key=scores.get)

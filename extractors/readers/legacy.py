@@ -98,17 +98,22 @@ def syllable_score(text: str) -> float:
     return (good - 3 * bad) / len(words)
 
 
-def detect(text: str) -> Optional[str]:
-    """The legacy encoding `text` is typed in, or None when it reads as Unicode already."""
+def best(text: str) -> tuple[Optional[str], float]:
+    """(the legacy encoding `text` reads best in, its syllable score); (None, 0) when it is Unicode already."""
     if vietnamese_share(text) > 0.01:
-        return None
+        return None, 0.0
     sample = text[:50000]
-    best, best_score = None, 0.05
+    found, found_score = None, 0.05
     for encoding in ENCODINGS:
         score = syllable_score(convert(sample, encoding))
-        if score > best_score:
-            best, best_score = encoding, score
-    return best
+        if score > found_score:
+            found, found_score = encoding, score
+    return found, (found_score if found else 0.0)
+
+
+def detect(text: str) -> Optional[str]:
+    """The legacy encoding `text` is typed in, or None when it reads as Unicode already."""
+    return best(text)[0]
 
 
 def repair(text: str) -> tuple[str, Optional[str]]:

@@ -7,6 +7,7 @@ one paragraph per cell. Site chrome of scraped pages is cut off (see chrome.py).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -22,11 +23,11 @@ class Line:
     end: int
     raw: str
 
-    @property
+    @functools.cached_property  # asked for again and again while tables are looked for
     def text(self) -> str:
         return self.raw.replace("\u00a0", " ").strip()
 
-    @property
+    @functools.cached_property
     def blank(self) -> bool:
         return not self.text or bool(SEPARATOR_RE.match(self.text))
 
