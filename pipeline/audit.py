@@ -151,7 +151,7 @@ def _item(r: dict) -> Item:
                 r["coordinators"], r["deadline_raw"], r["deadline_end"], r["line"], r["page"])
 
 
-def _context(r: dict, rows: list[dict], version: Optional[catalog.CatalogVersion]) -> Optional[str]:
+def _context(r: dict, rows: list[dict], parents: dict[str, Optional[str]]) -> Optional[str]:
     """Why an unassigned indicator row may still be covered: its sub-items or its parent have a lead."""
     code = r["indicator_code"]
     if not code:
@@ -159,7 +159,6 @@ def _context(r: dict, rows: list[dict], version: Optional[catalog.CatalogVersion
     if r["link_method"] == "parent-code":
         parent = [x for x in rows if x["indicator_code"] == code and x["link_method"] == "code" and x["leads"]]
         return f"its parent {code} is led by {parent[0]['leads']}" if parent else None
-    parents = {c: i.parent for c, i in version.indicators.items()} if version else {}
     subs = [x for x in rows if x["row_id"] != r["row_id"] and x["leads"] and (
         (x["indicator_code"] == code and x["link_method"] == "sub-item") or parents.get(x["indicator_code"]) == code)]
     if subs:
@@ -227,6 +226,7 @@ def _plan(store: Store, d: dict, as_of: str) -> PlanAudit:
     rows = store.query("SELECT * FROM items WHERE doc_id = ? ORDER BY idx", [d["id"]])
     plan_date = d["issued_date"] or d["issued_month"]
     version = _in_force(plan_date)
+    parents = {c: i.parent for c, i in version.indicators.items()} if version else {}
     audited = [r for r in rows if not r["heading"]]
 
     def pick(test) -> list[Item]:
@@ -235,7 +235,7 @@ def _plan(store: Store, d: dict, as_of: str) -> PlanAudit:
             if test(r):
                 item = _item(r)
                 if r["lead_state"] == "none":
-                    item.note = _context(r, audited, version)
+                    item.note = _context(r, audited, parents)
                 out.append(item)
         return out
 

@@ -53,6 +53,10 @@ class Summary:
     def ok(self) -> bool:
         return bool(self.ingested or self.unchanged)
 
+    def add_stages(self, stages: dict[str, float]) -> None:
+        for stage, secs in stages.items():
+            self.stages[stage] = self.stages.get(stage, 0.0) + secs
+
 
 def extract_file(path: str, doc_id: Optional[str]) -> Outcome:
     """Read and extract one file (in a worker). Never raises: a failure is an Outcome with its reason."""
@@ -177,19 +181,13 @@ def ingest(files: Iterable[Path], db_path: str, out: TextIO, err: TextIO, worker
         bar = Progress(len(todo), out, err, progress)
         try:
             for o in extract_all(todo, workers):
-                for stage, secs in o.stages.items():
-                    summary.stages[stage] = summary.stages.get(stage, 0.0) + secs
-                if o.error is None:
-                    try:
-                        store.save(o.path, o.extraction, o.body, version)
-                    except Exception as exc:
-                        o.error = f"could not store ({type(exc).__name__}: {exc})"
+                summary.add_stages(o.stages)
                 if o.error is not None:
                     _fail(store, summary, bar, o.path, o.error, o.doc_id, version)
+                if o.error is not None or not save(store, summary, bar, o.path, o.doc_id, o.extraction, o.body,
+                                                   version):
                     bar.step(failed=True)
                     continue
-                summary.ingested.append(o.path)
-                summary.bytes += len(o.body.encode("utf-8"))
                 d = o.extraction.document
                 bar.log(f"ingested   {o.path}: {d.doc_type or '?'} {d.doc_number or d.doc_number_raw or '(no number)'}, "
                         f"{d.province or '?'}, {d.issued_date or d.issued_month or '?'} — "
@@ -225,9 +223,7 @@ def _plan(store, paths: list[str], version: str, retry_failed: bool, summary: Su
         except VnplansError as exc:
             _fail(store, summary, None, path, exc.reason, None, version, err)
             continue
-        if store.known(doc_id, version):
-            if store.path_doc(path) != doc_id:
-                store.link_path(path, doc_id)
+        if store.stored(path, doc_id, version):
             summary.unchanged.append(path)
             print(f"unchanged  {path}", file=out)
             continue
@@ -239,6 +235,19 @@ def _plan(store, paths: list[str], version: str, retry_failed: bool, summary: Su
             continue
         todo.append((path, doc_id))
     return todo
+
+
+def save(store, summary: Summary, bar: Optional[Progress], path: str, doc_id: Optional[str], ex: Extraction,
+         body: str, version: str, err: Optional[TextIO] = None) -> bool:
+    """Store one extraction (one transaction) and count it; a failure to store is recorded like any other."""
+    try:
+        store.save(path, ex, body, version)
+    except Exception as exc:
+        _fail(store, summary, bar, path, f"could not store ({type(exc).__name__}: {exc})", doc_id, version, err)
+        return False
+    summary.ingested.append(path)
+    summary.bytes += len(body.encode("utf-8"))
+    return True
 
 
 def _fail(store, summary: Summary, bar: Optional[Progress], path: str, reason: str, doc_id: Optional[str],

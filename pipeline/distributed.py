@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Iterable, Optional, TextIO
 
-from pipeline.batch import Progress, Summary, _fail, _plan, _report, extract_file
+from pipeline.batch import Progress, Summary, _fail, _plan, _report, extract_file, save
 
 CHUNK = 16  # files per task: large enough to amortise scheduling, small enough to balance OCR-heavy files
 
@@ -138,25 +138,14 @@ def load_shards(paths: Iterable[str], db_path: str, out: TextIO, err: TextIO, re
                     except (ValueError, KeyError):
                         _fail(store, summary, None, f"{shard}:{n}", "not a vnplans shard record", None, "", err)
                         continue
-                    for stage, secs in (r.get("stages") or {}).items():
-                        summary.stages[stage] = summary.stages.get(stage, 0.0) + secs
+                    summary.add_stages(r.get("stages") or {})
                     if r.get("error"):
                         _fail(store, summary, None, path, r["error"], doc_id, version, err)
-                        continue
-                    if store.known(doc_id, version):
-                        if store.path_doc(path) != doc_id:
-                            store.link_path(path, doc_id)
+                    elif store.stored(path, doc_id, version):
                         summary.unchanged.append(path)
-                        continue
-                    try:
-                        store.save(path, Extraction.model_validate(r["extraction"]), r["body"], version)
-                    except Exception as exc:
-                        _fail(store, summary, None, path, f"could not store ({type(exc).__name__}: {exc})",
-                              doc_id, version, err)
-                        continue
-                    summary.ingested.append(path)
-                    summary.bytes += len(r["body"].encode("utf-8"))
-                    print(f"loaded     {path}", file=out)
+                    elif save(store, summary, None, path, doc_id, Extraction.model_validate(r["extraction"]),
+                              r["body"], version, err):
+                        print(f"loaded     {path}", file=out)
     finally:
         store.close()
     summary.seconds = time.perf_counter() - started

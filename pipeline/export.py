@@ -93,17 +93,18 @@ def _json(store: Store, table: str, cols: list[str], out: Path) -> Path:
 
 def _arrow_schema(store: Store, table: str, cols: list[str]):
     """Column types from the values SQLite holds: integer, real (ints and reals mixed: real), else text;
-    a column holding only nulls takes its declared type."""
+    a column holding only nulls takes its declared type. One pass over the table for all columns."""
     import pyarrow as pa
 
     declared = {r["name"]: (r["type"] or "").upper() for r in store.query(f"PRAGMA table_info({table})")}
+    probes = ", ".join(f'max(typeof("{c}") = \'{kind}\')' for c in cols for kind in ("integer", "real", "text", "blob"))
+    seen = store.conn.execute(f"SELECT {probes} FROM {table}").fetchone()
     fields = []
-    for c in cols:
-        kinds = {r["t"] for r in store.query(f'SELECT DISTINCT typeof("{c}") AS t FROM {table}')} - {"null"}
-        if not kinds:
-            kinds = {"integer"} if "INT" in declared.get(c, "") else {"real"} if "REAL" in declared.get(c, "") else set()
-        kind = pa.int64() if kinds == {"integer"} else pa.float64() if kinds and kinds <= {"integer", "real"} \
-            else pa.string()
+    for n, c in enumerate(cols):
+        integer, real, text, blob = (bool(x) for x in seen[4 * n:4 * n + 4])
+        if not (integer or real or text or blob):
+            integer, real = "INT" in declared.get(c, ""), "REAL" in declared.get(c, "")
+        kind = pa.string() if text or blob else pa.float64() if real else pa.int64() if integer else pa.string()
         fields.append(pa.field(c, kind))
     return pa.schema(fields)
 

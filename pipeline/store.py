@@ -124,6 +124,14 @@ class Store:
         row = self.conn.execute("SELECT extractor FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return row is not None and (extractor is None or row[0] == extractor)
 
+    def stored(self, path: str, doc_id: str, extractor: str) -> bool:
+        """Whether this content is stored by this extractor version; if so, `path` now points at it."""
+        if not self.known(doc_id, extractor):
+            return False
+        if self.path_doc(path) != doc_id:
+            self.link_path(path, doc_id)
+        return True
+
     def path_doc(self, path: str) -> Optional[str]:
         row = self.conn.execute("SELECT doc_id FROM sources WHERE path = ?", (path,)).fetchone()
         return row[0] if row else None

@@ -44,11 +44,11 @@ def convert(text: str, encoding: str, upper: bool = False) -> str:
     if upper:
         return out.upper()
     if encoding == "tcvn3":
-        out = _recase(text, out)
+        out = _recase(out)
     return unicodedata.normalize("NFC", out)
 
 
-def _recase(before: str, after: str) -> str:
+def _recase(after: str) -> str:
     """TCVN3 has no capitals with tone marks: a heading typed in .VnTimeH comes back as "CéNG" -> "CộNG".
     A converted word whose two or more plain letters are all capitals is made all capitals; then, on a
     line where that happened, so is a converted word with one plain capital ("TP. Hå CHÝ MINH")."""
