@@ -26,14 +26,18 @@ HEAD_RE = re.compile(HEAD, re.IGNORECASE)
 # What starts a new agency after a comma or "và" (case matters: "Sở Y tế" starts one, "các sở, ban, ngành" does not split).
 STRONG_HEAD = (
     r"(?:Sở\s+[A-ZĐ]|UBND|Ủy ban|Uỷ ban|Cục|Chi cục|Công an|Ngân hàng|NHNN|Bưu điện|Trung tâm|TT\.|Văn phòng|VP|VPUB|"
-    r"Báo\s+[A-ZĐ]|Đài\s+[A-ZĐ]|Bệnh viện|Trường|Tòa án|Kho bạc|Bảo hiểm|Viettel|VNPT|Ban\s+[A-ZĐ]|Giám đốc|Chủ tịch|"
-    r"Thủ trưởng|Chánh|[Cc]ác\s+(?:sở|Sở|cơ quan|doanh nghiệp|DN|đơn vị|ngân hàng|trường|hộ|Trường|tổ chức)|Hội\s+[A-ZĐ]|"
+    r"Báo\s+[A-ZĐ]|Đài\s+[A-ZĐ]|Bộ\s+[A-ZĐ]|Bệnh viện|Trường|Tòa án|Kho bạc|Bảo hiểm|Viettel|VNPT|Ban\s+[A-ZĐ]|Giám đốc|Chủ tịch|"
+    r"Thủ trưởng|Chánh|[Cc]ác\s+(?!cấp\b)\w|Hội\s+[A-ZĐ]|"
     r"Liên đoàn|Tỉnh đoàn|Cơ quan|IOC|Cổng)"
 )
 SPLIT_COMMA_RE = re.compile(r",\s*(?=" + STRONG_HEAD + ")")
 # "Giám đốc sở, Thủ trưởng cơ quan thuộc UBND tỉnh" names one collective of office holders, not two agencies.
 COLLECTIVE_HOLDERS_RE = re.compile(r"^(?:Giám đốc|Thủ trưởng|Chủ tịch|Người đứng đầu)\s+(?:các\s+)?(?:sở|cơ quan|đơn vị)\b")
 SPLIT_VA_RE = re.compile(r"\s+(?:và|cùng)\s+(?=" + STRONG_HEAD + ")")
+# "Sở Tài chính và cơ quan, địa phương liên quan": a generic collective after a named agency is one more
+# agency; under a determiner ("Các sở, ban, ngành và địa phương") the list stays one collective.
+SPLIT_VA_GENERIC_RE = re.compile(r"\s+(?:và|cùng)\s+(?=(?:cơ quan|địa phương|đơn vị)\b)")
+DETERMINER_RE = re.compile(r"^(?:các|những|mọi)\s", re.IGNORECASE)
 BULLET_RE = re.compile(r"^\s*[-–+•*]\s*")
 EMPTY_RE = re.compile(r"^[-–—\s.]*$")
 
@@ -93,8 +97,9 @@ def split(cell: str | None) -> list[str]:
         part = re.sub(r"\s+(tổng hợp|thống kê)\s*:?$", "", part)  # a trailing verb; "Cục Thống kê" is a name
         for p2 in [part] if COLLECTIVE_HOLDERS_RE.match(part) else SPLIT_COMMA_RE.split(part):
             for p3 in SPLIT_VA_RE.split(p2):
-                p3 = p3.strip(" \t,.;:")
-                if p3 and not EMPTY_RE.match(p3):
-                    pieces.append(expand(p3))
+                for p4 in [p3] if DETERMINER_RE.match(p3) else SPLIT_VA_GENERIC_RE.split(p3):
+                    p4 = p4.strip(" \t,.;:")
+                    if p4 and not EMPTY_RE.match(p4):
+                        pieces.append(expand(p4))
     return pieces
 

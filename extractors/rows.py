@@ -13,7 +13,7 @@ from typing import Optional
 
 from extractors import agencies, deadlines
 from extractors.structure import Section, section_of_block, section_path
-from extractors.tables import classify_header, is_empty, looks_like_deadline, looks_like_number
+from extractors.tables import column_fields, is_empty, looks_like_deadline, looks_like_number
 from schemas.document import Block, SourceDocument, Span
 
 ROLES = ("lead", "coordinate", "monitor")
@@ -85,10 +85,7 @@ def extract_rows(doc: SourceDocument, sections: list[Section], plan_year: Option
 def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -> list[Row]:
     table = block.table
     assert table is not None
-    fields: list[Optional[str]] = []
-    for label in table.header:
-        spec = classify_header(label)
-        fields.append(spec.field if spec else None)
+    fields = column_fields(table.header)
     text_label = next((h for h, f in zip(table.header, fields) if f == "text"), "")
     indicator_table = bool(re.match(r"\s*chỉ (số|tiêu)", text_label, re.I)) or any(f in ("max_score", "score") for f in fields)
     out: list[Row] = []
@@ -114,6 +111,8 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
                 merged_note = _clean(cell.text)
                 continue
             f = covered[0] if covered else None
+            if f in values and f in ("max_score", "score", "stt"):
+                continue  # a second column of the same figure ("Điểm số": 2024 | Mục tiêu 2025): the first counts
             if f and not is_empty(cell.text):
                 values[f] = (values.get(f, "") + "\n" + cell.text).strip() if f in values else cell.text.strip()
                 spans.setdefault(f, cell.span)

@@ -13,7 +13,7 @@ from typing import Optional
 
 from extractors.readers.chrome import find_chrome
 from extractors.readers.text import clean_markup
-from extractors.tables import is_header_row
+from extractors.tables import find_header, is_column_number_row
 from schemas.document import Block, Cell, SourceDocument, Span, Table
 
 Grid = list[list[tuple[str, int]]]  # rows of (cell text, colspan)
@@ -53,8 +53,8 @@ class DocBuilder:
         grid = [row for row in grid if any(t.strip() for t, _ in row)]
         if not grid:
             return
-        header_idx = next((k for k, row in enumerate(grid[:3]) if is_header_row([c for c, _ in row])), None)
-        if header_idx is None:
+        found = find_header(grid)
+        if found is None:
             for r, row in enumerate(grid):
                 if page_of_row:
                     self.page = page_of_row[r]
@@ -62,15 +62,16 @@ class DocBuilder:
                     for line in text.split("\n"):
                         self.line(line)
             return
-        header = [WS.sub(" ", c).strip() for c, _ in grid[header_idx]]
+        header, first_row = found
         start = self.pos + (1 if self.parts else 0)
         first_line = self.line_no + 1
-        first_page = page_of_row[header_idx] if page_of_row else self.page
+        first_page = page_of_row[first_row - 1] if page_of_row else self.page
+        head_rows = [[WS.sub(" ", c).strip().lower() for c, _ in row] for row in grid[:first_row]]
         rows: list[list[Cell]] = []
-        for r, row in enumerate(grid[header_idx + 1 :], start=header_idx + 1):
-            texts = [WS.sub(" ", c).strip() for c, _ in row]
-            if [t.lower() for t in texts] == [h.lower() for h in header]:
-                continue  # the header repeated after a page break
+        for r, row in enumerate(grid[first_row:], start=first_row):
+            texts = [WS.sub(" ", c).strip().lower() for c, _ in row]
+            if texts in head_rows or is_column_number_row(texts):
+                continue  # the header (or its column numbers) repeated after a page break
             if page_of_row:
                 self.page = page_of_row[r]
             cells = []

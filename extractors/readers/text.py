@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from extractors.readers.chrome import find_chrome
-from extractors.tables import Token, align_stream, classify_header, column_types, is_empty, is_header_row
+from extractors.tables import (Token, align_rows, align_stream, classify_header, column_types, fold_subheader, is_column_number_row,
+                               is_empty, is_header_row, is_subheader_row, looks_like_stt, normalize_label)
 from schemas.document import Block, Cell, SourceDocument, Span, Table
 
 
@@ -198,10 +199,41 @@ class TextLayout:
                 parts[-1] += " " + t
             else:
                 parts.append(t)
-        return Token("\n".join(parts), Span(lines[0].start, lines[-1].end, lines[0].idx + 1))
+        text = "\n".join(clean_markup(p)[0] for p in parts)
+        return Token(text, Span(lines[0].start, lines[-1].end, lines[0].idx + 1))
 
     def _pipe_table(self, i: int) -> tuple[Block, int] | None:
+        """A scrape where each cell sits between `|` lines and a row ends with an empty cell (`|` `|`)."""
         toks = self._pipe_tokens(i)
+        texts = [t.text.replace("\n", " ") for t, _, _ in toks]
+        head = _until_empty(texts, 0)
+        # Where every row ends with an empty cell, the header is the first row and holds no row number;
+        # otherwise the first empty cell is just an empty cell of some data row.
+        if len(head) >= len(texts) or any(looks_like_stt(t) for t in head):
+            return self._unterminated_pipe_table(i, toks)
+        first = 0
+        if i > 0 and not PIPE_RE.match(self.lines[i - 1].text) and len(head) > 3 and is_header_row(head[1:]):
+            first, head = 1, head[1:]  # a caption line right above the table's opening `|`
+        if len(head) < 3 or not is_header_row(head):
+            return None
+        header, k = head, first + len(head) + 1
+        sub = _until_empty(texts, k)
+        if sub and is_subheader_row(sub) and not is_column_number_row(sub):
+            header, k = fold_subheader(header, sub), k + len(sub) + 1
+        numbers = _until_empty(texts, k)
+        if is_column_number_row(numbers):
+            k += len(numbers) + 1
+        data = _drop_repeated_headers(toks[k:], texts[k:], header)
+        rows, used = align_rows([t for t, _, _ in data], column_types(header))
+        if not rows:
+            return None
+        last_line = data[used - 1][2] if used else toks[min(k, len(toks)) - 1][2]
+        table = Table(rows=rows, header=header, layout="pipe")
+        span = Span(self.lines[i].start, self.lines[last_line].end, i + 1)
+        return Block("table", "", span, table=table), last_line + 1
+
+    def _unterminated_pipe_table(self, i: int, toks: list[tuple[Token, int, int]]) -> tuple[Block, int] | None:
+        """A scrape with one `|` after every cell and nothing marking where a row ends."""
         header: list[str] = []
         for tok, _, _ in toks:
             if classify_header(tok.text):
@@ -322,6 +354,32 @@ class TextLayout:
             i += 1
         flush()
         return out
+
+
+def _until_empty(texts: list[str], k: int) -> list[str]:
+    """The cells of the row starting at token k: up to the next empty token."""
+    out = []
+    while k < len(texts) and not is_empty(texts[k]):
+        out.append(texts[k])
+        k += 1
+    return out
+
+
+def _drop_repeated_headers(toks: list, texts: list[str], header: list[str]) -> list:
+    """The data tokens of one table: a repeated header row is left out, another table's header ends it."""
+    out, k = [], 0
+    wanted = [normalize_label(h) for h in header]
+    while k < len(toks):
+        if k == 0 or is_empty(texts[k - 1]):
+            row = _until_empty(texts, k)
+            if len(row) >= 3 and is_header_row(row):
+                if [normalize_label(t) for t in row] != wanted[: len(row)]:
+                    break
+                k += len(row) + 1
+                continue
+        out.append(toks[k])
+        k += 1
+    return out
 
 
 def read_text(path: str, sha256: str, text: str, encoding: str | None, fmt: str = "text") -> SourceDocument:

@@ -1,0 +1,122 @@
+"""Table layouts from real plans: the legal-site scrape whose rows end with an empty cell,
+headers that name no description column, two-level headers and column-number rows."""
+from extractors.readers import read_bytes
+from extractors.readers.builder import DocBuilder
+from extractors.rows import rows_of_table
+from extractors.tables import Token, align_rows, column_fields, find_header, is_column_number_row
+
+
+def _rows(text: str):
+    doc = read_bytes("snippet.md", text.encode("utf-8"))
+    tables = doc.tables()
+    assert len(tables) == 1
+    return tables[0], rows_of_table(tables[0], "Phụ lục")
+
+
+def _scrape(rows: list[list[str]]) -> str:
+    """The thuvienphapluat layout: every cell between `|` lines, a row closed by one more `|`."""
+    out = ["**PHỤ LỤC**", "DANH MỤC NHIỆM VỤ", "|"]
+    for row in rows:
+        for cell in row:
+            out += [cell, "|"]
+        out.append("|")
+    return "\n".join(out) + "\nNơi nhận:\n"
+
+
+# From Kế hoạch 980/KH-UBND (Nghệ An, 2025), its appendix as the legal site prints it.
+HEADER_980 = ["**TT**", "**Nội dung thực\nhiện**", "**Cơ quan chủ trì**", "**Cơ quan phối hợp**",
+              "**Thời gian hoàn\nthành**", "**Sản phẩm dự kiến**"]
+
+
+def test_scrape_rows_end_with_an_empty_cell_and_keep_their_columns():
+    text = _scrape([
+        HEADER_980,
+        ["**I**", "**KIỆN TOÀN VÀ HOÀN THIỆN\nCƠ CHẾ CHỈ ĐẠO, ĐIỀU HÀNH PHÒNG THỦ DÂN SỰ**"],
+        ["1", "Tổ chức lại Ban Chỉ huy Phòng thủ dân sự cấp tỉnh,\ncấp xã", "Bộ CHQS tỉnh; UBND\ncấp xã",
+         "Văn phòng Ban Chỉ\nhuy; các sở, ban, ngành", "Trước ngày\n30/11/2025", "Quyết định của Chủ\ntịch UBND cấp tỉnh"],
+        ["2", "Triển khai thực hiện một số nội dung chi, mức chi", "Sở Tài chính", "Cơ quan, địa\nphương liên quan",
+         "Thường xuyên", ""],
+        ["3", "Hướng dẫn thanh toán chi phí khám bệnh, chữa bệnh", "Sở Y tế", "Sở Tài chính và cơ\nquan, địa phương liên quan",
+         "2025", ""],
+    ])
+    block, rows = _rows(text)
+    assert block.table.layout == "pipe"
+    assert [r.stt for r in rows] == ["1", "2", "3"]
+    assert all(r.group == "KIỆN TOÀN VÀ HOÀN THIỆN CƠ CHẾ CHỈ ĐẠO, ĐIỀU HÀNH PHÒNG THỦ DÂN SỰ" for r in rows)
+    assert rows[0].lead == ["Bộ Chỉ huy Quân sự tỉnh", "Ủy ban nhân dân cấp xã"]
+    assert rows[0].deadline.end == "2025-11-30"
+    assert rows[1].coordinate == ["Cơ quan, địa phương liên quan"] and rows[1].deadline_raw == "Thường xuyên"
+    # the empty last cell of row 2 is a cell, not the end of the row: row 3 starts at its STT
+    assert rows[2].lead == ["Sở Y tế"]
+    assert rows[2].coordinate == ["Sở Tài chính", "cơ quan, địa phương liên quan"]
+    assert rows[2].deadline.end == "2025-12-31"
+
+
+def test_scrape_row_that_prints_fewer_cells_takes_the_merged_cell_from_above():
+    # A lead cell merged down over two rows is printed once; the second row has five cells.
+    text = _scrape([
+        HEADER_980,
+        ["1", "Rà soát danh mục công trình phòng thủ dân sự", "Ban Chỉ huy Phòng thủ dân sự tỉnh",
+         "Cơ quan có liên quan", "Tháng 12 hằng năm", "Báo cáo"],
+        ["2", "Xây dựng công trình phòng thủ dân sự", "Cơ quan có liên quan", "Thường xuyên", "Đề án"],
+    ])
+    _, rows = _rows(text)
+    assert [r.stt for r in rows] == ["1", "2"]
+    assert rows[1].lead == ["Ban Chỉ huy Phòng thủ dân sự tỉnh"]
+    assert rows[1].coordinate == ["Cơ quan có liên quan"]
+    assert rows[1].deadline_raw == "Thường xuyên"
+
+
+def test_scrape_two_level_header_and_column_numbers():
+    # Quyết định 212/2025/QĐ-UBND (Hải Phòng), Mẫu 01: "Kết quả đánh giá" over three columns, then (1)..(6).
+    text = _scrape([
+        ["**TT**", "**Tiêu chí chấm điểm**", "**Điểm tối đa**", "**Kết quả đánh giá**"],
+        ["**Điểm do cá nhân tự chấm**", "**Người quản lý trực tiếp đánh giá, xếp loại**", "**Cấp có thẩm quyền đánh giá, xếp loại**"],
+        ["*(1)*", "*(2)*", "*(3)*", "*(4)*", "*(5)*", "*(6)*"],
+        ["**I**", "**KẾT QUẢ ĐÁNH GIÁ CHẤM\nĐIỂM THEO TIÊU CHÍ CHUNG**", "**20**", "** **", "** **", "** **"],
+        ["**1**", "**Chính trị tư tưởng**", "**5**", "** **", "** **", "** **"],
+        ["a)", "Chấp hành chủ trương, đường lối, quy định của Đảng", "1,25", "", "", ""],
+    ])
+    block, rows = _rows(text)
+    assert len(block.table.header) == 6
+    assert [(r.stt, r.max_score) for r in rows] == [("I", 20.0), ("1", 5.0), ("a)", 1.25)]
+
+
+def test_align_rows_reads_each_empty_token_as_a_cell_or_a_row_end():
+    types = ["stt", "text", "agency", "deadline"]
+    toks = [Token(t) for t in ["1", "Việc một", "Sở Y tế", "", "", "2", "Việc hai", "Sở Tài chính", "2026", ""]]
+    rows, used = align_rows(toks, types)
+    assert used == len(toks)
+    assert [[c.text for c in r] for r in rows] == [["1", "Việc một", "Sở Y tế", ""], ["2", "Việc hai", "Sở Tài chính", "2026"]]
+
+
+def test_description_column_is_inferred_when_no_label_names_it():
+    # Kế hoạch kiểm tra CCHC 2026 (Lâm Đồng) and a ranking table of its Quyết định công bố Chỉ số CCHC.
+    assert column_fields(["STT", "Đơn vị được kiểm tra", "Thời gian kiểm tra"]) == ["stt", "text", "deadline"]
+    assert column_fields(["Thứ hạng", "Đơn vị", "Điểm chuẩn tối đa", "Điểm đạt được", "Chỉ số chung", "Xếp loại"]) == [
+        "stt", "text", "max_score", "score", "extra", "extra"]
+    assert column_fields(["TT", "Chỉ tiêu", "Đơn vị", "Kết quả", "Cơ quan chủ trì theo dõi, đánh giá"]) == [
+        "stt", "text", "unit", "hint", "monitor"]
+
+
+def test_docx_two_level_header_maps_roles_under_their_parent():
+    grid = [
+        [("STT", 1), ("Nội dung nhiệm vụ", 1), ("Cơ quan thực hiện", 2), ("Thời gian thực hiện", 1)],
+        [("STT", 1), ("Nội dung nhiệm vụ", 1), ("Chủ trì", 1), ("Phối hợp", 1), ("Thời gian thực hiện", 1)],
+        [("(1)", 1), ("(2)", 1), ("(3)", 1), ("(4)", 1), ("(5)", 1)],
+        [("1", 1), ("Số hóa hồ sơ", 1), ("Sở Nội vụ", 1), ("Sở Tài chính, UBND các xã", 1), ("Quý II/2026", 1)],
+    ]
+    labels, first = find_header(grid)
+    assert first == 3 and column_fields(labels) == ["stt", "text", "lead", "coordinate", "deadline"]
+    out = DocBuilder()
+    out.grid(grid, layout="docx")
+    doc = out.document("x.docx", "0" * 64, "docx")
+    (row,) = rows_of_table(doc.tables()[0], "Phụ lục")
+    assert row.lead == ["Sở Nội vụ"] and row.coordinate == ["Sở Tài chính", "Ủy ban nhân dân các xã"]
+    assert row.deadline.end == "2026-06-30"
+
+
+def test_column_number_rows():
+    assert is_column_number_row(["(1)", "(2)", "(3)", "(4)"])
+    assert is_column_number_row(["1", "2", "3"])
+    assert not is_column_number_row(["1", "Sở Y tế", "2025"])
