@@ -38,6 +38,8 @@ SPLIT_VA_RE = re.compile(r"\s+(?:và|cùng)\s+(?=" + STRONG_HEAD + ")")
 # agency; under a determiner ("Các sở, ban, ngành và địa phương") the list stays one collective.
 SPLIT_VA_GENERIC_RE = re.compile(r"\s+(?:và|cùng)\s+(?=(?:cơ quan|địa phương|đơn vị)\b)")
 DETERMINER_RE = re.compile(r"^(?:các|những|mọi)\s", re.IGNORECASE)
+# "Lãnh đạo Sở Y tế" (the leadership of Sở Y tế, on one line or two) names Sở Y tế.
+LEADERSHIP_RE = re.compile(r"(?:(?<=^)|(?<=[\n;,]))\s*(?:[-–+•]\s*)?Lãnh đạo\s+(?=\S)", re.IGNORECASE)
 BULLET_RE = re.compile(r"^\s*[-–+•*]\s*")
 EMPTY_RE = re.compile(r"^[-–—\s.]*$")
 
@@ -90,6 +92,7 @@ def split(cell: str | None) -> list[str]:
     if not cell or EMPTY_RE.match(cell):
         return []
     pieces: list[str] = []
+    cell = LEADERSHIP_RE.sub("", cell)
     for part in re.split(r"\n|;", cell):
         part = BULLET_RE.sub("", part).strip(" \t,.;:")
         if not part or EMPTY_RE.match(part):

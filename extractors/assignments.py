@@ -212,8 +212,7 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
         raw, dl = deadlines.deadline_of(text, plan_year)
         coord = [a for a in list(coordinate) + partners(text) if a not in lead]
         out.append(Row(table=table, kind="task", stt=stt, group=None, text=text, lead=list(lead),
-                       coordinate=list(dict.fromkeys(coord)), deadline_raw=raw, deadline=dl, origin="prose", span=span,
-                       raw_agencies={"lead": "; ".join(lead)}))
+                       coordinate=list(dict.fromkeys(coord)), deadline_raw=raw, deadline=dl, origin="prose", span=span))
 
     def visit(sid: int, ctx: Optional[_Ctx], topic: str) -> None:
         sec = sections[sid]

@@ -21,6 +21,9 @@ class Deadline:
     start: Optional[str] = None
     end: Optional[str] = None
     recurrence: Optional[str] = None  # yearly | quarterly | monthly
+    # A deadline that is no date by design, told apart from a missing one: "Thường xuyên" (ongoing),
+    # "Khi có phát sinh" (on_demand).
+    kind: Optional[str] = None
 
     def as_dict(self) -> dict:
         return {"start": self.start, "end": self.end, "recurrence": self.recurrence}
@@ -28,6 +31,10 @@ class Deadline:
     @property
     def empty(self) -> bool:
         return not (self.start or self.end or self.recurrence)
+
+
+# Dates relative to something else: "Trước ngày 31/01 năm liền kề", "năm sau".
+RELATIVE_RE = re.compile(r"năm liền kề|năm sau\b|năm tiếp theo|kể từ ngày (?:ký|ban hành|nhận)")
 
 
 def _month_end(y: int, m: int) -> str:
@@ -43,6 +50,12 @@ def parse(raw: Optional[str], default_year: Optional[int] = None) -> Deadline:
         return Deadline()
     t = re.sub(r"\s+", " ", raw.replace("\u00a0", " ")).strip().lower()
     d = Deadline()
+    if t.startswith("theo ") or RELATIVE_RE.search(t):
+        return d  # set by another text ("Theo Kế hoạch ...", "Theo các mốc tại Quyết định ... ngày ...") or relative
+    m = re.search(r"(?:bắt đầu|kể từ|từ)\b[^\d]{0,30}?(?:năm\s+)?(\d{4})\s*$", t)
+    if m and "đến" not in t and _valid_year(int(m.group(1))):
+        d.start = f"{m.group(1)}-01-01"  # "Bắt đầu triển khai từ năm 2026": a start, no end
+        return d
     if re.search(r"h[aà]ng tháng|hằng tháng|định kỳ tháng|mỗi tháng", t):
         d.recurrence = "monthly"
     elif re.search(r"h[aà]ng quý|hằng quý|định kỳ quý|mỗi quý", t):
@@ -50,6 +63,25 @@ def parse(raw: Optional[str], default_year: Optional[int] = None) -> Deadline:
     elif re.search(r"h[aà]ng năm|hằng năm|định kỳ năm|mỗi năm|thường niên", t):
         d.recurrence = "yearly"
 
+    if re.search(r"thường xuyên|liên tục|hằng ngày|hàng ngày", t):
+        d.kind = "ongoing"
+    elif re.search(r"khi (?:có )?(?:phát sinh|yêu cầu|cần thiết)|theo yêu cầu|khi được giao", t):
+        d.kind = "on_demand"
+
+    m = re.search(r"6 tháng (đầu|cuối) năm\s*(\d{4})", t)
+    if m and _valid_year(int(m.group(2))):
+        y = int(m.group(2))
+        if m.group(1) == "đầu":
+            d.end = f"{y}-06-30"
+        else:
+            d.start, d.end = f"{y}-07-01", f"{y}-12-31"
+        return d
+    m = re.search(r"quý\s+([ivx]+|\d)\s*(?:[-–,]|và|đến)\s*(?:quý\s+)?([ivx]+|\d)\s*(?:/|năm)\s*(\d{4})", t)
+    if m and m.group(1).upper() in ROMAN_Q and m.group(2).upper() in ROMAN_Q and _valid_year(int(m.group(3))):
+        q1, q2, y = ROMAN_Q[m.group(1).upper()], ROMAN_Q[m.group(2).upper()], int(m.group(3))
+        if q1 <= q2:
+            d.start, d.end = dt.date(y, q1 * 3 - 2, 1).isoformat(), _month_end(y, q2 * 3)
+            return d
     m = re.search(r"từ\s+tháng\s+(\d{1,2})(?:\s*(?:/|năm)\s*(\d{4}))?\s+đến\s+tháng\s+(\d{1,2})\s*(?:/|năm)\s*(\d{4})", t)
     if m:
         y2 = int(m.group(4))
@@ -78,6 +110,13 @@ def parse(raw: Optional[str], default_year: Optional[int] = None) -> Deadline:
     if m and 1 <= int(m.group(1)) <= 12 and _valid_year(int(m.group(2))) and ("tháng" in t or re.match(r"^\d{1,2}/\d{4}", t)):
         d.end = _month_end(int(m.group(2)), int(m.group(1)))
         return d
+    m = re.search(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?!\s*(?:năm|/)\s*\d)", t)
+    if m and default_year and not d.recurrence:
+        try:  # "ngày 23 tháng 1" in a column headed "(Năm 2026)" or a plan of that year
+            d.end = dt.date(default_year, int(m.group(2)), int(m.group(1))).isoformat()
+            return d
+        except ValueError:
+            pass
     m = re.search(r"trước\s+(?:ngày\s+)?(\d{1,2})[/-](\d{1,2})(?![/\d])", t)
     if m and default_year and not d.recurrence:
         try:
@@ -89,6 +128,27 @@ def parse(raw: Optional[str], default_year: Optional[int] = None) -> Deadline:
     if m and _valid_year(int(m.group(1))) and not d.recurrence:
         d.end = f"{m.group(1)}-12-31"
     return d
+
+
+# The period a heading states for the tasks under it: "Nhiệm vụ năm 2026", "giai đoạn 2026-2030",
+# "đến năm 2030"; not the year of a date ("ngày 18 tháng 11 năm 2025").
+PERIOD_RE = re.compile(r"(?<![\w/])(?:trong năm|đến năm|năm|giai đoạn)\s+(\d{4})(?:\s*[-–]\s*(\d{4}))?(?![\w/])",
+                       re.IGNORECASE)
+
+
+CITED_ACT_RE = re.compile(r"(?:Nghị quyết|Quyết định|Chỉ thị|Nghị định|Thông tư|Luật|Công văn)\b[^,;:()]{0,25}$", re.IGNORECASE)
+
+
+def period_of(heading: str) -> Optional[Deadline]:
+    """The period a section or table heading states, as a deadline; None when it states none."""
+    for m in PERIOD_RE.finditer(heading):
+        before = heading[: m.start()]
+        if re.search(r"tháng\s+\d{1,2}\s*$|\bngày\s*$", before) or CITED_ACT_RE.search(before):
+            continue
+        d = parse(m.group(0))
+        if d.end:
+            return d
+    return None
 
 
 # Deadlines inside a task sentence rather than in a deadline cell.

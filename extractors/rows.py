@@ -39,10 +39,61 @@ class Row:
     hint: Optional[str] = None
     origin: str = "table"
     span: Optional[Span] = None
-    raw_agencies: dict[str, Optional[str]] = field(default_factory=dict)
+    inherited: Optional[deadlines.Deadline] = None  # the period the row's table or section states, when it prints none
+    inherited_from: Optional[str] = None
 
     def deadline_year(self) -> Optional[int]:
         return int(self.deadline.end[:4]) if self.deadline.end else None
+
+
+ROLE_NAMES = {"chủ trì": "lead", "phối hợp": "coordinate", "theo dõi": "monitor", "giám sát": "monitor"}
+# "Chủ trì: Sở Nội vụ; Phối hợp: Sở Tài chính" - role labels inside one agency cell
+ROLE_LABEL_RE = re.compile(r"(?:^|(?<=[;\n.,])|(?<=\s))[-–+•]?\s*(chủ trì|phối hợp|theo dõi|giám sát)(?:\s+thực hiện)?\s*:",
+                           re.IGNORECASE)
+# "Sở KH&CN chủ trì, phối hợp với Sở Tài chính", "Sở A phối hợp với Sở B": roles as running words
+LEAD_WORD_RE = re.compile(r"\s+chủ trì\b", re.IGNORECASE)
+PARTNER_WORD_RE = re.compile(r"[,;]?\s*(?:và\s+)?phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+", re.IGNORECASE)
+
+
+def roles_of_cells(cells: dict[str, str]) -> dict[str, Optional[str]]:
+    """The agencies of each role from a row's role cells. A lead (or single "Cơ quan thực hiện")
+    cell may carry the other roles itself: role labels ("Chủ trì: X; Phối hợp: Y") or running
+    words ("X chủ trì, phối hợp với Y"); the role words are dropped, the agencies kept."""
+    out: dict[str, Optional[str]] = {role: cells.get(role) for role in ROLES}
+    lead = out["lead"]
+    if not lead:
+        return out
+    found = split_roles(lead)
+    if found:
+        out["lead"] = found.get("lead")
+        for role in ("coordinate", "monitor"):
+            if found.get(role):
+                out[role] = "\n".join(x for x in (out[role], found[role]) if x)
+    return out
+
+
+def split_roles(text: str) -> dict[str, str]:
+    """Role -> its part of one cell, or {} when the cell names one role only."""
+    marks = list(ROLE_LABEL_RE.finditer(text))
+    out: dict[str, str] = {}
+    if marks:
+        head = text[: marks[0].start()].strip(" ;,.\n")
+        if head:
+            out["lead"] = head
+        for k, m in enumerate(marks):
+            part = text[m.end() : marks[k + 1].start() if k + 1 < len(marks) else len(text)].strip(" ;,.\n")
+            role = ROLE_NAMES[m.group(1).lower()]
+            out[role] = "\n".join(x for x in (out.get(role), part) if x)
+        return out
+    partner = PARTNER_WORD_RE.search(text)
+    lead_word = LEAD_WORD_RE.search(text)
+    cut = min(m.start() for m in (partner, lead_word) if m) if (partner or lead_word) else None
+    if cut is None or cut == 0:
+        return {}
+    out["lead"] = text[:cut].strip(" ;,.\n")
+    if partner:
+        out["coordinate"] = text[partner.end() :].strip(" ;,.\n")
+    return out
 
 
 def parse_number(text: Optional[str]) -> Optional[float]:
@@ -78,8 +129,22 @@ def extract_rows(doc: SourceDocument, sections: list[Section], plan_year: Option
         if block.kind != "table" or not block.table or not block.table.header:
             continue
         caption = table_caption(sections, where.get(idx))
-        out.extend(rows_of_table(block, caption, plan_year))
+        rows = rows_of_table(block, caption, plan_year)
+        inherit_period(rows, [f"{s.label} {s.heading}".strip() for s in reversed(section_path(sections, where.get(idx)))])
+        out.extend(rows)
     return out
+
+
+def inherit_period(rows: list[Row], headings: list[str]) -> None:
+    """Rows that print no deadline take the period of the nearest heading that states one ("Nhiệm vụ năm
+    2026"), kept apart from printed deadlines and with the heading it came from."""
+    found = next(((d, h) for h in headings if (d := deadlines.period_of(h))), None)
+    if found is None:
+        return
+    period, heading = found
+    for row in rows:
+        if row.deadline.empty and row.deadline.kind is None and not row.deadline_raw:
+            row.inherited, row.inherited_from = period, heading
 
 
 def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -> list[Row]:
@@ -87,6 +152,9 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
     assert table is not None
     fields = column_fields(table.header)
     text_label = next((h for h, f in zip(table.header, fields) if f == "text"), "")
+    deadline_label = next((h for h, f in zip(table.header, fields) if f == "deadline"), "")
+    stated = re.search(r"\b(?:năm\s+)?((?:19|20)\d{2})\b", deadline_label)
+    plan_year = int(stated.group(1)) if stated else plan_year  # "Thời gian (Năm 2026)"
     indicator_table = bool(re.match(r"\s*chỉ (số|tiêu)", text_label, re.I)) or any(f in ("max_score", "score") for f in fields)
     out: list[Row] = []
     outer_group: Optional[str] = None
@@ -151,9 +219,7 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
             hint=others.get("hint"),
             span=spans.get("text") or spans.get("stt") or next((sp for sp in spans.values() if sp), None),
         )
-        for role in ROLES:
-            raw = others.get(role)
-            row.raw_agencies[role] = raw
+        for role, raw in roles_of_cells(others).items():
             setattr(row, role, agencies.split(raw))
         raw_deadline = others.get("deadline")
         row.deadline_raw = _clean(raw_deadline) if raw_deadline else None

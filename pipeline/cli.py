@@ -10,7 +10,7 @@ from pathlib import Path
 from extractors.errors import VnplansError
 
 DEFAULT_DB = os.environ.get("VNPLANS_DB", "outputs/vnplans.db")
-SKIP_SUFFIXES = {".json", ".md", ".py", ".db", ".sqlite", ".gitkeep"}
+SKIP_SUFFIXES = {".json", ".py", ".db", ".sqlite", ".gitkeep"}
 
 
 def iter_files(paths: list[str]):

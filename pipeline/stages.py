@@ -149,7 +149,9 @@ def to_extraction(p: Processed) -> Extraction:
         RowOut(
             table=r.table, kind=r.kind, stt=r.stt, group=r.group, text=r.text, max_score=r.max_score, score=r.score,
             lead=r.lead, coordinate=r.coordinate, monitor=r.monitor, deadline_raw=r.deadline_raw,
-            deadline=DeadlineOut(**r.deadline.as_dict()), note=r.note, origin=r.origin, provenance=_prov(doc_id, r.span, ocr),
+            deadline=DeadlineOut(**r.deadline.as_dict(), kind=r.deadline.kind),
+            deadline_inherited=DeadlineOut(**r.inherited.as_dict()) if r.inherited else None,
+            deadline_inherited_from=r.inherited_from, note=r.note, origin=r.origin, provenance=_prov(doc_id, r.span, ocr),
             assignments=_assignments(r, m.province), link=_metric_ref(p.links.rows[i]),
         )
         for i, r in enumerate(p.rows)

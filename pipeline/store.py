@@ -28,6 +28,8 @@ MIGRATIONS: list[list[tuple[str, str, str]]] = [
        for c, t in (("metric_id", "TEXT"), ("indicator_code", "TEXT"), ("catalog", "TEXT"), ("link_method", "TEXT"),
                     ("link_score", "REAL"))],
     [("failures", "extractor", "TEXT")],
+    [("rows", "deadline_kind", "TEXT"), ("rows", "inherited_start", "TEXT"), ("rows", "inherited_end", "TEXT"),
+     ("rows", "inherited_from", "TEXT")],
 ]
 
 
@@ -173,11 +175,14 @@ class Store:
             )
             self.conn.executemany(
                 "INSERT INTO rows(doc_id, idx, table_name, kind, stt, grp, text, max_score, score, deadline_raw,"
-                ' deadline_start, deadline_end, recurrence, note, origin, line, page, start, "end", ocr,'
+                " deadline_start, deadline_end, recurrence, deadline_kind, inherited_start, inherited_end, inherited_from,"
+                ' note, origin, line, page, start, "end", ocr,'
                 " metric_id, indicator_code, catalog, link_method, link_score)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(ex.doc_id, i, r.table, r.kind, r.stt, r.group, r.text, r.max_score, r.score, r.deadline_raw,
-                  r.deadline.start, r.deadline.end, r.deadline.recurrence, r.note, r.origin,
+                  r.deadline.start, r.deadline.end, r.deadline.recurrence, r.deadline.kind,
+                  *((r.deadline_inherited.start, r.deadline_inherited.end) if r.deadline_inherited else (None, None)),
+                  r.deadline_inherited_from, r.note, r.origin,
                   *_position(r.provenance), *_link_columns(r.link)) for i, r in enumerate(ex.rows)],
             )
             row_ids = [rid for (rid,) in self.conn.execute("SELECT id FROM rows WHERE doc_id = ? ORDER BY idx",

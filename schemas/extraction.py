@@ -28,6 +28,8 @@ class DeadlineOut(BaseModel):
     start: Optional[str] = Field(None, description="ISO date")
     end: Optional[str] = Field(None, description="ISO date")
     recurrence: Optional[Literal["yearly", "quarterly", "monthly"]] = None
+    kind: Optional[Literal["ongoing", "on_demand"]] = Field(
+        None, description="no date by design: ongoing ('Thường xuyên') or on demand ('Khi có phát sinh')")
 
 
 class Period(BaseModel):
@@ -127,6 +129,9 @@ class RowOut(BaseModel):
     monitor: list[str]
     deadline_raw: Optional[str]
     deadline: DeadlineOut
+    deadline_inherited: Optional[DeadlineOut] = Field(
+        None, description="no deadline printed on the row: the period its table or section states, not a printed date")
+    deadline_inherited_from: Optional[str] = Field(None, description="the heading the inherited period was read from")
     note: Optional[str] = None
     origin: Literal["table", "prose"] = "table"
     assignments: list[AssignmentOut] = Field(default_factory=list)

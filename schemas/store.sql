@@ -68,6 +68,10 @@ CREATE TABLE IF NOT EXISTS rows (
   deadline_start TEXT,
   deadline_end   TEXT,
   recurrence     TEXT,
+  deadline_kind  TEXT,                      -- ongoing ("Thường xuyên") | on_demand ("Khi có phát sinh"): no date by design
+  inherited_start TEXT,                     -- no deadline printed: the period of the row's table or section
+  inherited_end  TEXT,
+  inherited_from TEXT,                      -- the heading that period was read from
   note           TEXT,
   origin         TEXT NOT NULL DEFAULT 'table',
   ocr            INTEGER NOT NULL DEFAULT 0, -- 1: read by OCR from a scanned page

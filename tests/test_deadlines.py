@@ -32,3 +32,36 @@ def test_deadlines_in_task_sentences_skip_named_periods_and_document_years():
     assert raw == "tháng 7/2022; tháng 9/2022; tháng 11/2022" and d.end == "2022-11-30"
     raw, d = deadline_of("cơ bản hoàn thành các gói thầu xây dựng CSDL đất đai trong năm 2022 và đưa vào vận hành", 2022)
     assert raw == "năm 2022" and d.end == "2022-12-31"
+
+
+@pytest.mark.parametrize("raw, start, end, recurrence, kind", [
+    ("6 tháng đầu năm 2025", None, "2025-06-30", None, None),
+    ("6 tháng cuối năm 2025", "2025-07-01", "2025-12-31", None, None),
+    ("Quý I-II/2026", "2026-01-01", "2026-06-30", None, None),
+    ("Trước 30/6/2026", None, "2026-06-30", None, None),
+    ("Trước ngày 20 hằng tháng", None, None, "monthly", None),
+    ("Thường xuyên", None, None, None, "ongoing"),
+    ("Khi có phát sinh", None, None, None, "on_demand"),
+    ("Năm 2025 - 2026", "2025-01-01", "2026-12-31", None, None),
+    ("Trong năm 2026", None, "2026-12-31", None, None),
+    ("Giai đoạn 2026-2030", "2026-01-01", "2030-12-31", None, None),
+    ("Xong trong Quý II/2026", None, "2026-06-30", None, None),
+    # real cells of 2025-2026 plans whose dates belong to another text, or are relative
+    ("Theo các mốc thời gian tại Quyết định số 1441/QĐ-UBND ngày 25/9/2025 của Chủ tịch UBND tỉnh", None, None, None, None),
+    ("Theo Kế hoạch rà soát, đánh giá thủ tục hành chính hằng năm của tỉnh", None, None, None, None),
+    ("Trước ngày 31/01 năm liền kề", None, None, None, None),
+    ("Bắt đầu triển khai từ năm 2026", "2026-01-01", None, None, None),
+    ("Từ 20 giờ 15 phút - 20 giờ 45 phút ngày 23 tháng 1", None, "2026-01-23", None, None),
+])
+def test_parse_forms_of_2025_2026_plans(raw, start, end, recurrence, kind):
+    d = parse(raw, 2026)
+    assert (d.start, d.end, d.recurrence, d.kind) == (start, end, recurrence, kind)
+
+
+def test_period_of_a_heading_is_not_a_cited_date_or_act():
+    from extractors.deadlines import period_of
+
+    assert period_of("PHỤ LỤC I DANH MỤC NHIỆM VỤ NĂM 2026").end == "2026-12-31"
+    assert period_of("Chỉ tiêu đến năm 2030").end == "2030-12-31"
+    assert period_of("(Kèm theo Kế hoạch số 980/KH-UBND ngày 18 tháng 11 năm 2025 của UBND tỉnh Nghệ An)") is None
+    assert period_of("Thực hiện Nghị quyết 57 năm 2024") is None

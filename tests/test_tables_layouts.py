@@ -120,3 +120,61 @@ def test_column_number_rows():
     assert is_column_number_row(["(1)", "(2)", "(3)", "(4)"])
     assert is_column_number_row(["1", "2", "3"])
     assert not is_column_number_row(["1", "Sở Y tế", "2025"])
+
+
+def test_roles_inside_one_cell_are_told_apart():
+    from extractors.rows import roles_of_cells
+    from extractors.agencies import split
+
+    def roles(cell):
+        return {k: split(v) for k, v in roles_of_cells({"lead": cell}).items() if v}
+
+    assert roles("Chủ trì: Sở Nội vụ; Phối hợp: Sở Tài chính, UBND các xã") == {
+        "lead": ["Sở Nội vụ"], "coordinate": ["Sở Tài chính", "Ủy ban nhân dân các xã"]}
+    assert roles("- Chủ trì: Sở Y tế\n- Phối hợp: Bảo hiểm xã hội tỉnh") == {
+        "lead": ["Sở Y tế"], "coordinate": ["Bảo hiểm xã hội tỉnh"]}
+    assert roles("Sở KH&CN chủ trì hướng dẫn, theo dõi") == {"lead": ["Sở Khoa học và Công nghệ"]}
+    assert roles("Sở Nội vụ chủ trì, phối hợp với Sở Tài chính") == {"lead": ["Sở Nội vụ"], "coordinate": ["Sở Tài chính"]}
+    assert roles("Lãnh đạo\nSở Giáo dục và Đào tạo") == {"lead": ["Sở Giáo dục và Đào tạo"]}
+
+
+def test_a_year_in_the_deadline_label_dates_day_month_cells():
+    # Lâm Đồng's 2026 schedule of live Q&A sessions: "Thời gian (Năm 2026)" over "... ngày 23 tháng 1".
+    grid = [[("TT", 1), ("Nội dung", 1), ("Trách nhiệm thực hiện", 1), ("Thời gian (Năm 2026)", 1)],
+            [("1", 1), ("Giải đáp vướng mắc về công thương", 1), ("Lãnh đạo Sở Công Thương", 1),
+             ("Từ 20 giờ 15 phút - 20 giờ 45 phút ngày 23 tháng 1", 1)]]
+    out = DocBuilder()
+    out.grid(grid, layout="docx")
+    (row,) = rows_of_table(out.document("x.docx", "0" * 64, "docx").tables()[0], "Phụ lục", plan_year=2025)
+    assert row.lead == ["Sở Công Thương"] and row.deadline.end == "2026-01-23"
+
+
+def test_markdown_pipe_table():
+    text = "\n".join([
+        "**PHỤ LỤC I**", "",
+        "| STT | Nội dung nhiệm vụ | Sản phẩm đầu ra | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian thực hiện | Kinh phí |",
+        "|---|---|---|---|---|---|---|",
+        "| (1) | (2) | (3) | (4) | (5) | (6) | (7) |",
+        "| **I** | **Hoàn thiện thể chế** | | | | | |",
+        "| 1 | Ban hành quy chế | Quyết định | Sở Nội vụ | Sở Tài chính<br>UBND các xã | Quý II/2026 | 100 |",
+        "| 2 | Số hóa hồ sơ | Dữ liệu | Sở KH&CN | | 6 tháng đầu năm 2026 | |", "", "Nơi nhận:"])
+    block, rows = _rows(text)
+    assert block.table.layout == "markdown"
+    assert [(r.stt, r.group) for r in rows] == [("1", "Hoàn thiện thể chế"), ("2", "Hoàn thiện thể chế")]
+    assert rows[0].coordinate == ["Sở Tài chính", "Ủy ban nhân dân các xã"] and rows[0].deadline.end == "2026-06-30"
+    assert rows[1].lead == ["Sở Khoa học và Công nghệ"] and rows[1].deadline.end == "2026-06-30"
+
+
+def test_rows_without_a_deadline_inherit_their_sections_period():
+    from extractors.rows import extract_rows
+    from extractors.structure import segment
+
+    text = "\n".join([
+        "PHỤ LỤC", "DANH MỤC NHIỆM VỤ NĂM 2026", "",
+        "| STT | Nội dung | Cơ quan chủ trì | Thời gian |", "|---|---|---|---|",
+        "| 1 | Số hóa hồ sơ | Sở Nội vụ | |", "| 2 | Cập nhật dữ liệu | Sở Tài chính | Quý I/2026 |"])
+    doc = read_bytes("p.md", text.encode("utf-8"))
+    rows = extract_rows(doc, segment(doc))
+    assert rows[0].deadline.empty and rows[0].inherited.end == "2026-12-31"
+    assert "2026" in rows[0].inherited_from
+    assert rows[1].inherited is None and rows[1].deadline.end == "2026-03-31"

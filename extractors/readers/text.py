@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extractors.readers.chrome import find_chrome
 from extractors.tables import (Token, align_rows, align_stream, classify_header, column_types, fold_subheader, is_column_number_row,
-                               is_empty, is_header_row, is_subheader_row, looks_like_stt, normalize_label)
+                               find_header, is_empty, is_header_row, is_subheader_row, looks_like_stt, normalize_label)
 from schemas.document import Block, Cell, SourceDocument, Span, Table
 
 
@@ -50,6 +50,26 @@ MARKER_RE = re.compile(
 APPENDIX_RE = re.compile(r"^(\*\*)?\s*(PHỤ LỤC|Phụ lục)\b")
 TERMINAL_RE = re.compile(r"[.;:!?…]\**$|\./\.$")
 LOWER_START_RE = re.compile(r"^[\(\[“\"'*]*[a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
+
+
+GFM_RULE_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?$")
+GFM_BREAK_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def gfm_cells(line: "Line") -> list[Cell]:
+    """The cells of a markdown pipe-table row, each with its span; `\\|` is a literal bar, `<br>` a line break."""
+    raw = line.raw
+    bars = [k for k, ch in enumerate(raw) if ch == "|" and (k == 0 or raw[k - 1] != "\\")]
+    if not bars or raw[: bars[0]].strip():
+        bars = [-1] + bars  # no leading bar: the first cell starts the line
+    if raw[bars[-1] + 1 :].strip():
+        bars.append(len(raw))  # no closing bar
+    cells = []
+    for a, b in zip(bars, bars[1:]):
+        piece = GFM_BREAK_RE.sub("\n", raw[a + 1 : b].replace("\\|", "|"))
+        text = "\n".join(t for t in (clean_markup(p)[0] for p in piece.split("\n")) if t)
+        cells.append(Cell(text, Span(line.start + a + 1, line.start + b, line.idx + 1)))
+    return cells
 
 
 def split_lines(text: str) -> list[Line]:
@@ -95,11 +115,36 @@ class TextLayout:
         line = self.lines[i]
         if line.raw.count("\t") >= 2:
             return self._tsv_table(i)
+        if line.text.startswith("|") and line.text.count("|") >= 3 and i + 1 < self.end and GFM_RULE_RE.match(self.lines[i + 1].text):
+            return self._markdown_table(i)
         if i + 1 < self.end and PIPE_RE.match(self.lines[i + 1].text) and classify_header(line.text):
             return self._pipe_table(i)
         if self.blank_separated and classify_header(line.text):
             return self._paragraph_table(i)
         return None
+
+    def _markdown_table(self, i: int) -> tuple[Block, int] | None:
+        """A markdown pipe table: a `| a | b |` row, a `|---|---|` rule, then one row per line."""
+        lines = [self.lines[i]]
+        j = i + 2
+        while j < self.end and self.lines[j].text.startswith("|"):
+            if not GFM_RULE_RE.match(self.lines[j].text):
+                lines.append(self.lines[j])
+            j += 1
+        rows = [gfm_cells(l) for l in lines]
+        found = find_header([[(c.text, 1) for c in row] for row in rows])
+        if found is None:
+            return None
+        header, first = found
+        data = [r for r in rows[first:] if any(not is_empty(c.text) for c in r)]
+        ncol = len(header)
+        heads = [[normalize_label(c.text) for c in r] for r in rows[:first]]
+        data = [r[:ncol] + [Cell("") for _ in range(ncol - len(r))] for r in data
+                if [normalize_label(c.text) for c in r] not in heads and not is_column_number_row([c.text for c in r])]
+        if not data:
+            return None
+        table = Table(rows=data, header=header, layout="markdown")
+        return Block("table", "", Span(self.lines[i].start, self.lines[j - 1].end, i + 1), table=table), j
 
     def _tsv_table(self, i: int) -> tuple[Block, int] | None:
         header_cells = [c.strip() for c in self.lines[i].raw.split("\t")]
