@@ -13,7 +13,7 @@ from typing import Optional
 
 from extractors import agencies, deadlines
 from extractors.structure import Section, section_of_block, section_path
-from extractors.tables import column_fields, is_empty, looks_like_deadline, looks_like_number
+from extractors.tables import classify_header, column_fields, is_empty, is_header_row, looks_like_deadline, looks_like_number
 from schemas.document import Block, SourceDocument, Span
 
 ROLES = ("lead", "coordinate", "monitor")
@@ -229,4 +229,45 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
         out.append(row)
         if is_pillar:
             inner_group = text
+    return out
+
+
+def _is_stt_label(text: str) -> bool:
+    spec = classify_header(text)
+    return bool(spec and spec.field == "stt")
+
+
+CELL_BREAK_RE = re.compile(r"\s*\|\s*|\t| {2,}")
+
+
+def unread_tables(doc: SourceDocument, sections: list[Section], rows: list[Row]) -> list[str]:
+    """Warnings for tables the document shows but no row was read from: a table block that gave
+    no rows, or a line that reads as a table header (STT | Nội dung | ...) outside any table.
+    Losing a plan's appendix in silence is the worst outcome."""
+    out: list[str] = []
+    where = section_of_block(sections)
+    spans = [r.span.start for r in rows if r.span is not None and r.origin == "table"]
+    blocks = doc.blocks
+    for idx, block in enumerate(blocks):
+        if block.kind == "table" and block.table is not None:
+            if not any(block.span.start <= s <= block.span.end for s in spans):
+                label = table_caption(sections, where.get(idx))
+                out.append(f"{label} (line {block.span.line}): a table of {len(block.table.rows)} rows was found"
+                           " but no rows were read")
+        elif block.kind == "line":
+            raw = doc.text[block.span.start : block.span.end] or block.text  # as printed: runs of spaces kept
+            cells = [c for c in CELL_BREAK_RE.split(raw) if c.strip()]
+            if len(cells) < 3 and _is_stt_label(block.text):
+                # a header printed one cell per line ("STT", "Nội dung", "Đơn vị tính", ...)
+                cells = [b.text for b in blocks[idx : idx + 8] if b.kind == "line" and len(b.text) < 80]
+                cells = cells[: next((k for k, c in enumerate(cells[1:], 1) if not classify_header(c)), len(cells))]
+            if len(cells) >= 3 and is_header_row(cells):
+                following = 0
+                for nxt in blocks[idx + 1 : idx + 400]:
+                    if nxt.kind != "line" or (where.get(blocks.index(nxt)) != where.get(idx)):
+                        break
+                    following += 1
+                label = table_caption(sections, where.get(idx))
+                out.append(f"{label} (line {block.span.line}): a table of about {following} lines was found"
+                           f" ({' | '.join(cells[:4])} ...) but no rows were read")
     return out

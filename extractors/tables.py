@@ -379,6 +379,17 @@ def is_header_row(cells: list[str], min_known: int = 3) -> bool:
     return bool(fields & {"stt", "text"})
 
 
+def is_numbered_header(cells: list[str], first_below: str) -> bool:
+    """A header the vocabulary does not know, read from the table's shape: an STT label first, short
+    labels after it, and a row number ("1", "I", "1.1") opening the row below."""
+    texts = [c for c in cells if not is_empty(c)]
+    if len(texts) < 3 or not texts[0].strip() or not (s := classify_header(texts[0])) or s.field != "stt":
+        return False
+    if any(len(t) > 90 or looks_like_stt(normalize_label(t)) or looks_like_number(t) for t in texts[1:]):
+        return False
+    return looks_like_stt(normalize_label(first_below))
+
+
 NUMBER_LABEL_RE = re.compile(r"^\(?\s*(\d{1,2}|[A-Za-z])\s*\)?$")
 
 
@@ -432,7 +443,9 @@ def find_header(rows: list[list[tuple[str, int]]], limit: int = 3) -> Optional[t
     """The header of a grid (rows of (text, colspan)): one label per grid column, with a second
     header row folded in and a column-number row skipped; and the index of the first data row."""
     for h, row in enumerate(rows[:limit]):
-        if not is_header_row([t for t, _ in row]):
+        below = next((r[0][0] for r in rows[h + 1 : h + 4] if r and not is_column_number_row([t for t, _ in r])
+                      and not is_subheader_row([t for t, _ in r])), "")
+        if not is_header_row([t for t, _ in row]) and not is_numbered_header([t for t, _ in row], below):
             continue
         labels = _per_column(row)
         k = h + 1

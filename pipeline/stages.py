@@ -12,7 +12,7 @@ from extractors.header import DocumentMeta, extract_header
 from extractors.normalize import agencies as agency_registry
 from extractors.normalize.metrics import Links, MetricLink, link_all
 from extractors.readers import read_file
-from extractors.rows import ROLES, Row, extract_rows
+from extractors.rows import ROLES, Row, extract_rows, unread_tables
 from extractors.structure import Section, segment
 from extractors.targets import Target, extract_targets
 from schemas.document import SourceDocument, Span
@@ -64,7 +64,7 @@ def process_document(doc: SourceDocument, clock: Optional["_Clock"] = None) -> P
     targets = clock("targets", extract_targets, doc, sections, rows, meta.period_end or meta.year())
     links = clock("link", link_all, rows, targets,
                   meta.issued_date or (f"{meta.year()}-12-31" if meta.year() else None))
-    warnings = list(doc.warnings)
+    warnings = list(doc.warnings) + unread_tables(doc, sections, rows)
     if not _has_plan_structure(meta, sections, rows):
         warnings.append("no plan structure found: no document number, type, numbered sections or plan tables")
     return Processed(doc, meta, sections, rows, targets, links, warnings)

@@ -178,3 +178,17 @@ def test_rows_without_a_deadline_inherit_their_sections_period():
     assert rows[0].deadline.empty and rows[0].inherited.end == "2026-12-31"
     assert "2026" in rows[0].inherited_from
     assert rows[1].inherited is None and rows[1].deadline.end == "2026-03-31"
+
+
+def test_a_table_seen_but_not_read_is_reported():
+    # a column layout (pdftotext -layout) the reader does not cut into cells: the plan must not lose it in silence
+    from pipeline.stages import process_document
+
+    text = "\n".join([
+        "KẾ HOẠCH", "Chuyển đổi số năm 2026", "", "PHỤ LỤC", "",
+        "STT    Nội dung nhiệm vụ          Cơ quan chủ trì      Thời gian",
+        "1      Số hóa hồ sơ               Sở Nội vụ            Quý I/2026",
+        "2      Cập nhật dữ liệu           Sở Tài chính         2026", ""])
+    p = process_document(read_bytes("layout.txt", text.encode("utf-8")))
+    assert not [r for r in p.rows if r.origin == "table"]
+    assert any("a table of about" in w and "no rows were read" in w for w in p.warnings), p.warnings

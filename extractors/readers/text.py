@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extractors.readers.chrome import find_chrome
 from extractors.tables import (Token, align_rows, align_stream, classify_header, column_types, fold_subheader, is_column_number_row,
-                               find_header, is_empty, is_header_row, is_subheader_row, looks_like_stt, normalize_label)
+                               find_header, is_empty, is_header_row, is_numbered_header, is_subheader_row, looks_like_stt, normalize_label)
 from schemas.document import Block, Cell, SourceDocument, Span, Table
 
 
@@ -259,9 +259,10 @@ class TextLayout:
         first = 0
         if i > 0 and not PIPE_RE.match(self.lines[i - 1].text) and len(head) > 3 and is_header_row(head[1:]):
             first, head = 1, head[1:]  # a caption line right above the table's opening `|`
-        if len(head) < 3 or not is_header_row(head):
+        after = first + len(head) + 1
+        if len(head) < 3 or not (is_header_row(head) or is_numbered_header(head, _first_of_data(texts, after))):
             return None
-        header, k = head, first + len(head) + 1
+        header, k = head, after
         sub = _until_empty(texts, k)
         if sub and is_subheader_row(sub) and not is_column_number_row(sub):
             header, k = fold_subheader(header, sub), k + len(sub) + 1
@@ -408,6 +409,17 @@ def _until_empty(texts: list[str], k: int) -> list[str]:
         out.append(texts[k])
         k += 1
     return out
+
+
+def _first_of_data(texts: list[str], k: int) -> str:
+    """The first cell of the first data row after a header: past a second header row and column numbers."""
+    for _ in range(3):
+        row = _until_empty(texts, k)
+        if row and (is_subheader_row(row) or is_column_number_row(row)):
+            k += len(row) + 1
+            continue
+        return row[0] if row else ""
+    return ""
 
 
 def _drop_repeated_headers(toks: list, texts: list[str], header: list[str]) -> list:
