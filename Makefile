@@ -56,6 +56,9 @@ score: setup
 	rm -rf outputs/pred-heldout && mkdir -p outputs/pred-heldout
 	for f in corpus/heldout/seeds/*.txt; do $(CLI) extract $$f --json > outputs/pred-heldout/$$(basename $$f .txt).json; done
 	$(PY) tools/score.py corpus/heldout/gold outputs/pred-heldout
+	rm -rf outputs/pred-real && mkdir -p outputs/pred-real
+	for f in corpus/realdocs/docs/*; do $(CLI) extract $$f --json > outputs/pred-real/$$(basename $${f%.*}).json; done
+	$(PY) tools/score.py corpus/realdocs/gold outputs/pred-real
 
 # The DOCX/PDF/scan renditions against the same answer keys, next to the text seeds' scores.
 score-renditions: setup
@@ -75,4 +78,4 @@ schema: setup
 	$(PY) -m schemas.extraction > schemas/extraction.schema.json
 
 clean:
-	rm -rf outputs/*.db outputs/*.db-* outputs/pred outputs/pred-heldout outputs/export outputs/audit.html outputs/screenshots
+	rm -rf outputs/*.db outputs/*.db-* outputs/pred outputs/pred-heldout outputs/pred-real outputs/export outputs/audit.html outputs/screenshots

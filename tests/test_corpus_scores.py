@@ -1,4 +1,5 @@
 """End-to-end: extraction of the seed plans scored against their answer keys."""
+import json
 from conftest import CORPUS, SEEDS, gold_for
 
 
@@ -55,3 +56,25 @@ def test_row_coordinate_and_monitor_on_seeds(scorer, extractions):
     _, _, (tp, _, _), fields = _totals(scorer, extractions)
     assert fields["coordinate"] / tp >= 0.90
     assert fields["monitor"] / tp >= 0.90
+
+
+REAL = sorted((CORPUS / "realdocs" / "docs").iterdir())
+
+
+def test_real_plans_tables_rows_roles_and_deadlines(scorer):
+    """Real plans from legal sites and provincial offices (corpus/realdocs), scored on their keys:
+    the legal-site scrape, DOCX task, score, ranking and schedule tables."""
+    from pipeline.stages import process, to_extraction
+
+    rows, fields = [0, 0, 0], {}
+    for path in REAL:
+        gold = json.loads((CORPUS / "realdocs" / "gold" / (path.stem + ".json")).read_text("utf-8"))
+        s = scorer.score_doc(gold, to_extraction(process(path)).model_dump(mode="json"))
+        assert s["rows"]["pred"] > 0, f"{path.name}: no rows"
+        rows = [rows[0] + s["rows"]["tp"], rows[1] + s["rows"]["pred"], rows[2] + s["rows"]["gold"]]
+        for k, v in s["rows"]["fields"].items():
+            fields[k] = fields.get(k, 0) + v
+    p, r, f1 = scorer.prf(*rows)
+    assert f1 >= 0.95, (p, r, f1)
+    tp = rows[0]
+    assert fields["lead"] / tp >= 0.95 and fields["coordinate"] / tp >= 0.92 and fields["deadline"] / tp >= 0.95, fields
