@@ -163,6 +163,7 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
         values: dict[str, str] = {}
         spans: dict[str, Optional[Span]] = {}
         merged_note: Optional[str] = None
+        title_spans = False
         col = 0
         for cell in cells:
             covered = [f for f in fields[col : col + cell.colspan]]
@@ -174,6 +175,7 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
                     values["stt"], values["text"] = m.group(1), m.group(2)
                 else:
                     values["text"] = cell.text.strip()
+                title_spans = any(f in ROLES or f == "deadline" for f in covered)
                 continue
             if cell.colspan > 1 and any(f in ROLES or f == "deadline" for f in covered) and not is_empty(cell.text):
                 merged_note = _clean(cell.text)
@@ -203,7 +205,9 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
             continue
         has_scores = any(k in others for k in ("max_score", "score"))
         has_assignments = any(k in others for k in ROLES + ("deadline", "note", "hint", "method")) or merged_note
-        if not has_scores and not has_assignments and (stt is None or GROUP_STT_RE.match(stt)):
+        # a group title: a Roman numeral or letter with nothing else, or any number whose title runs
+        # across the role and deadline columns ("1 | Hoàn thiện thể chế, chính sách" merged over the row)
+        if not has_scores and not has_assignments and (stt is None or GROUP_STT_RE.match(stt) or title_spans):
             outer_group, inner_group = text, None
             continue
         is_pillar = has_scores and stt is not None and ("." not in stt.rstrip(".")) and bool(re.match(r"^(\d+|[IVXL]+)\.?$", stt))

@@ -192,3 +192,13 @@ def test_a_table_seen_but_not_read_is_reported():
     p = process_document(read_bytes("layout.txt", text.encode("utf-8")))
     assert not [r for r in p.rows if r.origin == "table"]
     assert any("a table of about" in w and "no rows were read" in w for w in p.warnings), p.warnings
+
+
+def test_numbered_group_title_merged_across_the_row_is_a_group():
+    text = _scrape([
+        HEADER_980,
+        ["1", "Hoàn thiện thể chế, chính sách"],
+        ["1.1", "Rà soát quy chế phối hợp", "Sở Tư pháp", "Các sở, ban, ngành", "2026", "Quy chế"],
+    ])
+    _, rows = _rows(text)
+    assert [(r.stt, r.group) for r in rows] == [("1.1", "Hoàn thiện thể chế, chính sách")]
