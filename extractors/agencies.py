@@ -26,7 +26,7 @@ HEAD_RE = re.compile(HEAD, re.IGNORECASE)
 # What starts a new agency after a comma or "và" (case matters: "Sở Y tế" starts one, "các sở, ban, ngành" does not split).
 STRONG_HEAD = (
     r"(?:Sở\s+[A-ZĐ]|UBND|Ủy ban|Uỷ ban|Cục|Chi cục|Công an|Ngân hàng|NHNN|Bưu điện|Trung tâm|TT\.|Văn phòng|VP|VPUB|"
-    r"Báo\s+[A-ZĐ]|Đài\s+[A-ZĐ]|Bộ\s+[A-ZĐ]|Bệnh viện|Trường|Tòa án|Kho bạc|Bảo hiểm|Viettel|VNPT|Ban\s+[A-ZĐ]|Giám đốc|Chủ tịch|"
+    r"Báo\s+[A-ZĐ]|Đài\s+[A-ZĐ]|Bộ\s+[A-ZĐ]|(?:Học viện|Viện|Hội đồng|Tập đoàn|Tổng công ty|Công ty)\s+[A-ZĐ]|Bệnh viện|Trường|Tòa án|Kho bạc|Bảo hiểm|Viettel|VNPT|Ban\s+[A-ZĐ]|Giám đốc|Chủ tịch|"
     r"Thủ trưởng|Chánh|[Cc]ác\s+(?!cấp\b)\w|Hội\s+[A-ZĐ]|"
     r"Liên đoàn|Tỉnh đoàn|Cơ quan|IOC|Cổng)"
 )

@@ -23,3 +23,16 @@ from extractors.agencies import split
 ])
 def test_split_and_expand(cell, expected):
     assert split(cell) == expected
+
+
+def test_split_real_cells_of_2025_2026_plans():
+    assert split("Sở Khoa học và Công nghệ, Viện Nghiên cứu phát triển Thành phố") == [
+        "Sở Khoa học và Công nghệ", "Viện Nghiên cứu phát triển Thành phố"]
+    assert split("Ủy ban nhân dân xã, phường, đặc khu\nSở Tài chính") == [
+        "Ủy ban nhân dân xã, phường, đặc khu", "Sở Tài chính"]
+    assert split("Bộ Tài chính, Bộ Nông nghiệp và Môi trường, các địa phương") == [
+        "Bộ Tài chính", "Bộ Nông nghiệp và Môi trường", "các địa phương"]
+    assert split("Sở Tài chính và cơ quan, địa phương liên quan") == ["Sở Tài chính", "cơ quan, địa phương liên quan"]
+    assert split("Các Sở, ban, ngành và địa phương") == ["Các Sở, ban, ngành và địa phương"]
+    assert split("Bộ CHQS tỉnh; Sở NN&MT; Các DNVT") == [
+        "Bộ Chỉ huy Quân sự tỉnh", "Sở Nông nghiệp và Môi trường", "Các Doanh nghiệp viễn thông"]
