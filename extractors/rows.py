@@ -18,6 +18,7 @@ from schemas.document import Block, SourceDocument, Span
 
 ROLES = ("lead", "coordinate", "monitor")
 SUBITEM_RE = re.compile(r"^(\d{1,2}[.)]|[a-zđ]\))\s+(.+)$", re.S)
+TOTAL_RE = re.compile(r"^(?:tổng cộng|tổng số|tổng|cộng|chỉ số chung|chỉ số cao nhất|chỉ số thấp nhất)\b[\s:.(]*", re.IGNORECASE)
 GROUP_STT_RE = re.compile(r"^([IVXL]{1,6}|[A-H])\.?$")
 
 
@@ -201,8 +202,8 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
                 elif not any(k in others for k in ROLES + ("deadline",)):
                     inner_group = _clean(content)
                     continue
-        if not text:
-            continue
+        if not text or (stt is None and TOTAL_RE.match(text)):
+            continue  # a total ("Tổng cộng", "CHỈ SỐ CHUNG") sums the rows above: it is not one
         has_scores = any(k in others for k in ("max_score", "score"))
         has_assignments = any(k in others for k in ROLES + ("deadline", "note", "hint", "method")) or merged_note
         # a group title: a Roman numeral or letter with nothing else, or any number whose title runs

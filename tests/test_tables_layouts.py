@@ -202,3 +202,14 @@ def test_numbered_group_title_merged_across_the_row_is_a_group():
     ])
     _, rows = _rows(text)
     assert [(r.stt, r.group) for r in rows] == [("1.1", "Hoàn thiện thể chế, chính sách")]
+
+
+def test_a_total_row_is_not_a_row():
+    text = _scrape([
+        ["**TT**", "**Tiêu chí chấm điểm**", "**Điểm tối đa**", "**Điểm tự chấm**"],
+        ["1", "Số lượng công việc được giao", "10", ""],
+        ["2", "Chất lượng công việc được giao", "10", ""],
+        ["", "**Tổng cộng**", "**20**", ""],
+    ])
+    _, rows = _rows(text)
+    assert [r.stt for r in rows] == ["1", "2"]
