@@ -268,8 +268,8 @@ def unread_tables(doc: SourceDocument, sections: list[Section], rows: list[Row])
                 cells = cells[: next((k for k, c in enumerate(cells[1:], 1) if not classify_header(c)), len(cells))]
             if len(cells) >= 3 and is_header_row(cells):
                 following = 0
-                for nxt in blocks[idx + 1 : idx + 400]:
-                    if nxt.kind != "line" or (where.get(blocks.index(nxt)) != where.get(idx)):
+                for k in range(idx + 1, min(idx + 400, len(blocks))):
+                    if blocks[k].kind != "line" or where.get(k) != where.get(idx):
                         break
                     following += 1
                 label = table_caption(sections, where.get(idx))

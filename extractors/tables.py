@@ -425,6 +425,11 @@ def merge_header_rows(parent: list[str], child: list[str]) -> list[str]:
     return out
 
 
+def repeats_header(cells: list[str], header_rows: list[list[str]]) -> bool:
+    """A row that repeats one of the header's rows after a page break, or its column numbers."""
+    return [normalize_label(c) for c in cells] in header_rows or is_column_number_row(cells)
+
+
 def fold_subheader(parent: list[str], child: list[str]) -> list[str]:
     """A two-level header printed without spans (one label per printed cell): the child labels sit
     under one parent cell; the parent chosen is the one that gives the most columns a known

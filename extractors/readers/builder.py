@@ -13,7 +13,7 @@ from typing import Optional
 
 from extractors.readers.chrome import find_chrome
 from extractors.readers.text import clean_markup
-from extractors.tables import find_header, is_column_number_row
+from extractors.tables import find_header, normalize_label, repeats_header
 from schemas.document import Block, Cell, SourceDocument, Span, Table
 
 Grid = list[list[tuple[str, int]]]  # rows of (cell text, colspan)
@@ -66,12 +66,11 @@ class DocBuilder:
         start = self.pos + (1 if self.parts else 0)
         first_line = self.line_no + 1
         first_page = page_of_row[first_row - 1] if page_of_row else self.page
-        head_rows = [[WS.sub(" ", c).strip().lower() for c, _ in row] for row in grid[:first_row]]
+        head_rows = [[normalize_label(c) for c, _ in row] for row in grid[:first_row]]
         rows: list[list[Cell]] = []
         for r, row in enumerate(grid[first_row:], start=first_row):
-            texts = [WS.sub(" ", c).strip().lower() for c, _ in row]
-            if texts in head_rows or is_column_number_row(texts):
-                continue  # the header (or its column numbers) repeated after a page break
+            if repeats_header([c for c, _ in row], head_rows):
+                continue
             if page_of_row:
                 self.page = page_of_row[r]
             cells = []

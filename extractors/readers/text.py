@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from extractors.readers.chrome import find_chrome
 from extractors.tables import (Token, align_rows, align_stream, classify_header, column_types, fold_subheader, is_column_number_row,
-                               find_header, is_empty, is_header_row, is_numbered_header, is_subheader_row, looks_like_stt, normalize_label)
+                               find_header, is_empty, is_header_row, is_numbered_header, is_subheader_row, looks_like_stt, normalize_label,
+                               repeats_header)
 from schemas.document import Block, Cell, SourceDocument, Span, Table
 
 
@@ -136,11 +137,10 @@ class TextLayout:
         if found is None:
             return None
         header, first = found
-        data = [r for r in rows[first:] if any(not is_empty(c.text) for c in r)]
         ncol = len(header)
         heads = [[normalize_label(c.text) for c in r] for r in rows[:first]]
-        data = [r[:ncol] + [Cell("") for _ in range(ncol - len(r))] for r in data
-                if [normalize_label(c.text) for c in r] not in heads and not is_column_number_row([c.text for c in r])]
+        data = [r[:ncol] + [Cell("") for _ in range(ncol - len(r))] for r in rows[first:]
+                if any(not is_empty(c.text) for c in r) and not repeats_header([c.text for c in r], heads)]
         if not data:
             return None
         table = Table(rows=data, header=header, layout="markdown")
@@ -280,20 +280,24 @@ class TextLayout:
 
     def _unterminated_pipe_table(self, i: int, toks: list[tuple[Token, int, int]]) -> tuple[Block, int] | None:
         """A scrape with one `|` after every cell and nothing marking where a row ends."""
+        return self._aligned_table(i, toks, "pipe", allow_span=True)
+
+    def _aligned_table(self, i: int, toks: list[tuple[Token, int, int]], layout: str, **align) -> tuple[Block, int] | None:
+        """A table flattened into one token stream: its header is the leading run of known column labels,
+        its rows are cut from the rest by `align_stream`."""
         header: list[str] = []
         for tok, _, _ in toks:
-            if classify_header(tok.text):
-                header.append(tok.text.replace("\n", " "))
-            else:
+            if is_empty(tok.text) or not classify_header(tok.text):
                 break
+            header.append(tok.text.replace("\n", " "))
         if len(header) < 3 or not is_header_row(header):
             return None
         data = toks[len(header) :]
-        rows, used = align_stream([t for t, _, _ in data], column_types(header), allow_span=True)
+        rows, used = align_stream([t for t, _, _ in data], column_types(header), **align)
         if not rows:
             return None
         last_line = data[used - 1][2] if used else toks[len(header) - 1][2]
-        table = Table(rows=rows, header=header, layout="pipe")
+        table = Table(rows=rows, header=header, layout=layout)
         span = Span(self.lines[i].start, self.lines[last_line].end, i + 1)
         return Block("table", "", span, table=table), last_line + 1
 
@@ -314,22 +318,7 @@ class TextLayout:
             j += 1
         if cur:
             paras.append((self._para_token(cur), cur[0].idx, cur[-1].idx))
-        header: list[str] = []
-        for tok, _, _ in paras:
-            if not is_empty(tok.text) and classify_header(tok.text):
-                header.append(tok.text)
-            else:
-                break
-        if len(header) < 3 or not is_header_row(header):
-            return None
-        data = paras[len(header) :]
-        rows, used = align_stream([t for t, _, _ in data], column_types(header), max_cell_tokens=8)
-        if not rows:
-            return None
-        last_line = data[used - 1][2] if used else paras[len(header) - 1][2]
-        table = Table(rows=rows, header=header, layout="cell-per-line")
-        span = Span(self.lines[i].start, self.lines[last_line].end, i + 1)
-        return Block("table", "", span, table=table), last_line + 1
+        return self._aligned_table(i, paras, "cell-per-line", max_cell_tokens=8)
 
     @staticmethod
     def _para_token(lines: list[Line]) -> Token:
