@@ -38,6 +38,9 @@ class Row:
     deadline: deadlines.Deadline = field(default_factory=deadlines.Deadline)
     note: Optional[str] = None
     hint: Optional[str] = None
+    target: Optional[str] = None  # the target cell as printed ("≥ 80", "Trên 90") of a KPI table
+    unit: Optional[str] = None  # the unit cell as printed ("%", "Doanh nghiệp")
+    target_year: Optional[int] = None  # the year the target column's label states ("Mục tiêu 2025")
     origin: str = "table"
     span: Optional[Span] = None
     inherited: Optional[deadlines.Deadline] = None  # the period the row's table or section states, when it prints none
@@ -45,6 +48,12 @@ class Row:
 
     def deadline_year(self) -> Optional[int]:
         return int(self.deadline.end[:4]) if self.deadline.end else None
+
+    def horizon(self) -> Optional[int]:
+        """The year the row's work is due by: its printed deadline, else the period it inherits."""
+        if self.deadline_year():
+            return self.deadline_year()
+        return int(self.inherited.end[:4]) if self.inherited and self.inherited.end else None
 
 
 ROLE_NAMES = {"chủ trì": "lead", "phối hợp": "coordinate", "theo dõi": "monitor", "giám sát": "monitor"}
@@ -144,7 +153,7 @@ def inherit_period(rows: list[Row], headings: list[str]) -> None:
         return
     period, heading = found
     for row in rows:
-        if row.deadline.empty and row.deadline.kind is None and not row.deadline_raw:
+        if row.deadline.empty and row.deadline.kind is None and not row.deadline_raw and row.inherited is None:
             row.inherited, row.inherited_from = period, heading
 
 
@@ -156,15 +165,19 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
     deadline_label = next((h for h, f in zip(table.header, fields) if f == "deadline"), "")
     stated = re.search(r"\b(?:năm\s+)?((?:19|20)\d{2})\b", deadline_label)
     plan_year = int(stated.group(1)) if stated else plan_year  # "Thời gian (Năm 2026)"
+    target_label = next((h for h, f in zip(table.header, fields) if f == "target"), "")
+    target_year = re.search(r"\b((?:19|20)\d{2})\b(?!.*\b(?:19|20)\d{2}\b)", target_label)  # "Mục tiêu 2025"
     indicator_table = bool(re.match(r"\s*chỉ (số|tiêu)", text_label, re.I)) or any(f in ("max_score", "score") for f in fields)
     out: list[Row] = []
     outer_group: Optional[str] = None
     inner_group: Optional[str] = None
+    group_period: Optional[tuple[deadlines.Deadline, str]] = None  # "I | Giai đoạn 2025-2027" over the rows below
     for cells in table.rows:
         values: dict[str, str] = {}
         spans: dict[str, Optional[Span]] = {}
         merged_note: Optional[str] = None
         title_spans = False
+        copied: set[str] = set()  # fields only a cell merged down from the row above fills
         col = 0
         for cell in cells:
             covered = [f for f in fields[col : col + cell.colspan]]
@@ -187,6 +200,8 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
             if f and not is_empty(cell.text):
                 values[f] = (values.get(f, "") + "\n" + cell.text).strip() if f in values else cell.text.strip()
                 spans.setdefault(f, cell.span)
+                if cell.rowspan == 0:
+                    copied.add(f)
         stt = _clean(values.get("stt", "")) or None
         text = _clean(values.get("text", ""))
         others = {k: v for k, v in values.items() if k not in ("stt", "text")}
@@ -205,11 +220,18 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
         if not text or (stt is None and TOTAL_RE.match(text)):
             continue  # a total ("Tổng cộng", "CHỈ SỐ CHUNG") sums the rows above: it is not one
         has_scores = any(k in others for k in ("max_score", "score"))
-        has_assignments = any(k in others for k in ROLES + ("deadline", "note", "hint", "method")) or merged_note
+        has_assignments = any(k in others and k not in copied for k in ROLES + ("deadline", "note", "hint", "method")) \
+            or merged_note
         # a group title: a Roman numeral or letter with nothing else, or any number whose title runs
         # across the role and deadline columns ("1 | Hoàn thiện thể chế, chính sách" merged over the row)
-        if not has_scores and not has_assignments and (stt is None or GROUP_STT_RE.match(stt) or title_spans):
+        if not has_scores and not has_assignments and "target" not in others and (
+                stt is None or GROUP_STT_RE.match(stt) or title_spans):
             outer_group, inner_group = text, None
+            period = deadlines.period_of(text)
+            if period is not None:
+                group_period = (period, text)
+            elif stt and GROUP_STT_RE.match(stt):
+                group_period = None  # a new top-level group that states no period ends the previous one
             continue
         is_pillar = has_scores and stt is not None and ("." not in stt.rstrip(".")) and bool(re.match(r"^(\d+|[IVXL]+)\.?$", stt))
         row = Row(
@@ -222,6 +244,9 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
             score=parse_number(others.get("score")),
             note=merged_note or (_clean(others["note"]) if "note" in others else None),
             hint=others.get("hint"),
+            target=_clean(others["target"]) if "target" in others else None,
+            unit=_clean(others["unit"]) if "unit" in others else None,
+            target_year=int(target_year.group(1)) if target_year else None,
             span=spans.get("text") or spans.get("stt") or next((sp for sp in spans.values() if sp), None),
         )
         for role, raw in roles_of_cells(others).items():
@@ -231,6 +256,8 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
         row.deadline = deadlines.parse(row.deadline_raw, plan_year)
         if row.deadline.empty and row.note and looks_like_deadline(row.note):
             row.deadline = deadlines.parse(row.note, plan_year)
+        if group_period and row.deadline.empty and row.deadline.kind is None and not row.deadline_raw:
+            row.inherited, row.inherited_from = group_period
         out.append(row)
         if is_pillar:
             inner_group = text

@@ -31,7 +31,9 @@ PATTERNS: list[tuple[str, re.Pattern, float]] = [
     ("numbered", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\s+(.*)$"), 6),
     ("ordinal", re.compile(r"^(Thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười))\s*[:.,]\s*(.*)$", re.IGNORECASE), 6),
     ("lettered", re.compile(r"^(?:[-–]\s*)?([a-zđ])\)\s*(.*)$"), 10),
-    ("bullet", re.compile(r"^([-–+•∙●○▪*])\s*(.*)$"), 11),
+    ("bullet", re.compile(r"^([-–•∙●○▪*])\s*(.*)$"), 11),
+    # "+" items sit under "-" items in Vietnamese administrative writing ("- Giai đoạn 2025-2027" / "+ 100% ...")
+    ("bullet", re.compile(r"^([+])\s*(.*)$"), 11.5),
 ]
 
 

@@ -9,6 +9,7 @@ The vocabulary lives in data/targets.yaml.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ class Target:
     quote: str
     span: Optional[Span] = None
     row_index: Optional[int] = None
+    listed: bool = False  # read from a KPI table's value column: a listing of its own, never merged with prose
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -60,6 +62,9 @@ class Vocabulary:
     metric_head: re.Pattern
     lead_verbs: re.Pattern
     rank: list[re.Pattern]
+    stated: re.Pattern
+    open_unit_after: re.Pattern
+    not_units: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -78,6 +83,9 @@ def vocabulary() -> Vocabulary:
         metric_head=re.compile(w.format(_alt(raw["metric_heads"])), re.I),
         lead_verbs=re.compile(r"^(?:(?:" + _alt(raw["lead_verbs"]) + r")(?:\s+|$))+", re.I),
         rank=[re.compile(p, re.I) for p in raw["rank_patterns"]],
+        open_unit_after=re.compile(r"(?<![\w])(?:" + _alt(raw["open_unit_after"]) + r")\s*(?:ít nhất|tối thiểu)?\s*$", re.I),
+        not_units=frozenset(w.casefold() for w in raw["not_units"]),
+        stated=re.compile(r"(?<![\w])(?:" + _alt(raw["stated_target"]) + r")(?![\w])\s*:?\s*", re.I),
     )
 
 
@@ -132,41 +140,79 @@ def _mentions(clause: str) -> list[_Mention]:
         if m.start() < taken_until:
             continue
         before, after = clause[:m.start()], clause[m.end():]
-        if v.not_before.search(before) or v.not_after.match(after) or re.search(r"[/\-–]$", before):
+        periodic = v.open_unit_after.search(before)  # "mỗi tháng 02 chuyên mục" is a rate, not a date
+        if (v.not_before.search(before) and not periodic) or v.not_after.match(after) or re.search(r"[/\-–]$", before):
             continue
+        if re.match(r"\s*%?\s*(?:" + NUM + r")\s*%", after) or re.search(r"(?:" + NUM + r")\s*%\s*$", before):
+            continue  # a series of figures ("99,9% 99,5% 99,2%") is a table of results, not a commitment
         value = parse_number(m.group(1))
         end, value_max, comparator = m.end(), None, "="
         rng = re.match(r"\s*%?\s*(?:[-–]|đến)\s*(" + NUM + r")(?![\w/])", after)
         if rng:
             value_max, comparator = parse_number(rng.group(1)), "range"
             end = m.end() + rng.end()
-        unit_m = v.unit.match(clause[end:])
-        if not unit_m:
-            continue
-        unit = unit_m.group(1)
-        end += unit_m.end()
         start = m.start()
         pre = re.sub(r"\s*(?:từ|đạt|là|:)\s*$", "", before, flags=re.I)
         pre = re.sub(r"\(\s*(?:đạt\s+)?(?:t[ỷỉ] lệ\s+)?$", "", pre, flags=re.I)  # "(đạt tỷ lệ ≥ 5%)"
+        stated_comparator = None
         if comparator != "range":
             for rx, op in v.comparators:
                 cm = rx.search(pre)
                 if cm:
-                    comparator, start = op, cm.start()
+                    stated_comparator, start = op, cm.start()
                     break
+        unit_m = v.unit.match(clause[end:])
+        if unit_m:
+            unit = unit_m.group(1)
+            end += unit_m.end()
+            if clause[end:end + 1] == "/" and (longer := _open_unit(clause[m.end():], v)):
+                unit, end = longer[0], m.end() + longer[1]  # "01 sáng kiến/mô hình/giải pháp"
+        elif stated_comparator or v.open_unit_after.search(before) or re.search(r"\btừ\s*$", before):
+            found = _open_unit(clause[end:], v)
+            if found is None:
+                continue
+            unit, end = found[0], end + found[1]
+        else:
+            continue
+        if comparator != "range":
+            comparator = stated_comparator or comparator
             lower_bound = v.lower_bound_after.match(clause[end:])
             if lower_bound:
                 comparator, end = ">=", end + lower_bound.end()
-        if unit != "%" and before.count("(") > before.count(")"):
+            elif unit != "%" and re.search(r"\btừ\s*$", before) and re.match(
+                    r"\s+(?:[^\W\d_]+\s+){0,12}?trở lên(?!\w)", clause[end:]):
+                comparator = ">="  # "từ 05 mỏ khoáng sản ... trở lên"
+        if out and out[-1].unit == "%" and unit != "%" and not re.search(r";|\b(?:và|đạt)\b", clause[out[-1].end:m.start()]):
+            continue  # "100% cơ quan sử dụng ít nhất 01 ứng dụng AI": the count qualifies the share
+        if unit != "%" and before.count("(") > before.count(")") and not periodic:
             continue  # a count in parentheses describes ("hơn 500 cơ sở giáo dục"), it does not commit
         listed = bool(out) and out[-1].unit not in ("%", "hạng") and re.fullmatch(r"\s*(?:,|và)\s*", clause[out[-1].end:m.start()])
-        if unit != "%" and comparator == "=" and not v.commit.search(before) and not listed:
+        if unit != "%" and comparator == "=" and not v.commit.search(before) and not listed and not periodic:
             continue  # a counted number needs a commitment verb or a comparator: "đề ra 69 nhiệm vụ" is not a target
         if value >= 1900 and value <= 2100 and unit != "%":
             continue
         out.append(_Mention(value, value_max, comparator, unit, start, end))
         taken_until = end
     return out
+
+
+def _open_unit(after: str, v: Vocabulary) -> Optional[tuple[str, int]]:
+    """The counted noun right after a number, as underthesea segments words: "03 cụm Trung tâm" -> "cụm",
+    "01 sáng kiến/mô hình/giải pháp về" -> "sáng kiến/mô hình/giải pháp"; with where it ends."""
+    from underthesea import word_tokenize  # loaded on first use
+
+    m = re.match(r"\s+([^\W\d_][\w/]*(?:\s+[^\W\d_][\w/]*){0,5})", after)
+    if not m:
+        return None
+    words = word_tokenize(m.group(1))
+    if not words or words[0].casefold() in v.not_units or not words[0][:1].islower():
+        return None
+    unit = words[0]
+    k = 1
+    while k + 1 < len(words) and words[k] == "/":
+        unit, k = f"{unit}/{words[k + 1]}", k + 2
+    at = after.find(unit.split("/")[-1], m.start(1)) + len(unit.split("/")[-1])
+    return unit, at
 
 
 def _level(segment: str) -> Optional[str]:
@@ -262,8 +308,30 @@ def _section_year(sections: list[Section], sec_id: Optional[int]) -> Optional[in
     return None
 
 
-def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None) -> list[Target]:
-    """Targets in one text unit (a paragraph or a table cell)."""
+def _stated(clause: str) -> Optional[tuple[str, int, list[_Mention]]]:
+    """The target a report states beside a result: "X đạt 72% (chỉ tiêu đề ra là tối thiểu 80%)" gives
+    (X, where the numbers start, [>= 80%]); None when the clause states no target."""
+    v = vocabulary()
+    for m in v.stated.finditer(clause):
+        rest = clause[m.end():]
+        cut = re.search(r"[,;)]|\s+(?:hiện|nhưng|song)\s", rest)
+        piece = rest[:cut.start()] if cut else rest
+        mentions = _mentions(piece)
+        lead_in = piece[:mentions[0].start].split() if mentions else []
+        if not mentions or len(lead_in) > (1 if m.group(0).strip(" :").casefold() == "chỉ tiêu" else 3):
+            continue  # "chỉ tiêu Trung ương giao từ 4%" names the target, it does not state it
+        subject = clause[:m.start()]
+        subject = re.split(r"\s+(?:(?:hiện|mới|chỉ)\s+)*đạt\b", subject)[0].strip(" ,;:(")
+        head = v.metric_head.search(subject)
+        subject = subject[head.start():] if head else subject.rsplit(",", 1)[-1]
+        subject = re.sub(r"^(?:tính đến ngày [\d/]+\s*)", "", subject.strip(), flags=re.I).strip(" ,;:(")
+        return subject, m.end(), mentions
+    return None
+
+
+def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None, results: bool = False) -> list[Target]:
+    """Targets in one text unit (a paragraph or a table cell). In a report of results (`results`), only
+    targets the text states as such ("chỉ tiêu đề ra là 80%") count."""
     v = vocabulary()
     text = re.sub(r"\s+", " ", text).strip()
     label = re.match(r"^(?:[-–+•*]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)+", text)
@@ -280,7 +348,18 @@ def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None)
         clauses = _clauses(sentence)
         found: list[tuple[str, int, list[_Mention]]] = []
         for clause, c_at in clauses:
-            if v.baseline.search(clause):
+            stated = _stated(clause)
+            if stated is not None:
+                subject, offset, mentions = stated
+                for mention in mentions:
+                    at = s_at + c_at
+                    sp = Span(span.start + at, span.start + at + len(clause), span.line, span.page) if span else None
+                    metric = subject or _metric(clause[offset:], mention, None)
+                    out.append(Target(metric[:300], mention.comparator, mention.value, mention.value_max, mention.unit,
+                                      _sentence_year(clause) or s_year, None, clause, sp))
+                found.append((clause, c_at, []))
+                continue
+            if results or v.baseline.search(clause):
                 found.append((clause, c_at, []))
                 continue
             found.append((clause, c_at, _mentions(clause)))
@@ -329,20 +408,76 @@ def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row
         path = section_path(sections, where.get(idx))
         if any(s.kind in SKIP_KINDS for s in path):
             continue
-        if any(v.baseline_sections.search(s.heading or "") and s.kind in ("roman", "part", "chapter", "section", "numbered")
-               for s in path):
-            continue
         year = _section_year(sections, where.get(idx)) or plan_year
-        found.extend(targets_in_text(block.text, year, block.span))
+        found.extend(targets_in_text(block.text, year, block.span, results=_reports_results(path)))
+    table_sections = {doc.blocks[i].span.start: where.get(i) for i in range(len(doc.blocks)) if doc.blocks[i].kind == "table"}
+    table_starts = sorted(table_sections)
     for i, row in enumerate(rows):
         if row.origin != "table":
             continue
-        for text in (row.text, row.hint):
+        if row.span is not None and table_starts:
+            at = table_starts[max(0, bisect.bisect_right(table_starts, row.span.start) - 1)]
+            if _reports_results(section_path(sections, table_sections[at])):
+                continue  # "Kết quả Chỉ số năm 2024": a table of results holds no commitments
+        listed = target_of_row(row, plan_year)
+        if listed is not None:
+            listed.row_index = i
+            found.append(listed)
+        for text in ((row.text, row.hint) if listed is None else ()):  # a KPI row's text defines its indicator
             if text:
-                for t in targets_in_text(text, row.deadline_year() or plan_year, row.span):
+                for t in targets_in_text(text, row.horizon() or plan_year, row.span):
                     t.row_index = i
                     found.append(t)
     return _dedupe(found)
+
+
+def _reports_results(path: list[Section]) -> bool:
+    """Inside a section that reports results or the current situation ("Kết quả năm 2025", "Thực trạng"), or
+    that sets rating rules ("Tiêu chí xếp loại"): its numbers are results and thresholds, not commitments."""
+    v = vocabulary()
+    return any(v.baseline_sections.search(s.heading or "")
+               and s.kind in ("roman", "part", "chapter", "section", "article", "numbered") for s in path)
+
+
+def quantity_of_cell(cell: str) -> Optional[tuple[str, float, Optional[float], Optional[str]]]:
+    """(comparator, value, value_max, unit) of a cell that holds one quantity and nothing else:
+    "100%", "≥ 80", "Trên 90", "Tối thiểu 50%", "70 - 80%", "từ 05 trở lên"."""
+    v = vocabulary()
+    m = re.fullmatch(r"\s*(.*?)\s*(" + NUM + r")\s*(?:(?:%\s*)?(?:[-–]|đến)\s*(" + NUM + r"))?\s*(%)?\s*(.*?)\s*\.?\s*",
+                     cell, re.I)
+    if not m:
+        return None
+    before, after = re.sub(r"^(?:từ|đạt|là)\s+|\s+(?:từ|đạt)$", "", m.group(1), flags=re.I), m.group(5)
+    comparator = "range" if m.group(3) else "="
+    if before:
+        found = next((op for rx, op in v.comparators if (cm := rx.search(before)) and cm.start() == 0), None)
+        if found is None:
+            return None
+        comparator = found if comparator == "=" else comparator
+    if after:
+        lower = v.lower_bound_after.match(after)
+        if not lower or after[lower.end():].strip():
+            return None
+        comparator = ">="
+    value_max = parse_number(m.group(3)) if m.group(3) else None
+    return comparator, parse_number(m.group(2)), value_max, "%" if m.group(4) else None
+
+
+def target_of_row(row: Row, plan_year: Optional[int]) -> Optional[Target]:
+    """A KPI table row that lists its own target in a value column (Chỉ tiêu | Đơn vị tính | Mục tiêu):
+    the row's indicator is the metric, the cell its value, the unit column its unit."""
+    cell = row.target or (row.hint if row.kind == "indicator" else None)
+    if not cell or not row.text:
+        return None
+    quantity = quantity_of_cell(cell)
+    if quantity is None:
+        return None
+    comparator, value, value_max, unit = quantity
+    unit = unit or (row.unit.strip() if row.unit and len(row.unit) < 40 else None)
+    metric = re.sub(r"\s*\(\s*%\s*\)\s*$|[\s.;:]+$", "", row.text)
+    year = row.target_year or row.horizon() or plan_year
+    return Target(metric[:300], comparator, value, value_max, unit, year, None, f"{row.text} | {cell}".strip(), row.span,
+                  listed=True)
 
 
 def _dedupe(found: list[Target]) -> list[Target]:
@@ -358,7 +493,7 @@ def _dedupe(found: list[Target]) -> list[Target]:
 
 
 def _same_target(a: Target, b: Target, abbreviations: dict[str, str]) -> bool:
-    if (a.value, a.value_max, a.scope, a.unit) != (b.value, b.value_max, b.scope, b.unit):
+    if (a.value, a.value_max, a.scope, a.unit) != (b.value, b.value_max, b.scope, b.unit) or a.listed != b.listed:
         return False
     if a.year != b.year and a.row_index is None and b.row_index is None:
         return False  # the same level promised for two years is two targets
