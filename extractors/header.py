@@ -29,7 +29,7 @@ ISSUER_ABBREV = {
     "HĐND": "Hội đồng nhân dân tỉnh {p}", "BĐHCĐS": "Ban Điều hành chuyển đổi số tỉnh {p}",
     "STTTT": "Sở Thông tin và Truyền thông tỉnh {p}",
 }
-NUM_RE = re.compile(r"^Số\s*:?\s*([0-9]*\s*/\s*[\w\-Đđ]+(?:-[\w\-Đđ]+)*)", re.IGNORECASE)
+NUM_RE = re.compile(r"^Số\s*:?\s*([0-9]*\s*/\s*[\w\-Đđ&]+(?:[-/][\w\-Đđ&]+)*)", re.IGNORECASE)
 NUM_TOKEN = r"(\d+[a-z]?/(?:[A-Za-zĐđ0-9]+-)*[A-Za-zĐđ0-9]+)"
 CITED_NUM_RE = re.compile(
     r"(?:kèm|theo)\s+(?:theo\s+)?(Quyết định|Kế hoạch|Nghị quyết)\s+(?:số\s+)?" + NUM_TOKEN + r"(?:\s+ngày\s+(\d{1,2})[/-](\d{1,2})[/-](\d{4}))?",
@@ -39,9 +39,16 @@ NEWS_RE = re.compile(
     r"(?:[Nn]gày\s+(\d{1,2})/(\d{1,2})/(\d{4})[^.]{0,80}?)?ban hành\s+(kế hoạch|quyết định|nghị quyết|chỉ thị)\s+(?:số\s+)?" + NUM_TOKEN + r"\s*(?:ngày\s+(\d{1,2})/(\d{1,2})/(\d{4}))?\s*(?:về\s+(?:việc\s+)?)?([^.;]*)",
 )
 DATE_LINE_RE = re.compile(
-    r"^([^\d,]{2,40}?),?\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.IGNORECASE
-)
-DATE_SLASH_RE = re.compile(r"^([^\d,]{2,40}?),?\s*ngày\s*(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
+    r"(?:^|(?<=[|]\s)|(?<=[|])|(?<=\s{2})|(?<=[\w.]\s)(?=[A-ZĐÂ-Ỹ]))([^\d,|]{2,40}?),?\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})",
+    re.IGNORECASE)
+DATE_SLASH_RE = re.compile(r"^([^\d,|]{2,40}?),?\s*ngày\s*(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
+# Central bodies: their documents belong to no province, whatever city they are signed in.
+CENTRAL_RE = re.compile(r"^(?:THỦ TƯỚNG|CHÍNH PHỦ|QUỐC HỘI|BỘ\b|VĂN PHÒNG CHÍNH PHỦ|BAN CHẤP HÀNH TRUNG ƯƠNG|BỘ CHÍNH TRỊ"
+                        r"|BAN BÍ THƯ|ỦY BAN THƯỜNG VỤ QUỐC HỘI|ỦY BAN QUỐC GIA|BAN CHỈ ĐẠO TRUNG ƯƠNG)", re.IGNORECASE)
+CENTRAL_NUMBER_RE = re.compile(r"[-/](?:TTg|CP|VPCP|QH\d*|TW|BCT|BKHCN|BTTTT|BNV|BTC|BCA|BQP|BYT|BGDĐT|BXD|BCT)$")
+# A letterhead line that names an organ (the issuer is the last one, the lines above are its parents).
+ORGAN_HEAD_RE = re.compile(r"^(?:UBND|ỦY BAN|UỶ BAN|SỞ|TRUNG TÂM|BAN|VĂN PHÒNG|BỘ|CỤC|CHI CỤC|PHÒNG|HỘI ĐỒNG|ĐẢNG ỦY|ĐẢNG BỘ"
+                           r"|TỈNH ỦY|THÀNH ỦY|CÔNG AN|ĐÀI|BÁO|KHO BẠC|THUẾ|THANH TRA|TRƯỜNG|VIỆN|BỆNH VIỆN|THỦ TƯỚNG|CHÍNH PHỦ)\b")
 SIGN_TITLE_RE = re.compile(
     r"^(TM\.|KT\.|Q\.|TL\.|TUQ\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG BAN|PHÓ TRƯỞNG BAN|CHÁNH VĂN PHÒNG|BỘ TRƯỞNG|THỦ TRƯỞNG)",
 )
@@ -113,6 +120,7 @@ def extract_header(doc: SourceDocument) -> DocumentMeta:
     _number_and_place(meta, head)
     _type_and_title(meta, head)
     _issuer(meta, head)
+    _stamped(meta, doc)
     if meta.doc_number is None and meta.doc_number_raw is None:
         _cited_number(meta, lines[:60])
     if not meta.doc_type and not meta.doc_number and not any(NUM_RE.match(b.text) for b in head):
@@ -126,11 +134,18 @@ def extract_header(doc: SourceDocument) -> DocumentMeta:
 
 
 def _header_zone(lines: list[Block]) -> list[Block]:
-    out = []
+    """The letterhead lines, with a cell cut over two lines joined again ("Số:" / "/TTXT-ĐTDN",
+    "Hải Phòng, ngày" / "18 tháng 11 năm 2025", "ỦY" / "BAN NHÂN DÂN")."""
+    out: list[Block] = []
     for b in lines[:40]:
         if re.match(r"^(I|1)\.\s", b.text) or b.text.startswith("Căn cứ") or len(out) > 25:
             break
-        out.append(b)
+        text = b.text.strip(" |")
+        if out and (re.fullmatch(r"(?:Số|Số/Ký hiệu)\s*:?", out[-1].text) or re.search(r"\bngày\s*\d{0,2}\s*$", out[-1].text)
+                    or (out[-1].text.isupper() and len(out[-1].text) <= 3 and text.isupper())):
+            out[-1] = Block("line", f"{out[-1].text} {text}", out[-1].span, bold=out[-1].bold)
+            continue
+        out.append(Block("line", text, b.span, bold=b.bold) if text != b.text else b)
     return out
 
 
@@ -149,10 +164,10 @@ def _number_and_place(meta: DocumentMeta, head: list[Block]) -> None:
                 if meta.doc_type is None and suffix in ("UBND", "SVHTTDL", "STTTT", "SKHĐT") and "-" in raw:
                     meta.doc_type = "Công văn"
                 meta.doc_type_source = "number"
-        m = DATE_LINE_RE.match(t) or DATE_SLASH_RE.match(t)
+        m = DATE_LINE_RE.search(t) or DATE_SLASH_RE.match(t)
         if m and meta.place is None and "căn cứ" not in t.lower():
-            place = m.group(1).strip(" ,")
-            if place.lower().startswith("số"):
+            place = re.sub(r"^Số\s*:?\s*[\d/]*\S*\s*", "", m.group(1).strip(" ,"), flags=re.I)  # the number's cell
+            if not place:
                 continue
             meta.place = place
             d, mo, y = m.group(2), m.group(3), m.group(4)
@@ -177,29 +192,69 @@ def _type_and_title(meta: DocumentMeta, head: list[Block]) -> None:
                 if not title and j < len(head):
                     nxt = head[j]
                     if not NUM_RE.match(nxt.text) and not DATE_LINE_RE.match(nxt.text):
-                        title = nxt.text
+                        title = _title_lines(head[j:])
                         meta.provenance["title"] = nxt.span
                 if title:
                     meta.title = sentence_case(title.strip("* "))
                 return
+    for b in head:  # a letter (công văn) has no type line, only its subject: "V/v báo cáo tình hình ..."
+        m = re.match(r"^(?:V/v|Về việc)\s*:?\s*(.+)", b.text)
+        if m:
+            meta.doc_type = meta.doc_type or "Công văn"
+            meta.title = _title_lines([Block("line", m.group(1), b.span)] + head[head.index(b) + 1:])
+            meta.provenance.setdefault("title", b.span)
+            return
+
+
+TITLE_STOP_RE = re.compile(r"^(?:Căn cứ|Thực hiện|Kính gửi|Theo|Nhằm|Ngày|Để|Số\s*:|[IVX]+\.|\d+\.|[-_=–—]{3,}|\*?\(?Kèm theo|\(?Ban hành kèm)",
+                           re.IGNORECASE)
+
+
+def _title_lines(lines: list[Block]) -> str:
+    """A title as printed over several lines: the lines that follow the first while they keep its case
+    (an upper-case title stays upper case) and until the preamble starts."""
+    first = lines[0].text.strip()
+    parts = [first]
+    for b in lines[1:5]:
+        t = b.text.strip()
+        if not t or TITLE_STOP_RE.match(t) or DATE_LINE_RE.search(t) or t.isupper() != first.isupper() or len(t) > 160:
+            break
+        if t.isupper() and (ORGAN_HEAD_RE.match(t) or CENTRAL_RE.match(t)) and len(t) < 40:
+            break  # the authority line under a decision's title: "THỦ TƯỚNG CHÍNH PHỦ", "ỦY BAN NHÂN DÂN TỈNH ..."
+        if not first.isupper() and (parts[-1].endswith((".", ":")) or len(" ".join(parts)) > 250):
+            break
+        parts.append(t)
+    return re.sub(r"\s+", " ", " ".join(parts)).strip()
 
 
 def _issuer(meta: DocumentMeta, head: list[Block]) -> None:
-    caps = []
+    """The organ in the letterhead. Two-level letterheads ("UBND TỈNH LÂM ĐỒNG" / "SỞ NỘI VỤ") name the
+    parent first: the issuer is the last organ, placed in the parent's province."""
+    organs: list[tuple[str, Block]] = []
     for b in head:
-        t = b.text
-        if re.match(r"^CỘNG HÒA|^CỘNG HOÀ|^Độc lập|^Số\s*:", t, re.IGNORECASE) or DATE_LINE_RE.match(t):
+        t = re.split(r"\s*\bCỘNG HÒA|\s*\bCỘNG HOÀ", b.text)[0].strip(" |*-")
+        if re.match(r"^(?:CỘNG HÒA|CỘNG HOÀ|Độc lập|Số\s*:)", b.text, re.IGNORECASE) or DATE_LINE_RE.match(b.text):
             break
-        if t.isupper() and t.rstrip(":") not in DOC_TYPES:
-            caps.append(b)
-    if caps:
-        text = " ".join(b.text for b in caps)
-        text = re.split(r"\s+CỘNG HÒA|\s+CỘNG HOÀ", text)[0]
-        meta.issuer = _issuer_name(text)
-        meta.provenance["issuer"] = caps[0].span
+        if not t or not t.isupper() or t.rstrip(":") in DOC_TYPES:
+            continue
+        if organs and not ORGAN_HEAD_RE.match(t):
+            organs[-1] = (f"{organs[-1][0]} {t}", organs[-1][1])  # "TRUNG TÂM XÚC TIẾN ĐẦU TƯ" / "THƯƠNG MẠI VÀ DU LỊCH"
+        else:
+            organs.append((t, b))
+    if not organs:
+        return
+    text, block = organs[-1]
+    parents = " ".join(o for o, _ in organs[:-1])
+    name = _issuer_name(text)
+    prov = provinces.find_first(parents) if parents and not provinces.find_first(text) else None
+    if prov and not CENTRAL_RE.match(text):
+        name = f"{name} {prov.kind} {prov.name}"
+    meta.issuer = name
+    meta.provenance["issuer"] = block.span
 
 
 def _issuer_name(caps_text: str) -> str:
+    caps_text = re.sub(r"^UBND\b", "ỦY BAN NHÂN DÂN", caps_text)
     prov = provinces.find_first(caps_text)
     t = caps_text.lower()
     if prov:
@@ -222,6 +277,31 @@ def _finish_issuer(meta: DocumentMeta) -> None:
         tmpl = ISSUER_ABBREV.get(org)
         if tmpl:
             meta.issuer = tmpl.format(p=meta.province)
+
+
+OCR_DIGITS = str.maketrans({"Ø": "0", "O": "0", "o": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"})
+
+
+def _stamped(meta: DocumentMeta, doc: SourceDocument) -> None:
+    """A signed PDF's number and day, which its text layer leaves blank ("Số:   /BC-SNV", "ngày   tháng 11
+    năm 2025"), from what the e-signature drew over them; the day falls back to the signing date when that
+    is in the printed month."""
+    stamped = doc.stamps.get("stamped_header", "")
+    blank_number = meta.doc_number_raw and meta.doc_number_raw.startswith("/")
+    if blank_number and stamped:
+        m = re.search(r"S[ốỐố]\s*[:;.,]?\s*([0-9ØOlI|]{1,5})\s*/", stamped, re.IGNORECASE)
+        digits = m.group(1).translate(OCR_DIGITS) if m else ""
+        if digits.isdigit():
+            meta.doc_number = meta.doc_number_raw = digits.lstrip("0") + meta.doc_number_raw
+    if meta.issued_date or not meta.issued_month:
+        return
+    m = re.search(r"ngày\s*(\S{1,2})\s*th[áa]ng\s*(\d{1,2})\s*n[ăa]m\s*(\d{4})", stamped)
+    found = _iso(m.group(1).translate(OCR_DIGITS), m.group(2), m.group(3)) if m else None
+    signed = doc.stamps.get("signed_date")
+    for date in (found, signed):
+        if date and date[:7] == meta.issued_month:
+            meta.issued_date = date
+            return
 
 
 def _cited_number(meta: DocumentMeta, lines: list[Block]) -> None:
@@ -298,6 +378,8 @@ def _site_fallbacks(meta: DocumentMeta, doc: SourceDocument) -> None:
 
 
 def _province(meta: DocumentMeta, doc: SourceDocument, head: list[Block]) -> None:
+    if (meta.issuer and CENTRAL_RE.match(meta.issuer)) or (meta.doc_number and CENTRAL_NUMBER_RE.search(meta.doc_number)):
+        return  # a ministry or the Government signs in Hà Nội for the whole country
     candidates = [meta.issuer or "", meta.place or "", doc.site_meta.get("place", ""), meta.title or ""]
     candidates += [b.text for b in head] + [b.text for b in doc.lines()[:20]]
     for text in candidates:

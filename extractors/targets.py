@@ -493,7 +493,11 @@ def _dedupe(found: list[Target]) -> list[Target]:
 
 
 def _same_target(a: Target, b: Target, abbreviations: dict[str, str]) -> bool:
+    """A task row restating a target of the text is that target (linked to the row); the same commitment
+    printed twice in the text, or listed in a KPI table, is one entry per occurrence."""
     if (a.value, a.value_max, a.scope, a.unit) != (b.value, b.value_max, b.scope, b.unit) or a.listed != b.listed:
+        return False
+    if (a.row_index is None) == (b.row_index is None) and a.span != b.span:
         return False
     if a.year != b.year and a.row_index is None and b.row_index is None:
         return False  # the same level promised for two years is two targets

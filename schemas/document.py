@@ -71,6 +71,9 @@ class SourceDocument:
     # What the hosting web page said about the document (field -> value), and the page's title line.
     site_meta: dict[str, str] = field(default_factory=dict)
     site_title: Optional[str] = None
+    # What an e-signature drew over page 1 of a signed PDF ("stamped_header": its OCR text) and when it
+    # signed ("signed_date"): the number and day such PDFs leave blank in their text layer.
+    stamps: dict[str, str] = field(default_factory=dict)
 
     def lines(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "line"]

@@ -168,3 +168,53 @@ class PdfOcr:
         tables = find_tables(gray, dpi)
         confidence = sum(confs) / len(confs) if confs else 0.0
         return ScannedPage(Page(index + 1, width_pt, height_pt, words, tables), confidence, angle)
+
+
+def stamped_header(data: bytes) -> dict[str, str]:
+    """What an e-signature system stamped over page 1: signed PDFs are issued with the number and day left
+    blank in the text layer ("Số:   /BC-SNV", "ngày   tháng 11") and filled by signature widgets drawn
+    over them. Returns the OCR text of the band those widgets cover (forms drawn) as "stamped_header",
+    and the first signature's signing time as "signed_date" (ISO); {} for a PDF without such widgets."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+    import pytesseract
+
+    out: dict[str, str] = {}
+    pdf = pdfium.PdfDocument(data)
+    try:
+        if raw.FPDF_GetSignatureCount(pdf.raw) > 0:
+            sig = raw.FPDF_GetSignatureObject(pdf.raw, 0)
+            size = raw.FPDFSignatureObj_GetTime(sig, None, 0)
+            if size > 0:
+                buf = (raw.c_char * size)()
+                raw.FPDFSignatureObj_GetTime(sig, buf, size)
+                m = re.match(r"D:(\d{4})(\d{2})(\d{2})", bytes(buf).decode("latin-1"))
+                if m:
+                    out["signed_date"] = "-".join(m.groups())
+        pdf.init_forms()
+        page = pdf[0]
+        width, height = page.get_size()
+        bands = []
+        for i in range(raw.FPDFPage_GetAnnotCount(page.raw)):
+            annot = raw.FPDFPage_GetAnnot(page.raw, i)
+            try:
+                if raw.FPDFAnnot_GetSubtype(annot) != raw.FPDF_ANNOT_WIDGET:
+                    continue
+                rect = raw.FS_RECTF()
+                raw.FPDFAnnot_GetRect(annot, rect)
+                if rect.bottom > height / 2 and rect.top - rect.bottom < 80:
+                    bands.append((rect.bottom, rect.top))
+            finally:
+                raw.FPDFPage_CloseAnnot(annot)
+        if not bands:
+            return out
+        check_tesseract()
+        low, high = max(0.0, min(b for b, _ in bands) - 12), min(height, max(t for _, t in bands) + 12)
+        image = page.render(scale=300 / 72, may_draw_forms=True, crop=(0, low, 0, height - high)).to_pil()
+        text = pytesseract.image_to_string(image, lang=LANG, config="--psm 6", timeout=60)
+        out["stamped_header"] = nfc(text)
+    except (ReadError, RuntimeError, OSError, pdfium.PdfiumError, pytesseract.TesseractError):
+        pass  # no Tesseract, or a form layer pdfium cannot draw: the text layer alone is read
+    finally:
+        pdf.close()
+    return out

@@ -118,4 +118,9 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
     if ocr_conf:
         mean = sum(ocr_conf.values()) / len(ocr_conf)
         out.warnings.append(f"OCR on {len(ocr_conf)} of {n_pages} pages, mean word confidence {mean:.0f}%")
-    return out.document(path, sha256, "pdf", pages=n_pages, ocr_confidence=ocr_conf)
+    doc = out.document(path, sha256, "pdf", pages=n_pages, ocr_confidence=ocr_conf)
+    if 1 not in ocr_conf:
+        from extractors.readers.ocr import stamped_header
+
+        doc.stamps = stamped_header(data)
+    return doc
