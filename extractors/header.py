@@ -32,12 +32,16 @@ ISSUER_ABBREV = {
 NUM_RE = re.compile(r"^Số\s*:?\s*([0-9]*\s*/\s*[\w\-Đđ&]+(?:[-/][\w\-Đđ&]+)*)", re.IGNORECASE)
 NUM_TOKEN = r"(\d+[a-z]?/(?:[A-Za-zĐđ0-9]+-)*[A-Za-zĐđ0-9]+)"
 CITED_NUM_RE = re.compile(
-    r"(?:kèm|theo)\s+(?:theo\s+)?(Quyết định|Kế hoạch|Nghị quyết)\s+(?:số\s+)?" + NUM_TOKEN + r"(?:\s+ngày\s+(\d{1,2})[/-](\d{1,2})[/-](\d{4}))?",
+    r"kèm\s+theo\s+(Quyết định|Kế hoạch|Nghị quyết)\s+(?:số\s+)?" + NUM_TOKEN + r"(?:\s+ngày\s+(\d{1,2})[/-](\d{1,2})[/-](\d{4}))?",
     re.IGNORECASE,
 )
 NEWS_RE = re.compile(
-    r"(?:[Nn]gày\s+(\d{1,2})/(\d{1,2})/(\d{4})[^.]{0,80}?)?ban hành\s+(kế hoạch|quyết định|nghị quyết|chỉ thị)\s+(?:số\s+)?" + NUM_TOKEN + r"\s*(?:ngày\s+(\d{1,2})/(\d{1,2})/(\d{4}))?\s*(?:về\s+(?:việc\s+)?)?([^.;]*)",
+    r"(?:[Nn]gày\s+(\d{1,2})/(\d{1,2})/(\d{4}),?\s*([^.]{0,80}?)\s*)?(?:đã\s+|vừa\s+)?(?:ký\s+)?ban hành\s+(kế hoạch|quyết định|nghị quyết|chỉ thị)\s+(?:số\s+)?"
+    + NUM_TOKEN + r"\s*(?:ngày\s+(\d{1,2})/(\d{1,2})/(\d{4}))?\s*(?:của\s+[^,.]{3,60}?\s+)?(?:về\s+(?:việc\s+)?)?([^.;]*)",
+    re.IGNORECASE,
 )
+# A letterhead: what an official text has and a news article does not.
+LETTERHEAD_RE = re.compile(r"^(?:CỘNG HÒA|CỘNG HOÀ|Độc lập\s*-|Số\s*:|Số hiệu)", re.IGNORECASE)
 DATE_LINE_RE = re.compile(
     r"(?:^|(?<=[|]\s)|(?<=[|])|(?<=\s{2})|(?<=[\w.]\s)(?=[A-ZĐÂ-Ỹ]))([^\d,|]{2,40}?),?\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})",
     re.IGNORECASE)
@@ -121,10 +125,10 @@ def extract_header(doc: SourceDocument) -> DocumentMeta:
     _type_and_title(meta, head)
     _issuer(meta, head)
     _stamped(meta, doc)
+    if not meta.doc_type and not meta.doc_number and not any(LETTERHEAD_RE.match(b.text) for b in lines[:30]):
+        _news(meta, lines[:15])
     if meta.doc_number is None and meta.doc_number_raw is None:
         _cited_number(meta, lines[:60])
-    if not meta.doc_type and not meta.doc_number and not any(NUM_RE.match(b.text) for b in head):
-        _news(meta, lines[:15])
     _signer(meta, lines)
     _site_fallbacks(meta, doc)
     _province(meta, doc, head)
@@ -320,19 +324,32 @@ def _cited_number(meta: DocumentMeta, lines: list[Block]) -> None:
 
 
 def _news(meta: DocumentMeta, lines: list[Block]) -> None:
-    for b in lines:
+    """A news article (no letterhead, a headline and a lead): form "news", doc_type "Tin bài", and the number,
+    date and issuer of the plan its lead reports ("Ngày 08/01/2025, UBND tỉnh An Giang ban hành Kế hoạch số
+    27/KH-UBND về ..."). The headline is the title; a byline is never the issuer."""
+    body = [b for b in lines if b.text.strip()]
+    if not body:
+        return
+    headline = len(body[0].text) <= 220 and not body[0].text.rstrip().endswith((".", ":", ";"))
+    if headline:
+        meta.form, meta.doc_type = "news", "Tin bài"
+        meta.title = body[0].text.strip()
+        meta.provenance["title"] = body[0].span
+    for b in body[:8]:
         m = NEWS_RE.search(b.text)
         if not m:
             continue
-        meta.form = "news"
-        meta.doc_type = m.group(4)[:1].upper() + m.group(4)[1:].lower()
-        meta.doc_number = meta.doc_number_raw = m.group(5)
-        d, mo, y = (m.group(6), m.group(7), m.group(8)) if m.group(6) else (m.group(1), m.group(2), m.group(3))
+        if not headline:  # a plan's summary that opens with its lead takes the plan's type and subject
+            meta.form, meta.doc_type = "news", m.group(5)[:1].upper() + m.group(5)[1:].lower()
+            title = (m.group(10) or "").strip()
+            meta.title = title[:1].upper() + title[1:] if title else None
+        meta.doc_number = meta.doc_number_raw = m.group(6)
+        d, mo, y = (m.group(7), m.group(8), m.group(9)) if m.group(7) else (m.group(1), m.group(2), m.group(3))
         meta.issued_date = _iso(d, mo, y)
         meta.issued_month = meta.issued_date[:7] if meta.issued_date else None
-        title = (m.group(9) or "").strip()
-        if title:
-            meta.title = title[:1].upper() + title[1:]
+        subject = (m.group(4) or "").strip(" ,")
+        if re.match(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Sở|Ban)\b", subject):
+            meta.issuer = re.sub(r"^UBND\b", "Ủy ban nhân dân", re.sub(r"^HĐND\b", "Hội đồng nhân dân", subject))
         meta.provenance["doc_number"] = b.span
         return
 

@@ -182,7 +182,8 @@ def _mentions(clause: str) -> list[_Mention]:
             elif unit != "%" and re.search(r"\btừ\s*$", before) and re.match(
                     r"\s+(?:[^\W\d_]+\s+){0,12}?trở lên(?!\w)", clause[end:]):
                 comparator = ">="  # "từ 05 mỏ khoáng sản ... trở lên"
-        if out and out[-1].unit == "%" and unit != "%" and not re.search(r";|\b(?:và|đạt)\b", clause[out[-1].end:m.start()]):
+        if out and out[-1].unit == "%" and unit != "%" and not re.search(r";|\b(?:và|đạt)\b", clause[out[-1].end:m.start()]) \
+                and re.search(r"\b(?:sử dụng|có|với)\s+(?:ít nhất|tối thiểu|từ)?\s*$", before):
             continue  # "100% cơ quan sử dụng ít nhất 01 ứng dụng AI": the count qualifies the share
         if unit != "%" and before.count("(") > before.count(")") and not periodic:
             continue  # a count in parentheses describes ("hơn 500 cơ sở giáo dục"), it does not commit
