@@ -330,7 +330,9 @@ def _news(meta: DocumentMeta, lines: list[Block]) -> None:
     body = [b for b in lines if b.text.strip()]
     if not body:
         return
-    headline = len(body[0].text) <= 220 and not body[0].text.rstrip().endswith((".", ":", ";"))
+    public = any(re.search(r"\b(?:UBND|Ủy ban nhân dân|HĐND|Sở|Bộ|tỉnh|thành phố|kế hoạch|quyết định|chỉ tiêu)\b", b.text,
+                           re.IGNORECASE) for b in body[:8])  # an article about public administration, not any text
+    headline = public and len(body[0].text) <= 220 and not body[0].text.rstrip().endswith((".", ":", ";"))
     if headline:
         meta.form, meta.doc_type = "news", "Tin bài"
         meta.title = body[0].text.strip()
