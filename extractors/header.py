@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from extractors import provinces
+from extractors import agencies, provinces
 from schemas.document import Block, SourceDocument, Span
 
 DOC_TYPES = {
@@ -351,7 +351,7 @@ def _news(meta: DocumentMeta, lines: list[Block]) -> None:
         meta.issued_month = meta.issued_date[:7] if meta.issued_date else None
         subject = (m.group(4) or "").strip(" ,")
         if re.match(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Sở|Ban)\b", subject):
-            meta.issuer = re.sub(r"^UBND\b", "Ủy ban nhân dân", re.sub(r"^HĐND\b", "Hội đồng nhân dân", subject))
+            meta.issuer = agencies.expand(subject)
         meta.provenance["doc_number"] = b.span
         return
 

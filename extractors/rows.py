@@ -51,9 +51,12 @@ class Row:
 
     def horizon(self) -> Optional[int]:
         """The year the row's work is due by: its printed deadline, else the period it inherits."""
-        if self.deadline_year():
-            return self.deadline_year()
-        return int(self.inherited.end[:4]) if self.inherited and self.inherited.end else None
+        end = self.deadline.end or (self.inherited.end if self.inherited else None)
+        return int(end[:4]) if end else None
+
+    def prints_no_deadline(self) -> bool:
+        """Nothing in its deadline cell, not even "Thường xuyên": the row may inherit a heading's period."""
+        return self.deadline.empty and self.deadline.kind is None and not self.deadline_raw
 
 
 ROLE_NAMES = {"chủ trì": "lead", "phối hợp": "coordinate", "theo dõi": "monitor", "giám sát": "monitor"}
@@ -153,7 +156,7 @@ def inherit_period(rows: list[Row], headings: list[str]) -> None:
         return
     period, heading = found
     for row in rows:
-        if row.deadline.empty and row.deadline.kind is None and not row.deadline_raw and row.inherited is None:
+        if row.prints_no_deadline() and row.inherited is None:
             row.inherited, row.inherited_from = period, heading
 
 
@@ -256,7 +259,7 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
         row.deadline = deadlines.parse(row.deadline_raw, plan_year)
         if row.deadline.empty and row.note and looks_like_deadline(row.note):
             row.deadline = deadlines.parse(row.note, plan_year)
-        if group_period and row.deadline.empty and row.deadline.kind is None and not row.deadline_raw:
+        if group_period and row.prints_no_deadline():
             row.inherited, row.inherited_from = group_period
         out.append(row)
         if is_pillar:

@@ -141,6 +141,7 @@ def _mentions(clause: str) -> list[_Mention]:
             continue
         before, after = clause[:m.start()], clause[m.end():]
         periodic = v.open_unit_after.search(before)  # "mỗi tháng 02 chuyên mục" is a rate, not a date
+        from_ = re.search(r"\btừ\s*$", before)
         if (v.not_before.search(before) and not periodic) or v.not_after.match(after) or re.search(r"[/\-–]$", before):
             continue
         if re.match(r"\s*%?\s*(?:" + NUM + r")\s*%", after) or re.search(r"(?:" + NUM + r")\s*%\s*$", before):
@@ -167,7 +168,7 @@ def _mentions(clause: str) -> list[_Mention]:
             end += unit_m.end()
             if clause[end:end + 1] == "/" and (longer := _open_unit(clause[m.end():], v)):
                 unit, end = longer[0], m.end() + longer[1]  # "01 sáng kiến/mô hình/giải pháp"
-        elif stated_comparator or v.open_unit_after.search(before) or re.search(r"\btừ\s*$", before):
+        elif stated_comparator or periodic or from_:
             found = _open_unit(clause[end:], v)
             if found is None:
                 continue
@@ -179,7 +180,7 @@ def _mentions(clause: str) -> list[_Mention]:
             lower_bound = v.lower_bound_after.match(clause[end:])
             if lower_bound:
                 comparator, end = ">=", end + lower_bound.end()
-            elif unit != "%" and re.search(r"\btừ\s*$", before) and re.match(
+            elif unit != "%" and from_ and re.match(
                     r"\s+(?:[^\W\d_]+\s+){0,12}?trở lên(?!\w)", clause[end:]):
                 comparator = ">="  # "từ 05 mỏ khoáng sản ... trở lên"
         if out and out[-1].unit == "%" and unit != "%" and not re.search(r";|\b(?:và|đạt)\b", clause[out[-1].end:m.start()]) \
@@ -499,7 +500,7 @@ def _same_target(a: Target, b: Target, abbreviations: dict[str, str]) -> bool:
     if (a.value, a.value_max, a.scope, a.unit) != (b.value, b.value_max, b.scope, b.unit) or a.listed != b.listed:
         return False
     if (a.row_index is None) == (b.row_index is None) and a.span != b.span:
-        return False
+        return False  # two occurrences
     if a.year != b.year and a.row_index is None and b.row_index is None:
         return False  # the same level promised for two years is two targets
     x, y = _plain(a.metric, abbreviations), _plain(b.metric, abbreviations)
