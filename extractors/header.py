@@ -171,7 +171,7 @@ def _number_and_place(meta: DocumentMeta, head: list[Block]) -> None:
         m = DATE_LINE_RE.search(t) or DATE_SLASH_RE.match(t)
         if m and meta.place is None and "căn cứ" not in t.lower():
             place = re.sub(r"^Số\s*:?\s*[\d/]*\S*\s*", "", m.group(1).strip(" ,"), flags=re.I)  # the number's cell
-            if not place:
+            if not place[:1].isupper():  # "... của Thủ / tướng Chính phủ ngày 18 tháng 01 năm 2022": a citation
                 continue
             meta.place = place
             d, mo, y = m.group(2), m.group(3), m.group(4)
@@ -293,7 +293,7 @@ def _stamped(meta: DocumentMeta, doc: SourceDocument) -> None:
     stamped = doc.stamps.get("stamped_header", "")
     blank_number = meta.doc_number_raw and meta.doc_number_raw.startswith("/")
     if blank_number and stamped:
-        m = re.search(r"S[ốỐố]\s*[:;.,]?\s*([0-9ØOlI|]{1,5})\s*/", stamped, re.IGNORECASE)
+        m = re.search(r"S[ốỐố]\s*[:;.,]?\s*([0-9ØOlI|]{1,5})[_.\s]*/", stamped, re.IGNORECASE)
         digits = m.group(1).translate(OCR_DIGITS) if m else ""
         if digits.isdigit():
             meta.doc_number = meta.doc_number_raw = digits.lstrip("0") + meta.doc_number_raw
@@ -302,7 +302,7 @@ def _stamped(meta: DocumentMeta, doc: SourceDocument) -> None:
     m = re.search(r"ngày\s*(\S{1,2})\s*th[áa]ng\s*(\d{1,2})\s*n[ăa]m\s*(\d{4})", stamped)
     found = _iso(m.group(1).translate(OCR_DIGITS), m.group(2), m.group(3)) if m else None
     signed = doc.stamps.get("signed_date")
-    for date in (found, signed):
+    for date in (signed, found):
         if date and date[:7] == meta.issued_month:
             meta.issued_date = date
             return
@@ -332,7 +332,9 @@ def _news(meta: DocumentMeta, lines: list[Block]) -> None:
         return
     public = any(re.search(r"\b(?:UBND|Ủy ban nhân dân|HĐND|Sở|Bộ|tỉnh|thành phố|kế hoạch|quyết định|chỉ tiêu)\b", b.text,
                            re.IGNORECASE) for b in body[:8])  # an article about public administration, not any text
-    headline = public and len(body[0].text) <= 220 and not body[0].text.rstrip().endswith((".", ":", ";"))
+    headline = (public and len(body[0].text) <= 220 and not body[0].text.rstrip().endswith((".", ":", ";"))
+                and not re.match(r"^(?:[IVX]+|\d{1,2})[.)]\s", body[0].text)  # "1. PHỤ LỤC 1: ..." opens a section
+                and any(len(b.text) >= 80 for b in body[1:4]))  # and a lead paragraph follows
     if headline:
         meta.form, meta.doc_type = "news", "Tin bài"
         meta.title = body[0].text.strip()
@@ -356,23 +358,45 @@ def _news(meta: DocumentMeta, lines: list[Block]) -> None:
         return
 
 
+SIGNED_MARK_RE = re.compile(r"\s*[(\[]\s*(?:đã ký|đã kí|ký|kí)\b[^)\]]*[)\]]\s*", re.IGNORECASE)  # "(Đã ký)", "(ký, đóng dấu)"
+ROLE_BREAK_RE = re.compile(r"\s+(?=(?:TM|KT|TL|TUQ|Q)\.|PHÓ\s)|(?<![.Ó])\s+(?=(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|BỘ TRƯỞNG)\b)")
+
+
 def _signer(meta: DocumentMeta, lines: list[Block]) -> None:
-    """The person's name right below the signature titles (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH ...)."""
-    for k, b in enumerate(lines):
-        if not SIGN_TITLE_RE.match(b.text) or not b.text.replace(".", "").isupper():
+    """The person's name right below the signature titles (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH ...). Titles may be cut
+    over lines or cells ("KT. CHỦ" / "TỊCH"), share a cell with the name, or stand above "(Đã ký)"."""
+    pieces = [(piece, b) for b in lines for piece in _signature_pieces(b.text)]
+    for k, (text, _) in enumerate(pieces):
+        if not SIGN_TITLE_RE.match(text) or not text.replace(".", "").isupper():
             continue
-        titles = [b.text]
-        for nxt in lines[k + 1 : k + 6]:
-            t = nxt.text.strip()
-            if NAME_RE.match(t) and not t.isupper() and len(t.split()) >= 2:
-                meta.signer = t
-                meta.signer_title = " / ".join(titles)
-                meta.provenance["signer"] = nxt.span
+        titles = [text]
+        for nxt, block in pieces[k + 1 : k + 6]:
+            if NAME_RE.match(nxt) and not nxt.isupper() and len(nxt.split()) >= 2:
+                meta.signer = nxt
+                meta.signer_title = ROLE_BREAK_RE.sub(" / ", " ".join(titles))
+                meta.provenance["signer"] = block.span
                 return
-            if t.isupper() or SIGN_TITLE_RE.match(t):
-                titles.append(t)
+            if nxt.isupper() or SIGN_TITLE_RE.match(nxt):
+                titles.append(nxt)
             else:
                 break
+
+
+def _signature_pieces(text: str) -> list[str]:
+    """A line's cells, without "(Đã ký)" marks, with a name that ends a cell of titles set apart
+    ("PHÓ CHỦ TỊCH Đoàn Thanh Sơn")."""
+    out = []
+    for cell in text.split("|"):
+        for part in SIGNED_MARK_RE.split(cell):
+            words = part.split()
+            if not words:
+                continue
+            cut = next((i for i, w in enumerate(words) if not w.replace(".", "").replace(",", "").isupper()), len(words))
+            if 0 < cut <= len(words) - 2 and NAME_RE.match(" ".join(words[cut:])):
+                out += [" ".join(words[:cut]), " ".join(words[cut:])]
+            else:
+                out.append(" ".join(words))
+    return out
 
 
 def _site_fallbacks(meta: DocumentMeta, doc: SourceDocument) -> None:

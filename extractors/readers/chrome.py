@@ -14,6 +14,7 @@ from importlib import resources
 import yaml
 
 WS = re.compile(r"\s+")
+MOTTO_RE = re.compile(r"[|\s]*cộng\s+ho[àa]\s+xã\s+hội", re.IGNORECASE)
 
 
 @dataclass
@@ -31,24 +32,31 @@ def _patterns():
     def comp(items):
         return [re.compile(p, re.IGNORECASE) for p in items]
 
-    return comp(raw["prefix_markers"]), comp(raw["document_start"]), comp(raw["suffix_markers"]), raw["site_fields"]
+    labels = {label: key for key, names in raw["site_fields"].items() for label in names}
+    labels.update({label: None for label in raw["site_other_labels"]})
+    return comp(raw["prefix_markers"]), comp(raw["document_start"]), comp(raw["suffix_markers"]), labels
+
+
+def _letterhead_caps(line: str) -> bool:
+    return line.isupper() and sum(c.isalpha() for c in line) >= 3
 
 
 def _norm(line: str) -> str:
-    return WS.sub(" ", line.replace("\u00a0", " ")).strip().strip("•").strip()
+    return WS.sub(" ", line.replace("\u00a0", " ").replace("*", "")).strip().strip("•").strip()
 
 
 def find_chrome(lines: list[str]) -> Chrome:
-    prefix, start, suffix, fields = _patterns()
+    prefix, start, suffix, labels = _patterns()
     norm = [_norm(l) for l in lines]
     body_start, body_end = 0, len(lines)
     chrome_lines: list[str] = []
     title = None
-    head = range(min(len(lines), 150))
+    motto = next((i for i, l in enumerate(norm[:150]) if MOTTO_RE.match(l)), 150)
+    head = range(min(len(lines), motto))  # chrome comes before the national motto; "Lĩnh vực:" after it is text
     last_marker = max((i for i in head if any(p.match(norm[i]) for p in prefix)), default=None)
     if last_marker is not None:
         for i in range(last_marker + 1, len(lines)):
-            if any(p.match(norm[i]) for p in start):
+            if any(p.match(norm[i]) for p in start) or _letterhead_caps(norm[i]):
                 body_start = i
                 break
         chrome_lines = norm[:body_start]
@@ -64,19 +72,28 @@ def find_chrome(lines: list[str]) -> Chrome:
                 body_end = i - 1
             chrome_lines += norm[body_end:]
             break
-    meta = _site_fields([l for l in chrome_lines if l and l != "|"], fields)
+    meta = _site_fields([l for l in chrome_lines if l and l != "|"], labels)
     return Chrome(body_start, body_end, meta, title)
 
 
-def _site_fields(lines: list[str], fields: dict[str, str]) -> dict[str, str]:
+def _site_fields(lines: list[str], labels: dict[str, str | None]) -> dict[str, str]:
+    """The values of a site's property box. A label's value runs to the next label on its line, or is the
+    next line when the label stands alone ("Số hiệu:" / "|" / "2629/QĐ-TTg")."""
+    names = sorted(labels, key=len, reverse=True)
+    label_re = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")\s*(?::|\||$)", re.IGNORECASE)
     out: dict[str, str] = {}
     for i, line in enumerate(lines):
-        for key, label in fields.items():
-            if key in out:
+        found = list(label_re.finditer(line))
+        if not found or found[0].start() > 2:
+            continue  # a label opens a box line; one inside a sentence is not a box
+        for k, m in enumerate(found):
+            key = labels[m.group(1).lower()]
+            if key is None or key in out:
                 continue
-            m = re.match(re.escape(label) + r"\s*:\s*(.*)$", line, re.IGNORECASE)
-            if m:
-                value = m.group(1).strip() or (lines[i + 1] if i + 1 < len(lines) else "")
-                if value and not value.endswith(":"):
-                    out[key] = value.strip()
+            end = found[k + 1].start() if k + 1 < len(found) else len(line)
+            value = line[m.end():end].strip(" |:")
+            if not value and k + 1 == len(found) and i + 1 < len(lines) and not label_re.match(lines[i + 1]):
+                value = lines[i + 1].strip(" |:")
+            if value:
+                out[key] = value
     return out

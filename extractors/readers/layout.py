@@ -208,27 +208,39 @@ class PageLayout:
         self.running: Counter = Counter()
 
     def learn_running_lines(self, pages: list[Page]) -> None:
-        """Text that recurs in the top or bottom band of many pages is a running header or footer."""
+        """Text that recurs in the top or bottom band of many pages is a running header or footer; so is a
+        small ruled box in the top band whose cells recur (a re-publisher's "title | Lần ban hành: 1" box)."""
         for page in pages:
             seen = set()
             for line in group_lines(page.words):
                 if line.bottom < 0.09 * page.height or line.top > 0.91 * page.height:
                     seen.add(_running_key(line.text))
+            for cells in page.tables:
+                if _bbox(cells)[3] < 0.2 * page.height:
+                    seen.update(_running_key(t) for t in _cell_texts(page, cells) if t)
             self.running.update(seen)
+
+    def _recurs(self, text: str) -> bool:
+        return self.pages_total >= 3 and self.running[_running_key(text)] >= max(3, self.pages_total // 2)
 
     def _is_running(self, line: Line, page: Page) -> bool:
         if not (line.bottom < 0.09 * page.height or line.top > 0.91 * page.height):
             return False
-        if PAGE_NUMBER_RE.match(line.text.strip()):
-            return True
-        return self.pages_total >= 3 and self.running[_running_key(line.text)] >= max(3, self.pages_total // 2)
+        return bool(PAGE_NUMBER_RE.match(line.text.strip())) or self._recurs(line.text)
+
+    def _is_running_box(self, cells: list[Box], page: Page) -> bool:
+        if _bbox(cells)[3] >= 0.2 * page.height:
+            return False
+        texts = [t for t in _cell_texts(page, cells) if t]
+        return bool(texts) and 2 * sum(self._recurs(t) for t in texts) >= len(texts)
 
     def add(self, page: Page) -> None:
-        table_boxes = [_bbox(cells) for cells in page.tables]
-        free_words = [w for w in page.words if not any(_inside(w, b) for b in table_boxes)]
+        all_boxes = [_bbox(cells) for cells in page.tables]
+        free_words = [w for w in page.words if not any(_inside(w, b) for b in all_boxes)]
         lines = [l for l in group_lines(free_words) if not self._is_running(l, page)]
         items: list[tuple[float, str, object]] = [(l.top, "line", l) for l in lines]
-        items += [(b[1], "table", cells) for b, cells in zip(table_boxes, page.tables)]
+        items += [(b[1], "table", cells) for b, cells in zip(all_boxes, page.tables)
+                  if not self._is_running_box(cells, page)]
         items.sort(key=lambda it: it[0])
         run: list[Line] = []
         for _, kind, obj in items:
@@ -339,6 +351,11 @@ class PageLayout:
 
 def _running_key(text: str) -> str:
     return re.sub(r"\d+", "#", text.strip().lower())
+
+
+def _cell_texts(page: Page, cells: list[Box]) -> list[str]:
+    return [" ".join(w.text for w in sorted((w for w in page.words if _inside(w, c)), key=lambda w: (w.top, w.x0)))
+            for c in cells]
 
 
 def _bbox(cells: list[Box]) -> Box:

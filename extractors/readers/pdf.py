@@ -39,12 +39,19 @@ def text_layer_quality(text: str) -> str:
 
 
 def _text_layer(page) -> tuple[str, list[Word]]:
-    """The page's text layer, read once: its quality and its upright words."""
-    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, extra_attrs=["fontname"], keep_blank_chars=False)
-    words = [Word(w["x0"], w["top"], w["x1"], w["bottom"], nfc(w["text"]),
-                  "Bold" in w["fontname"] or "bold" in w["fontname"])
+    """The page's text layer, read once: its quality and its upright words. Words are built from glyph
+    positions alone: Word and other exporters put accented letters in a second subset of the same font
+    ("ABCDEF+TimesNewRomanPSMT", "ABCDEG+TimesNewRomanPSMT"), so splitting at font changes would read
+    "K ế ho ạ ch". A word is bold when most of its glyphs are."""
+    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, return_chars=True)
+    words = [Word(w["x0"], w["top"], w["x1"], w["bottom"], nfc(w["text"]), _mostly_bold(w["chars"]))
              for w in raw if w.get("upright", True)]
     return text_layer_quality(" ".join(w["text"] for w in raw)), words
+
+
+def _mostly_bold(chars: list[dict]) -> bool:
+    bold = sum("bold" in c.get("fontname", "").lower() for c in chars)
+    return bold * 2 > len(chars)
 
 
 def _ruled_tables(page) -> list[list[Box]]:
