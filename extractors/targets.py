@@ -65,6 +65,8 @@ class Vocabulary:
     stated: re.Pattern
     open_unit_after: re.Pattern
     not_units: frozenset[str]
+    national: re.Pattern
+    provincial: re.Pattern
 
 
 @functools.lru_cache(maxsize=1)
@@ -86,6 +88,8 @@ def vocabulary() -> Vocabulary:
         open_unit_after=re.compile(r"(?<![\w])(?:" + _alt(raw["open_unit_after"]) + r")\s*(?:ít nhất|tối thiểu)?\s*$", re.I),
         not_units=frozenset(w.casefold() for w in raw["not_units"]),
         stated=re.compile(r"(?<![\w])(?:" + _alt(raw["stated_target"]) + r")(?![\w])\s*:?\s*", re.I),
+        national=re.compile("|".join(f"(?:{p})" for p in raw["national_subject"]), re.I),
+        provincial=re.compile(w.format(_alt(raw["provincial_subject"])), re.I),
     )
 
 
@@ -300,6 +304,31 @@ def _sentence_year(text: str) -> Optional[int]:
     return None
 
 
+PERIOD_END_RE = re.compile(r"giai đoạn\s+(?:19|20)\d{2}\s*[-–]\s*((?:19|20)\d{2})\b", re.I)
+
+
+def _year_phrases(clause: str) -> list[tuple[int, int, int]]:
+    """(start, end, year) of each target year the clause names: "đến năm 2030", "giai đoạn 2020 – 2025"."""
+    out = []
+    for m in list(YEAR_RE.finditer(clause)) + list(PERIOD_END_RE.finditer(clause)):
+        if not re.search(r"(?:ngày|tháng)\s*\d*\s*$|\d/\s*$", clause[max(0, m.start() - 25):m.start()]):
+            out.append((m.start(), m.end(), int(m.group(1))))
+    return sorted(out)
+
+
+def _mention_year(years: list[tuple[int, int, int]], mention: "_Mention", previous_end: int, next_start: int) -> Optional[int]:
+    """The year that governs one number of a clause naming several: the nearest one before it since the previous
+    number, else one right after it ("30% GDP vào năm 2030"), else the last one before it."""
+    before = [y for start, end, y in years if previous_end <= start and end <= mention.start]
+    if before:
+        return before[-1]
+    after = [y for start, _, y in years if mention.end <= start < min(next_start, mention.end + 40)]
+    if after:
+        return after[0]
+    earlier = [y for _, end, y in years if end <= mention.start]
+    return earlier[-1] if earlier else None
+
+
 def _section_year(sections: list[Section], sec_id: Optional[int]) -> Optional[int]:
     for sec in reversed(section_path(sections, sec_id)):
         if sec.kind in SKIP_KINDS or sec.kind in ("preamble",):
@@ -384,8 +413,11 @@ def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None,
                     m.level = None
         for clause, c_at, ms in found:
             c_year = _sentence_year(clause) or s_year
+            years = _year_phrases(clause)
             previous_end = 0
-            for mention in ms:
+            for k, mention in enumerate(ms):
+                if len({y for _, _, y in years}) > 1:  # "đến năm 2025, … 20% và đến năm 2030, … 30%"
+                    c_year = _mention_year(years, mention, previous_end, ms[k + 1].start if k + 1 < len(ms) else len(clause)) or c_year
                 metric = _metric(clause, mention, inherited, previous_end)
                 previous_end = mention.end
                 if not metric:
@@ -394,24 +426,44 @@ def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None,
                     inherited = metric
                 at = s_at + c_at
                 sp = Span(span.start + at, span.start + at + len(clause), span.line, span.page) if span else None
+                scope = mention.level or ("national" if _national(sentence, c_at + mention.start, c_at + mention.end) else None)
                 out.append(Target(metric, mention.comparator, mention.value, mention.value_max, mention.unit, c_year,
-                                  mention.level, clause, sp))
+                                  scope, clause, sp))
     return out
 
 
-def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row], plan_year: Optional[int]) -> list[Target]:
-    """Every target in the document, one per (metric, value, scope), quoting its first occurrence."""
+def _national(sentence: str, start: int, end: int) -> bool:
+    """A national target restated as context: a national subject before the number with no provincial one
+    after it ("Chính phủ đặt mục tiêu … 30%"; not "… Nghị quyết 57, tỉnh phấn đấu 30%"), or a share of GDP."""
+    v = vocabulary()
+    if re.match(r"\s*(?:%\s*)?(?:tổng sản phẩm trong nước|GDP)\b", sentence[end:end + 30]):
+        return True
+    before = sentence[:start]
+    subject = None
+    for subject in v.national.finditer(before):
+        pass
+    return subject is not None and not v.provincial.search(before, subject.end())
+
+
+def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row], plan_year: Optional[int],
+                    provincial: bool = True) -> list[Target]:
+    """Every target in the document, one per (metric, value, scope), quoting its first occurrence. In a central
+    document (not `provincial`) national targets are its own: their scope stays null."""
     v = vocabulary()
     where = section_of_block(sections)
     found: list[Target] = []
-    for idx, block in enumerate(doc.blocks):
-        if block.kind != "line":
-            continue
+    intro_year, intro_kind = None, None
+    for idx, text, span in _text_units(doc, where):
         path = section_path(sections, where.get(idx))
+        kind = _list_kind(text)
+        if kind is None or kind == intro_kind:  # the list under the intro has ended
+            intro_year = None
         if any(s.kind in SKIP_KINDS for s in path):
             continue
-        year = _section_year(sections, where.get(idx)) or plan_year
-        found.extend(targets_in_text(block.text, year, block.span, results=_reports_results(path)))
+        year = intro_year or _section_year(sections, where.get(idx)) or plan_year
+        found.extend(targets_in_text(text, year, span, results=_reports_results(path)))
+        if text.rstrip().endswith(":"):  # "Theo đó, đến năm 2025, tỉnh phấn đấu:" dates the list below it
+            intro_year, intro_kind = _sentence_year(_sentences(text)[-1][0]) or intro_year, kind
     table_sections = {doc.blocks[i].span.start: where.get(i) for i in range(len(doc.blocks)) if doc.blocks[i].kind == "table"}
     table_starts = sorted(table_sections)
     for i, row in enumerate(rows):
@@ -430,7 +482,40 @@ def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row
                 for t in targets_in_text(text, row.horizon() or plan_year, row.span):
                     t.row_index = i
                     found.append(t)
+    if not provincial:
+        for t in found:
+            t.scope = None if t.scope == "national" else t.scope
     return _dedupe(found)
+
+
+LIST_ITEM_RE = re.compile(r"^\s*(?:([-–•*])|(\+)|([a-zđ])\)|(\d{1,2})[.)]\s)")
+
+
+def _list_kind(text: str) -> Optional[int]:
+    """Which kind of list label a line opens with ("-", "+", "a)", "1."), or None for running text."""
+    m = LIST_ITEM_RE.match(text)
+    return next(i for i in range(1, 5) if m.group(i)) if m else None
+CONTINUATION_RE = re.compile(r"^\s*(?:" + NUM + r")\s*%?\s")
+
+
+def _text_units(doc: SourceDocument, where: dict[int, Optional[int]]) -> list[tuple[int, str, Optional[Span]]]:
+    """The document's lines, a line that opens on a bare quantity joined to the one it continues: a split by
+    level wrapped after its semicolon ("... đạt 90% tại cấp tỉnh;" / "80% tại cấp huyện và 70% tại cấp xã")."""
+    units: list[tuple[int, str, Optional[Span]]] = []
+    previous: Optional[int] = None
+    for idx, block in enumerate(doc.blocks):
+        if block.kind != "line":
+            previous = None
+            continue
+        if (units and previous is not None and where.get(previous) == where.get(idx) and CONTINUATION_RE.match(block.text)
+                and units[-1][1].rstrip().endswith((";", ","))):
+            first, text, span = units[-1]
+            joined = Span(span.start, block.span.end, span.line, span.page) if span and block.span else span
+            units[-1] = (first, f"{text} {block.text}", joined)
+        else:
+            units.append((idx, block.text, block.span))
+        previous = idx
+    return units
 
 
 def _reports_results(path: list[Section]) -> bool:

@@ -124,8 +124,9 @@ def resolve_metric(store: Store, query: str) -> MetricInfo:
 
 
 def _commitments(store: Store, metric_id: Optional[str] = None, year: Optional[int] = None) -> list[Commitment]:
-    """Linked targets (of one metric, or all), each plan's commitment once."""
-    where = ["metric_id IS NOT NULL"] + (["metric_id = :metric"] if metric_id else []) + (["year = :year"] if year else [])
+    """Linked targets (of one metric, or all), each plan's commitment once; a national target a plan restates
+    as context is not the province's commitment."""
+    where = ["metric_id IS NOT NULL", "(scope IS NULL OR scope <> 'national')"] + (["metric_id = :metric"] if metric_id else []) + (["year = :year"] if year else [])
     sql = f"SELECT * FROM commitments WHERE {' AND '.join(where)} ORDER BY metric_id, province, plan_date, year, target_id"
     out: list[Commitment] = []
     seen: set[tuple] = set()

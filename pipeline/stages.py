@@ -61,7 +61,8 @@ def process_document(doc: SourceDocument, clock: Optional["_Clock"] = None) -> P
     meta = clock("header", extract_header, doc)
     sections = clock("segment", segment, doc)
     rows = clock("rows", lambda: extract_rows(doc, sections, meta.year()) + extract_prose_tasks(doc, sections, meta.year()))
-    targets = clock("targets", extract_targets, doc, sections, rows, meta.period_end or meta.year())
+    targets = clock("targets", extract_targets, doc, sections, rows, meta.period_end or meta.year(),
+                    meta.province is not None)
     links = clock("link", link_all, rows, targets,
                   meta.issued_date or (f"{meta.year()}-12-31" if meta.year() else None))
     warnings = list(doc.warnings) + unread_tables(doc, sections, rows)

@@ -146,7 +146,8 @@ class TargetOut(BaseModel):
     value_max: Optional[float] = None
     unit: Optional[str]
     year: Optional[int]
-    scope: Optional[Literal["tỉnh", "huyện", "xã"]] = None
+    scope: Optional[Literal["tỉnh", "huyện", "xã", "national"]] = Field(
+        None, description="the level a target split by level applies to; national: a national target restated as context")
     quote: str
     row_index: Optional[int] = Field(None, description="index into rows of the table row restating this target")
     link: Optional[MetricRef] = None

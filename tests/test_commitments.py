@@ -176,3 +176,73 @@ def test_news_that_names_no_plan_number_keeps_none():
                                  "chuyển đổi số.\n\nQUANG VINH\n"))
     assert (meta.form, meta.doc_type, meta.doc_number) == ("news", "Tin bài", None)
     assert meta.issuer != "QUANG VINH" and meta.signer is None
+
+
+# --- national targets, years per number, splits by level over lines, news pages ---------------------------------
+
+def test_a_national_target_restated_as_context_is_scoped_national():
+    # honggai.halongcity.gov.vn (Quảng Ninh): the Party congress's national targets, then the province's own
+    national = ("Văn kiện Đại hội đại biểu toàn quốc lần thứ XIII của Đảng cũng đã đặt rõ mục tiêu và chỉ tiêu cụ thể "
+                "của nền kinh tế giai đoạn 2020 – 2025, kinh tế số sẽ chiếm 20% GDP và khoảng 30% GDP vào năm 2030.")
+    own = ("Trong đó, kinh tế số được xác định là đột phá, cần được tập trung lãnh đạo chỉ đạo hoàn thành với mục tiêu "
+           "đặt ra đến năm 2025, kinh tế số phải đạt 20% GRDP và đến năm 2030, kinh tế số phải đạt 30% GRDP của tỉnh.")
+    assert [(t.value, t.year, t.scope) for t in targets_in_text(national, 2025)] == [(20, 2025, "national"),
+                                                                                      (30, 2030, "national")]
+    assert [(t.value, t.year, t.scope) for t in targets_in_text(own, 2025)] == [(20, 2025, None), (30, 2030, None)]
+
+
+@pytest.mark.parametrize("text, scope", [
+    ("Nghị quyết số 57-NQ/TW của Bộ Chính trị đặt mục tiêu đến năm 2030 Việt Nam thuộc nhóm 3 nước dẫn đầu Đông Nam Á "
+     "về nghiên cứu, phát triển trí tuệ nhân tạo.", "national"),
+    ("Thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị, tỉnh phấn đấu đến năm 2030 kinh tế số chiếm 30% GRDP.", None),
+    # r12: a national system named after the number is the province's own target
+    ("100% nhiệm vụ được Chính phủ, Thủ tướng Chính phủ giao được theo dõi, quản lý, giám sát trên môi trường điện tử.", None),
+    # seed 002: "trên cả nước" ranks the province
+    ("Kế hoạch đã đề ra mục tiêu phấn đấu vào nhóm 10 địa phương về chuyển đổi số trên cả nước.", None),
+])
+def test_national_subjects_before_the_number(text, scope):
+    assert [t.scope for t in targets_in_text(text, 2025)] == [scope]
+
+
+def test_a_central_document_owns_its_national_targets():
+    text = "II. MỤC TIÊU\nChính phủ đặt mục tiêu đến năm 2030 có 100% dịch vụ công trực tuyến toàn trình.\n"
+    doc = doc_of(text)
+    assert [t.scope for t in extract_targets(doc, segment(doc), [], 2030, provincial=True)] == ["national"]
+    assert [t.scope for t in extract_targets(doc, segment(doc), [], 2030, provincial=False)] == [None]
+
+
+def test_a_split_by_level_wrapped_after_its_semicolon():
+    got = targets_of("2. Mục tiêu cụ thể\n- Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng đạt 90% tại cấp tỉnh;\n"
+                     "80% tại cấp huyện và 70% tại cấp xã.\n")
+    assert [(t.value, t.scope, t.metric) for t in got] == [
+        (v, level, "Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng") for v, level in
+        ((90, "tỉnh"), (80, "huyện"), (70, "xã"))]
+
+
+def test_a_lead_that_names_a_year_dates_the_list_it_introduces():
+    text = ("UBND tỉnh vừa ban hành kế hoạch chuyển đổi số. Theo đó, đến năm 2025, tỉnh phấn đấu:\n"
+            "- Tỷ lệ hồ sơ trực tuyến toàn trình đạt 80%.\n- 100% cơ quan nhà nước sử dụng nền tảng họp trực tuyến.\n"
+            "Các sở, ngành đạt 90% kế hoạch vốn.\n")
+    assert [(t.value, t.year) for t in targets_of(text, year=None)] == [(80, 2025), (100, 2025), (90, None)]
+
+
+def test_an_intro_item_dates_its_sub_items_not_its_siblings():
+    text = ("II. MỤC TIÊU\n1. Mục tiêu cụ thể\na) Đến năm 2025:\n- Tỷ lệ A đạt 80%.\nb) Các chỉ tiêu khác\n"
+            "- Tỷ lệ B đạt 90%.\n")
+    assert [(t.value, t.year) for t in targets_of(text, year=2030)] == [(80, 2025), (90, 2030)]
+
+
+def test_news_widgets_are_dropped():
+    # the layout of provincial newspapers' pages (baothanhhoa.vn, thainguyen.dcs.vn): timestamp, audio player,
+    # photo caption, related link
+    doc = doc_of("Các chỉ tiêu thực hiện Chuyển đổi số tỉnh Thanh Hóa năm 2026\nThứ Ba, 06/01/2026 - 08:30\n"
+                 "Nghe bài viết\n00:00 / 03:12\nNgày 31/12/2025, UBND tỉnh Thanh Hóa đã ban hành Kế hoạch số 275/KH-UBND "
+                 "về chuyển đổi số năm 2026, xác định rõ lộ trình và các mục tiêu cụ thể.\n"
+                 "Quang cảnh hội nghị triển khai nhiệm vụ năm 2026. Ảnh: Mai Huyền\n"
+                 "Xem thêm: Thanh Hóa đứng thứ 10 cả nước về chỉ số DTI năm 2024\n06:44 13/03/2026\n"
+                 "- Tỷ lệ hồ sơ trực tuyến toàn trình đạt 80%.\n- 31/12/2026\n")
+    texts = [b.text for b in doc.blocks]
+    assert texts == ["Các chỉ tiêu thực hiện Chuyển đổi số tỉnh Thanh Hóa năm 2026",
+                     "Ngày 31/12/2025, UBND tỉnh Thanh Hóa đã ban hành Kế hoạch số 275/KH-UBND về chuyển đổi số năm 2026, "
+                     "xác định rõ lộ trình và các mục tiêu cụ thể.",
+                     "- Tỷ lệ hồ sơ trực tuyến toàn trình đạt 80%.", "- 31/12/2026"]  # a date alone may be a cell

@@ -90,7 +90,8 @@ class DocBuilder:
         chrome = find_chrome(lines)
         return SourceDocument(
             path=path, sha256=sha256, format=fmt, text="".join(self.parts),
-            blocks=self.blocks[chrome.body_start : chrome.body_end], encoding=encoding, warnings=self.warnings,
+            blocks=[b for i, b in enumerate(self.blocks[: chrome.body_end]) if i >= chrome.body_start and i not in chrome.dropped],
+            encoding=encoding, warnings=self.warnings,
             pages=pages, ocr_pages=sorted(ocr_confidence or {}), ocr_confidence=ocr_confidence or {},
             site_meta=chrome.site_meta, site_title=chrome.site_title or page_title,
         )

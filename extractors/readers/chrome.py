@@ -23,6 +23,7 @@ class Chrome:
     body_end: int  # index one past its last line
     site_meta: dict[str, str] = field(default_factory=dict)
     site_title: str | None = None
+    dropped: set[int] = field(default_factory=set)  # widget lines inside the body (timestamps, captions, "Xem thêm")
 
 
 @functools.lru_cache(maxsize=1)
@@ -34,7 +35,8 @@ def _patterns():
 
     labels = {label: key for key, names in raw["site_fields"].items() for label in names}
     labels.update({label: None for label in raw["site_other_labels"]})
-    return comp(raw["prefix_markers"]), comp(raw["document_start"]), comp(raw["suffix_markers"]), labels
+    widgets = re.compile("|".join(f"(?:{p})" for p in raw["chrome_lines"]), re.IGNORECASE)
+    return comp(raw["prefix_markers"]), comp(raw["document_start"]), comp(raw["suffix_markers"]), labels, widgets
 
 
 def _letterhead_caps(line: str) -> bool:
@@ -46,7 +48,7 @@ def _norm(line: str) -> str:
 
 
 def find_chrome(lines: list[str]) -> Chrome:
-    prefix, start, suffix, labels = _patterns()
+    prefix, start, suffix, labels, widgets = _patterns()
     norm = [_norm(l) for l in lines]
     body_start, body_end = 0, len(lines)
     chrome_lines: list[str] = []
@@ -73,7 +75,8 @@ def find_chrome(lines: list[str]) -> Chrome:
             chrome_lines += norm[body_end:]
             break
     meta = _site_fields([l for l in chrome_lines if l and l != "|"], labels)
-    return Chrome(body_start, body_end, meta, title)
+    dropped = {i for i in range(body_start, body_end) if norm[i] and widgets.fullmatch(norm[i])}
+    return Chrome(body_start, body_end, meta, title, dropped)
 
 
 def _site_fields(lines: list[str], labels: dict[str, str | None]) -> dict[str, str]:

@@ -431,6 +431,7 @@ def _drop_repeated_headers(toks: list, texts: list[str], header: list[str]) -> l
 def read_text(path: str, sha256: str, text: str, encoding: str | None, fmt: str = "text") -> SourceDocument:
     lines = split_lines(text)
     chrome = find_chrome([l.raw for l in lines])
+    lines = [Line(l.idx, l.start, l.start, "") if l.idx in chrome.dropped else l for l in lines]
     layout = TextLayout(lines, chrome.body_start, chrome.body_end)
     doc = SourceDocument(
         path=path, sha256=sha256, format=fmt, text=text, blocks=layout.blocks(), encoding=encoding,
