@@ -20,6 +20,7 @@ ROLES = ("lead", "coordinate", "monitor")
 SUBITEM_RE = re.compile(r"^(\d{1,2}[.)]|[a-zđ]\))\s+(.+)$", re.S)
 TOTAL_RE = re.compile(r"^(?:tổng cộng|tổng số|tổng|cộng|chỉ số chung|chỉ số cao nhất|chỉ số thấp nhất)\b[\s:.(]*", re.IGNORECASE)
 GROUP_STT_RE = re.compile(r"^([IVXL]{1,6}|[A-H])\.?$")
+SUBGROUP_STT_RE = re.compile(r"^[IVXL]{1,6}(?:\.\d{1,3}){1,3}\.?$")  # "III.1", "III.1.2": groups within group III
 
 
 @dataclass
@@ -227,6 +228,9 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
             or merged_note
         # a group title: a Roman numeral or letter with nothing else, or any number whose title runs
         # across the role and deadline columns ("1 | Hoàn thiện thể chế, chính sách" merged over the row)
+        if not has_scores and not has_assignments and "target" not in others and stt and SUBGROUP_STT_RE.match(stt):
+            inner_group = text  # the group and its period above still hold
+            continue
         if not has_scores and not has_assignments and "target" not in others and (
                 stt is None or GROUP_STT_RE.match(stt) or title_spans):
             outer_group, inner_group = text, None

@@ -86,7 +86,7 @@ def column_types(header: list[str]) -> list[str]:
 
 # --- what a cell looks like -------------------------------------------------------------
 
-STT_RE = re.compile(r"^(\d{1,3}(\.\d{1,3}){0,3}\.?|[IVXL]{1,6}\.?|[A-Z]\.?|[a-zđ]\)?|[a-zđ]\.|\*)$")
+STT_RE = re.compile(r"^(\d{1,3}(\.\d{1,3}){0,3}\.?|[IVXL]{1,6}(\.\d{1,3}){0,3}\.?|[A-Z]\.?|[a-zđ]\)?|[a-zđ]\.|\*)$")
 NUMBER_RE = re.compile(r"^-?\d{1,4}([.,]\d{1,3})?$")
 DEADLINE_RE = re.compile(
     r"^(tháng|quý|năm|hàng năm|hằng năm|định kỳ|thường xuyên|trước|từ|đến|giai đoạn|theo (kế hoạch|niên độ|lộ trình|tiến độ)|"

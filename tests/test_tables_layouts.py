@@ -213,3 +213,23 @@ def test_a_total_row_is_not_a_row():
     ])
     _, rows = _rows(text)
     assert [r.stt for r in rows] == ["1", "2"]
+
+
+def test_roman_coded_sub_groups_are_groups_within_their_group():
+    # Quyết định 2629/QĐ-TTg (2025), Phụ lục II as thuvienphapluat prints it: "III", "III.1", "III.1.1" group rows
+    text = _scrape([
+        ["**TT**", "**Nhiệm vụ, giải pháp**", "**Cơ quan chủ trì**", "**Cơ quan phối hợp**", "**Kết quả**",
+         "**Thời gian thực hiện**"],
+        ["**III**", "**Phát triển các ứng dụng,\nnền tảng số cho Chính phủ số**"],
+        ["**III.1**", "**Nhóm ứng dụng, nền tảng số quy mô quốc gia**"],
+        ["*III.1.1*", "*Nhóm các nền tảng số giải quyết thủ tục\nhành chính và tương tác với người dân, doanh nghiệp*"],
+        ["1", "Triển khai Cổng Dịch vụ công quốc gia tại Trung\ntâm Dữ liệu quốc gia.", "Bộ Công an",
+         "Các bộ, ngành, địa\nphương", "Hoàn thành, khai\nthác sử dụng", "Tháng 02/2026"],
+        ["2", "Xây dựng, hoàn thiện Cổng thông tin một cửa quốc\ngia.", "Bộ Tài chính", "Các bộ, ngành, địa\nphương",
+         "Hoàn thành, khai\nthác sử dụng", "Năm 2025-2026"],
+    ])
+    _, rows = _rows(text)
+    assert [r.stt for r in rows] == ["1", "2"]
+    assert {r.group for r in rows} == {"Nhóm các nền tảng số giải quyết thủ tục hành chính và tương tác với người dân, "
+                                       "doanh nghiệp"}
+    assert [r.lead for r in rows] == [["Bộ Công an"], ["Bộ Tài chính"]]
