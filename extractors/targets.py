@@ -67,6 +67,7 @@ class Vocabulary:
     not_units: frozenset[str]
     national: re.Pattern
     provincial: re.Pattern
+    result_before: re.Pattern
 
 
 @functools.lru_cache(maxsize=1)
@@ -90,6 +91,7 @@ def vocabulary() -> Vocabulary:
         stated=re.compile(r"(?<![\w])(?:" + _alt(raw["stated_target"]) + r")(?![\w])\s*:?\s*", re.I),
         national=re.compile("|".join(f"(?:{p})" for p in raw["national_subject"]), re.I),
         provincial=re.compile(w.format(_alt(raw["provincial_subject"])), re.I),
+        result_before=re.compile(r"(?<![\w])(?:" + _alt(raw["result_before"]) + r")(?![\w])[^;()]{0,40}$", re.I),
     )
 
 
@@ -140,7 +142,7 @@ def _mentions(clause: str) -> list[_Mention]:
     if out:
         return out
     taken_until = -1
-    for m in re.finditer(r"(?<![\w/.,-])(" + NUM + r")(?![\w/]|[.,]\d)", clause):
+    for m in re.finditer(r"(?<![\w/.,-])(" + NUM + r")(/\d{1,3}(?=\s+[^\W\d_]))?(?![\w/]|[.,]\d)", clause):
         if m.start() < taken_until:
             continue
         before, after = clause[:m.start()], clause[m.end():]
@@ -148,6 +150,8 @@ def _mentions(clause: str) -> list[_Mention]:
         from_ = re.search(r"\btừ\s*$", before)
         if (v.not_before.search(before) and not periodic) or v.not_after.match(after) or re.search(r"[/\-–]$", before):
             continue
+        if v.result_before.search(before):
+            continue  # "(đến nay mới đạt 39,5%)": reached so far
         if re.match(r"\s*%?\s*(?:" + NUM + r")\s*%", after) or re.search(r"(?:" + NUM + r")\s*%\s*$", before):
             continue  # a series of figures ("99,9% 99,5% 99,2%") is a table of results, not a commitment
         value = parse_number(m.group(1))
@@ -167,11 +171,14 @@ def _mentions(clause: str) -> list[_Mention]:
                     stated_comparator, start = op, cm.start()
                     break
         unit_m = v.unit.match(clause[end:])
+        if m.group(2) and not unit_m:
+            continue  # "03/7 cơ sở dữ liệu" (3 of the 7) counts a known noun; "30/6 hằng năm" is a date
         if unit_m:
             unit = unit_m.group(1)
             end += unit_m.end()
-            if clause[end:end + 1] == "/" and (longer := _open_unit(clause[m.end():], v)):
-                unit, end = longer[0], m.end() + longer[1]  # "01 sáng kiến/mô hình/giải pháp"
+            per = re.match(r"(?:/ ?[^\W\d_]+(?: [^\W\d_]+)?)+", clause[end:]) if unit != "%" else None
+            if per:  # "01 sáng kiến/mô hình/ giải pháp", "300 mẫu đo/xã/tháng"
+                unit, end = unit + re.sub(r"/ ", "/", per.group(0)), end + per.end()
         elif stated_comparator or periodic or from_:
             found = _open_unit(clause[end:], v)
             if found is None:

@@ -99,6 +99,11 @@ def test_a_value_cell_holds_one_quantity_or_none(cell, expected):
     ("Mạng 5G đạt tốc độ tối thiểu 40 Mbit/s", 40, ">=", "Mbit/s"),
     ("Chỉ số DTI tăng ít nhất 03 bậc", 3, ">=", "bậc"),
     ("Hình thành 30 doanh nghiệp công nghệ số", 30, "=", "doanh nghiệp"),
+    ("Hằng năm mỗi cơ quan, đơn vị phải có ít nhất 01 sáng kiến/mô hình/ giải pháp", 1, ">=",
+     "sáng kiến/mô hình/giải pháp"),  # r13, a space after the slash
+    ("Công bố 05 bộ dữ liệu mở thuộc lĩnh vực quản lý", 5, "=", "bộ dữ liệu"),
+    ("Kết nối 03/7 cơ sở dữ liệu chuyên ngành với Nền tảng tích hợp, chia sẻ dữ liệu", 3, "=", "cơ sở dữ liệu"),
+    ("Quan trắc 300 mẫu đo/xã/tháng", 300, "=", "mẫu đo/xã/tháng"),
 ])
 def test_counted_units_of_2025_2026_plans(text, value, comparator, unit):
     [t] = targets_in_text(text, 2026)
@@ -246,3 +251,13 @@ def test_news_widgets_are_dropped():
                      "Ngày 31/12/2025, UBND tỉnh Thanh Hóa đã ban hành Kế hoạch số 275/KH-UBND về chuyển đổi số năm 2026, "
                      "xác định rõ lộ trình và các mục tiêu cụ thể.",
                      "- Tỷ lệ hồ sơ trực tuyến toàn trình đạt 80%.", "- 31/12/2026"]  # a date alone may be a cell
+
+
+def test_a_result_reached_so_far_beside_a_commitment():
+    # r10, Thông báo 624/TB-VPCP (2025)
+    got = targets_in_text("(4) đôn đốc các doanh nghiệp viễn thông phủ sóng 5G trên phạm vi toàn quốc, phải đạt 90% trong "
+                          "năm 2025 (đến nay mới đạt 39,5%)", 2025)
+    assert [(t.value, t.year) for t in got] == [(90, 2025)]
+    # r20: "02/03 cuộc" held so far is no target, nor is a date "30/6"
+    assert targets_in_text("Đến nay, Tỉnh chỉ mới tổ chức 02/03 cuộc đối thoại với doanh nghiệp.", 2025) == []
+    assert targets_in_text("Kết nối báo cáo trước ngày 30/6 hằng năm.", 2025) == []
