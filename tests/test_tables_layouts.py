@@ -180,15 +180,29 @@ def test_rows_without_a_deadline_inherit_their_sections_period():
     assert rows[1].inherited is None and rows[1].deadline.end == "2026-03-31"
 
 
+def test_a_table_laid_out_with_spaces_is_read():
+    # a column layout (pdftotext -layout): columns are read from where the text stands
+    block, rows = _rows("\n".join([
+        "KẾ HOẠCH", "Chuyển đổi số năm 2026", "", "PHỤ LỤC", "",
+        "STT    Nội dung nhiệm vụ          Cơ quan chủ trì      Thời gian",
+        "1      Số hóa hồ sơ               Sở Nội vụ            Quý I/2026",
+        "2      Cập nhật dữ liệu dân cư    Sở Tài chính,        2026",
+        "       trên địa bàn tỉnh          Công an tỉnh", ""]))
+    assert block.table.layout == "columns"
+    assert [(r.stt, r.text, r.lead, r.deadline_raw) for r in rows] == [
+        ("1", "Số hóa hồ sơ", ["Sở Nội vụ"], "Quý I/2026"),
+        ("2", "Cập nhật dữ liệu dân cư trên địa bàn tỉnh", ["Sở Tài chính", "Công an tỉnh"], "2026")]
+
+
 def test_a_table_seen_but_not_read_is_reported():
-    # a column layout (pdftotext -layout) the reader does not cut into cells: the plan must not lose it in silence
+    # a header with no rows under it (they went to a separate paper): the plan must not lose it in silence
     from pipeline.stages import process_document
 
     text = "\n".join([
         "KẾ HOẠCH", "Chuyển đổi số năm 2026", "", "PHỤ LỤC", "",
-        "STT    Nội dung nhiệm vụ          Cơ quan chủ trì      Thời gian",
-        "1      Số hóa hồ sơ               Sở Nội vụ            Quý I/2026",
-        "2      Cập nhật dữ liệu           Sở Tài chính         2026", ""])
+        "STT    Nội dung nhiệm vụ          Cơ quan chủ trì      Thời gian", "",
+        "Các nhiệm vụ được giao tại văn bản riêng của Ủy ban nhân dân tỉnh, kèm theo danh sách đơn vị thực hiện và "
+        "tiến độ cụ thể.", "Số hóa hồ sơ do Sở Nội vụ chủ trì.", ""])
     p = process_document(read_bytes("layout.txt", text.encode("utf-8")))
     assert not [r for r in p.rows if r.origin == "table"]
     assert any("a table of about" in w and "no rows were read" in w for w in p.warnings), p.warnings

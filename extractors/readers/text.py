@@ -2,8 +2,8 @@
 
 Handles the text renditions plans arrive in: blank-line paragraphs, hard-wrapped
 lines (joined back), markdown-ish `**bold**`, and tables laid out as tab-separated
-rows (header repeated after page breaks), `|`-terminated cells of a web scrape, or
-one paragraph per cell. Site chrome of scraped pages is cut off (see chrome.py).
+rows (header repeated after page breaks), `|`-terminated cells of a web scrape,
+one paragraph per cell, or columns of spaces (columns.py). Site chrome of scraped pages is cut off (see chrome.py).
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.readers.chrome import find_chrome
+from extractors.readers.columns import column_header, read_column_table
 from extractors.tables import (Token, align_rows, align_stream, classify_header, column_types, fold_subheader, is_column_number_row,
                                find_header, is_empty, is_header_row, is_numbered_header, is_subheader_row, looks_like_stt, normalize_label,
                                repeats_header)
@@ -120,9 +121,19 @@ class TextLayout:
             return self._markdown_table(i)
         if i + 1 < self.end and PIPE_RE.match(self.lines[i + 1].text) and classify_header(line.text):
             return self._pipe_table(i)
+        if "   " in line.text and column_header(line.raw):
+            return self._column_table(i)
         if self.blank_separated and classify_header(line.text):
             return self._paragraph_table(i)
         return None
+
+    def _column_table(self, i: int) -> tuple[Block, int] | None:
+        """A table laid out with spaces (a `pdftotext -layout` dump): see columns.py."""
+        found = read_column_table(self.lines, i, self.end)
+        if found is None:
+            return None
+        table, last = found
+        return Block("table", "", Span(self.lines[i].start, self.lines[last].end, i + 1), table=table), last + 1
 
     def _markdown_table(self, i: int) -> tuple[Block, int] | None:
         """A markdown pipe table: a `| a | b |` row, a `|---|---|` rule, then one row per line."""
