@@ -115,6 +115,7 @@ def cmd_show(args) -> int:
     print(f"counts:    {d['n_sections']} sections, {d['n_rows']} rows, {d['n_targets']} targets")
     for w in json.loads(d["warnings"]):
         print(f"warning:   {w}")
+    _print_pages(store.pages(d["id"]))
     print("\nsections:")
     secs = store.sections(d["id"])
     depth: dict[int, int] = {}
@@ -144,6 +145,18 @@ def cmd_show(args) -> int:
                     if t["metric_id"] else "(unlinked)")
             print(f"      -> {link}")
     return 0
+
+
+def _print_pages(pages: list[dict]) -> None:
+    """One line per PDF page: text layer or OCR, and how Vietnamese its text reads (garbled pages flagged)."""
+    if not pages:
+        return
+    print("\npages (read from; tokens that are no Vietnamese syllable; one-letter tokens; OCR confidence):")
+    for q in pages:
+        ocr = f"  OCR {q['confidence']:.0f}%" if q["confidence"] is not None else ""
+        flag = "  <- check" if q["non_syllable"] > 0.25 or q["single_letter"] > 0.12 else ""
+        print(f"  p{q['page']:<4} {q['source']:<5} non-syllable {q['non_syllable']:.0%}  one-letter "
+              f"{q['single_letter']:.0%}{ocr}{flag}")
 
 
 def _print_agencies(rows: list[dict]) -> None:

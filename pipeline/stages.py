@@ -16,7 +16,7 @@ from extractors.rows import ROLES, Row, extract_rows, unread_tables
 from extractors.structure import Section, segment
 from extractors.targets import Target, extract_targets
 from schemas.document import SourceDocument, Span
-from schemas.extraction import (AgencyRef, AssignmentOut, DeadlineOut, DocumentOut, Extraction, MetricRef, OcrPage, Period,
+from schemas.extraction import (AgencyRef, AssignmentOut, DeadlineOut, DocumentOut, Extraction, MetricRef, OcrPage, PageQuality, Period,
                                 Provenance, ProvinceOut, RowOut, SectionOut, TargetOut)
 
 
@@ -160,6 +160,7 @@ def to_extraction(p: Processed) -> Extraction:
     return Extraction(
         source=os.path.basename(p.source.path), doc_id=doc_id, format=p.source.format, pages=p.source.pages,
         ocr_pages=[OcrPage(page=k, confidence=round(v, 1)) for k, v in sorted(p.source.ocr_confidence.items())],
+        page_quality=[PageQuality(page=k, **v) for k, v in sorted(p.source.page_quality.items())],
         document=document,
         sections=[SectionOut(**s.as_dict()) for s in p.sections], rows=rows, warnings=p.warnings,
         targets=[TargetOut(metric=t.metric, comparator=t.comparator, value=t.value, value_max=t.value_max, unit=t.unit,

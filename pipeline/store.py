@@ -166,6 +166,9 @@ class Store:
             )
             self.conn.executemany("INSERT INTO ocr_pages(doc_id, page, confidence) VALUES (?,?,?)",
                                   [(ex.doc_id, o.page, o.confidence) for o in ex.ocr_pages])
+            self.conn.executemany("INSERT INTO page_quality(doc_id, page, source, non_syllable, single_letter)"
+                                  " VALUES (?,?,?,?,?)",
+                                  [(ex.doc_id, q.page, q.source, q.non_syllable, q.single_letter) for q in ex.page_quality])
             self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, ex.doc_id))
             self.conn.executemany(
                 'INSERT INTO sections(doc_id, id, parent, kind, label, heading, line, end_line, start, "end", page)'
@@ -273,6 +276,12 @@ class Store:
         if len(rows) != 1:
             return None
         return next(r for r in self.documents() if r["id"] == rows[0]["id"])
+
+    def pages(self, doc_id: str) -> list[dict]:
+        """Each PDF page: how it was read, its text's measure, and OCR confidence where OCR read it."""
+        return self.query("SELECT q.page, q.source, q.non_syllable, q.single_letter, o.confidence FROM page_quality q"
+                          " LEFT JOIN ocr_pages o ON o.doc_id = q.doc_id AND o.page = q.page"
+                          " WHERE q.doc_id = ? ORDER BY q.page", [doc_id])
 
     def sections(self, doc_id: str) -> list[dict]:
         return self.query("SELECT * FROM sections WHERE doc_id = ? ORDER BY id", [doc_id])

@@ -68,6 +68,9 @@ class SourceDocument:
     pages: Optional[int] = None
     ocr_pages: list[int] = field(default_factory=list)
     ocr_confidence: dict[int, float] = field(default_factory=dict)  # page -> mean Tesseract word confidence (0-100)
+    # page -> how its text was read and how Vietnamese it reads: {"source": "text" | "ocr", "non_syllable": share,
+    # "single_letter": share} (see readers/quality.py)
+    page_quality: dict[int, dict] = field(default_factory=dict)
     # What the hosting web page said about the document (field -> value), and the page's title line.
     site_meta: dict[str, str] = field(default_factory=dict)
     site_title: Optional[str] = None

@@ -159,12 +159,21 @@ class OcrPage(BaseModel):
     confidence: float = Field(description="mean Tesseract word confidence, 0-100")
 
 
+class PageQuality(BaseModel):
+    page: int
+    source: Literal["text", "ocr"] = Field(description="read from the PDF's text layer, or by OCR")
+    non_syllable: float = Field(description="share of alphabetic tokens that are no Vietnamese syllable")
+    single_letter: float = Field(description="share of alphabetic tokens one letter long ('K ế ho ạ ch')")
+
+
 class Extraction(BaseModel):
     source: str
     doc_id: str
     format: str
     pages: Optional[int] = Field(None, description="page count of a paged format (PDF; DOCX when Word recorded it)")
     ocr_pages: list[OcrPage] = Field(default_factory=list, description="pages read by OCR")
+    page_quality: list[PageQuality] = Field(default_factory=list,
+                                            description="per PDF page: how it was read and how Vietnamese its text reads")
     document: DocumentOut
     sections: list[SectionOut]
     rows: list[RowOut]

@@ -124,6 +124,17 @@ CREATE TABLE IF NOT EXISTS ocr_pages (
   PRIMARY KEY (doc_id, page)
 );
 
+-- Per PDF page: read from the text layer or by OCR, and how Vietnamese its text reads (shares of tokens that
+-- are no Vietnamese syllable, and of one-letter tokens): pages to double-check.
+CREATE TABLE IF NOT EXISTS page_quality (
+  doc_id        TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  page          INTEGER NOT NULL,
+  source        TEXT NOT NULL,
+  non_syllable  REAL NOT NULL,
+  single_letter REAL NOT NULL,
+  PRIMARY KEY (doc_id, page)
+);
+
 CREATE TABLE IF NOT EXISTS agencies (
   id   INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE

@@ -59,14 +59,19 @@ def seed_html(seed: Path) -> str:
         table = block.table
         ncols = max((sum(c.colspan for c in row) for row in table.rows), default=len(table.header))
         wide = ncols >= 5
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in table.header)
+        head = "".join(f"<th>{_lines(h)}</th>" for h in table.header)
         body = "".join(
-            "<tr>" + "".join(f"<td colspan='{c.colspan}'>{html.escape(c.text)}</td>" if c.colspan > 1
-                             else f"<td>{html.escape(c.text)}</td>" for c in row) + "</tr>"
+            "<tr>" + "".join(f"<td colspan='{c.colspan}'>{_lines(c.text)}</td>" if c.colspan > 1
+                             else f"<td>{_lines(c.text)}</td>" for c in row) + "</tr>"
             for row in table.rows)
         parts.append(f"<div class='{'wide' if wide else ''}'><table><thead><tr>{head}</tr></thead>"
                      f"<tbody>{body}</tbody></table></div>")
     return f"<!doctype html><html><head><meta charset='utf-8'><style>{CSS}</style></head><body>{''.join(parts)}</body></html>"
+
+
+def _lines(text: str) -> str:
+    """A cell's lines kept as lines, as a word processor's HTML keeps its paragraphs."""
+    return "<br>".join(html.escape(line) for line in text.split("\n"))
 
 
 def chromium_pdf(seed: Path, out: Path) -> None:

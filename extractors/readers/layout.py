@@ -224,9 +224,11 @@ class PageLayout:
         return self.pages_total >= 3 and self.running[_running_key(text)] >= max(3, self.pages_total // 2)
 
     def _is_running(self, line: Line, page: Page) -> bool:
+        if PAGE_NUMBER_RE.match(line.text.strip()) and (line.bottom < 0.12 * page.height or line.top > 0.88 * page.height):
+            return True  # a page number, as far into the page as a scanner's margins put it
         if not (line.bottom < 0.09 * page.height or line.top > 0.91 * page.height):
             return False
-        return bool(PAGE_NUMBER_RE.match(line.text.strip())) or self._recurs(line.text)
+        return self._recurs(line.text)
 
     def _is_running_box(self, cells: list[Box], page: Page) -> bool:
         if _bbox(cells)[3] >= 0.2 * page.height:
@@ -324,12 +326,15 @@ class PageLayout:
         return xs, grid
 
     def _table(self, cells: list[Box], page: Page) -> None:
-        """A table opens a new run, unless it has the columns of the open one (which then continues)."""
+        """A table opens a new run, unless it has the columns of the open one (which then continues). Scanned
+        pages sit a little left or right of each other: the columns' widths must match, not their places."""
         xs, grid = self._grid_of(cells, page)
         run = self.table
-        if run is not None and len(xs) == len(run.xs) and all(abs(a - b) < 4 for a, b in zip(xs, run.xs)):
-            if grid and [t.lower() for t, _ in grid[0]] == [h.lower() for h in run.header]:
-                grid = grid[1:]
+        shift = xs[0] - run.xs[0] if run is not None and xs and run.xs else 0.0
+        if run is not None and len(xs) == len(run.xs) and abs(shift) < 40 and all(abs(a - shift - b) < 4 for a, b in zip(xs, run.xs)):
+            if grid and ([t.lower() for t, _ in grid[0]] == [h.lower() for h in run.header]
+                         or (run.header and is_header_row([t for t, _ in grid[0]]))):
+                grid = grid[1:]  # the header repeated on the new page (as OCR read it this time)
             if grid and run.rows and _is_split_row(grid[0], run):
                 prev = run.rows[-1]
                 run.rows[-1] = [(_glue(a, b), cs) for (a, cs), (b, _) in zip(prev, grid[0])]

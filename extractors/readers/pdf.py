@@ -15,6 +15,7 @@ from extractors.errors import ReadError
 from extractors.readers.builder import DocBuilder
 from extractors.readers.encoding import nfc
 from extractors.readers.layout import Box, Page, PageLayout, Word, tables_from_edges
+from extractors.readers.quality import TextQuality, measure
 from schemas.document import SourceDocument
 
 MAX_PAGES = 2000
@@ -24,21 +25,22 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", 
                   "join_tolerance": 3, "intersection_tolerance": 3}
 
 
-def text_layer_quality(text: str) -> str:
-    """'ok', 'empty' or 'garbled': whether a page's text layer can be used as it is."""
+def text_layer_quality(text: str) -> tuple[str, TextQuality]:
+    """'ok', 'empty' or 'garbled' (whether a page's text layer can be used as it is), with its measure."""
+    measured = measure(text)
     letters = sum(c.isalpha() for c in text)
     if letters < 20:
-        return "empty"
-    if text.count("(cid:") * 5 > letters or text.count("\ufffd") * 20 > letters:
-        return "garbled"
+        return "empty", measured
+    if text.count("(cid:") * 5 > letters or text.count("\ufffd") * 20 > letters or measured.garbled:
+        return "garbled", measured
     viet = len(VIETNAMESE.findall(text))
     legacy = len(LEGACY_GLYPHS.findall(text))
     if legacy > 2 * viet and legacy > 0.03 * letters:
-        return "garbled"
-    return "ok"
+        return "garbled", measured
+    return "ok", measured
 
 
-def _text_layer(page) -> tuple[str, list[Word]]:
+def _text_layer(page) -> tuple[tuple[str, TextQuality], list[Word]]:
     """The page's text layer, read once: its quality and its upright words. Words are built from glyph
     positions alone: Word and other exporters put accented letters in a second subset of the same font
     ("ABCDEF+TimesNewRomanPSMT", "ABCDEG+TimesNewRomanPSMT"), so splitting at font changes would read
@@ -67,6 +69,10 @@ def _ruled_tables(page) -> list[list[Box]]:
     return tables_from_edges(edges)
 
 
+def _quality(source: str, measured: TextQuality) -> dict:
+    return {"source": source, "non_syllable": measured.non_syllable, "single_letter": measured.single_letter}
+
+
 def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -90,13 +96,15 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
     layout = PageLayout(out, n_pages)
     pages: list[Page] = []
     ocr_conf: dict[int, float] = {}
+    page_quality: dict[int, dict] = {}
     ocr = None
     with pdf:
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                quality, words = _text_layer(page)
+                (quality, measured), words = _text_layer(page)
                 if quality == "ok":
                     pages.append(Page(number, float(page.width), float(page.height), words, _ruled_tables(page)))
+                    page_quality[number] = _quality("text", measured)
                     continue
             except Exception as exc:  # a damaged page: say so and go on with the rest
                 out.warnings.append(f"page {number}: unreadable text layer ({exc.__class__.__name__})")
@@ -114,8 +122,10 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
                 continue
             pages.append(scanned.page)
             ocr_conf[number] = scanned.confidence
+            page_quality[number] = _quality("ocr", measure(" ".join(w.text for w in scanned.page.words)))
             if quality == "garbled":
-                out.warnings.append(f"page {number}: text layer in a legacy font encoding; read by OCR instead")
+                out.warnings.append(f"page {number}: text layer garbled (a legacy font encoding, or words cut at every"
+                                    " letter); read by OCR instead")
     if ocr is not None:
         ocr.close()
     layout.learn_running_lines(pages)
@@ -126,6 +136,7 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
         mean = sum(ocr_conf.values()) / len(ocr_conf)
         out.warnings.append(f"OCR on {len(ocr_conf)} of {n_pages} pages, mean word confidence {mean:.0f}%")
     doc = out.document(path, sha256, "pdf", pages=n_pages, ocr_confidence=ocr_conf)
+    doc.page_quality = page_quality
     if 1 not in ocr_conf:
         from extractors.readers.ocr import stamped_header
 
