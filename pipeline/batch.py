@@ -9,8 +9,11 @@ line, recorded in `failures`, and the batch goes on.
 """
 from __future__ import annotations
 
+import logging
+import logging.handlers
 import multiprocessing
 import os
+import queue as queues
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -82,16 +85,44 @@ def extract_file(path: str, doc_id: Optional[str]) -> Outcome:
                        seconds=time.perf_counter() - start, stages=stages)
 
 
-def _warm_up() -> None:
-    """Load the extraction code and models once per worker, before the first file."""
+def _warm_up(pages: Optional["multiprocessing.Queue"] = None) -> None:
+    """Load the extraction code and models once per worker, before the first file; send its page records
+    (readers log "page N of M") to the parent's progress display."""
     import pipeline.stages  # noqa: F401
 
+    if pages is not None:
+        _page_records(logging.handlers.QueueHandler(pages))
 
-def extract_all(todo: list[tuple[str, Optional[str]]], workers: int) -> Iterator[Outcome]:
-    """Outcomes in completion order. A file that kills its worker twice is reported as crashed."""
+
+def _page_records(handler: logging.Handler) -> None:
+    log = logging.getLogger("vnplans.pages")
+    log.handlers[:] = [handler]
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
+class _PageHandler(logging.Handler):
+    """Page records of this process, straight to the progress display."""
+
+    def __init__(self, on_page) -> None:
+        super().__init__()
+        self.on_page = on_page
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.on_page(record.getMessage(), getattr(record, "page", 0), getattr(record, "pages", 0))
+
+
+def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=None) -> Iterator[Outcome]:
+    """Outcomes in completion order. A file that kills its worker twice is reported as crashed. `on_page(path,
+    done, total)` hears of pages read inside a document, from whichever process reads it."""
     if workers <= 1 or len(todo) <= 1:
-        for path, doc_id in todo:
-            yield extract_file(path, doc_id)
+        if on_page is not None:
+            _page_records(_PageHandler(on_page))
+        try:
+            for path, doc_id in todo:
+                yield extract_file(path, doc_id)
+        finally:
+            logging.getLogger("vnplans.pages").handlers.clear()
         return
     queue = list(reversed(todo))
     attempts: dict[str, int] = {}
@@ -99,15 +130,17 @@ def extract_all(todo: list[tuple[str, Optional[str]]], workers: int) -> Iterator
     # one: they inherit neither the open database connection nor the progress bar
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["pipeline.stages"])
+    pages = ctx.Queue() if on_page is not None else None
     while queue:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_up) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_up, initargs=(pages,)) as pool:
             running: dict[Future, tuple[str, Optional[str]]] = {}
             try:
                 while queue or running:
                     while queue and len(running) < 2 * workers:  # bounded: memory stays flat
                         item = queue.pop()
                         running[pool.submit(extract_file, *item)] = item
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    done, _ = wait(running, timeout=0.5 if pages is not None else None, return_when=FIRST_COMPLETED)
+                    _drain(pages, on_page)
                     for fut in done:
                         item = running.pop(fut)
                         yield fut.result()
@@ -120,6 +153,15 @@ def extract_all(todo: list[tuple[str, Optional[str]]], workers: int) -> Iterator
                         queue.append(item)
                 running.clear()
                 workers = 1 if len(queue) <= 1 else workers
+
+
+def _drain(pages, on_page) -> None:
+    while pages is not None:
+        try:
+            record = pages.get_nowait()
+        except queues.Empty:
+            return
+        on_page(record.getMessage(), getattr(record, "page", 0), getattr(record, "pages", 0))
 
 
 class Progress:
@@ -155,6 +197,11 @@ class Progress:
         else:
             print(line, file=self.err)
 
+    def page(self, path: str, done: int, total: int) -> None:
+        """Pages done inside the document being read: a 14-page scan shows 3/14, not 0/1 for a minute."""
+        if self.bar is not None and total > 1:
+            self.bar.set_postfix(failed=self.failed, page=f"{Path(path).name[:24]} {done}/{total}")
+
     def step(self, failed: bool = False) -> None:
         self.failed += failed
         if self.bar is not None:
@@ -180,7 +227,7 @@ def ingest(files: Iterable[Path], db_path: str, out: TextIO, err: TextIO, worker
         todo = _plan(store, [str(f) for f in files], version, retry_failed, summary, out, err)
         bar = Progress(len(todo), out, err, progress)
         try:
-            for o in extract_all(todo, workers):
+            for o in extract_all(todo, workers, bar.page):
                 summary.add_stages(o.stages)
                 if o.error is not None:
                     _fail(store, summary, bar, o.path, o.error, o.doc_id, version)

@@ -5,6 +5,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -170,3 +171,20 @@ def test_dask_executor_writes_shards_that_load_idempotently(dask_cluster, tmp_pa
 def test_dask_without_a_reachable_scheduler_is_a_clear_error(tmp_path, capsys):
     assert main(["ingest", str(SEEDS[0]), "--executor", "dask", "--db", str(tmp_path / "t.db")]) == 1
     assert "needs --address" in capsys.readouterr().err
+
+
+def test_pages_read_inside_a_document_reach_the_progress_display():
+    # a 14-page plan: its pages are reported as they are read, in this process and from workers
+    from pipeline.batch import extract_all
+
+    root = Path(__file__).resolve().parent.parent / "corpus" / "renditions"
+    pdf = str(root / "pdf" / "004_c147d9c3ca0a32b7.pdf")
+    heard: list[tuple[str, int, int]] = []
+    outcomes = list(extract_all([(pdf, None)], 1, lambda path, done, total: heard.append((path, done, total))))
+    assert outcomes[0].error is None
+    assert heard == [(pdf, k, 14) for k in range(14)]
+    heard.clear()
+    other = str(root / "pdf" / "000_6f49e80e59cad2c1.pdf")
+    outcomes = list(extract_all([(pdf, None), (other, None)], 2, lambda path, done, total: heard.append((path, done, total))))
+    assert all(o.error is None for o in outcomes)
+    assert {(path, total) for path, _, total in heard} >= {(pdf, 14)}

@@ -115,7 +115,7 @@ def rescan(pdf: Path, out: Path, dpi: int, seed: int) -> None:
             jpg = page.with_suffix(".jpg")
             subprocess.run([convert, str(page), "-background", "white", "-rotate", f"{angle:.2f}",
                             "-attenuate", "0.03", "+noise", "Gaussian", "-quality", str(rng.randint(40, 60)),
-                            "-density", str(dpi), str(jpg)], check=True, timeout=120)
+                            "-units", "PixelsPerInch", "-density", str(dpi), str(jpg)], check=True, timeout=120)
             images.append(str(jpg))
         out.write_bytes(img2pdf.convert(images))
 

@@ -8,6 +8,7 @@ boxes of its ruled tables, and layout.py turns those into paragraphs and tables.
 """
 from __future__ import annotations
 
+import logging
 import re
 from io import BytesIO
 
@@ -19,6 +20,9 @@ from extractors.readers.quality import TextQuality, measure
 from schemas.document import SourceDocument
 
 MAX_PAGES = 2000
+# "page N of M read" records, for a progress display inside a long document (a scan OCR'd page by page);
+# the batch attaches a handler, readers know nothing of bars
+PAGES = logging.getLogger("vnplans.pages")
 VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
 LEGACY_GLYPHS = re.compile(r"[¸¹µ¶·¾»¼½ÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßãåæçèéêëìíîïóòôõöøùúûüýþ®©¤¥¦§¨«¬]")
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
@@ -100,6 +104,7 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
     ocr = None
     with pdf:
         for number, page in enumerate(pdf.pages, start=1):
+            PAGES.info("%s", path, extra={"page": number - 1, "pages": n_pages})
             try:
                 (quality, measured), words = _text_layer(page)
                 if quality == "ok":
