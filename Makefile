@@ -67,6 +67,7 @@ score-renditions: setup
 # Rebuild corpus/renditions from the seeds (needs LibreOffice: apt-get install libreoffice-writer).
 renditions: setup
 	$(PY) tools/make_renditions.py
+	$(PY) tools/make_foreign_pdfs.py
 
 # Batch speed on a synthetic corpus of 1,000 perturbed plans (1 and 2 workers: documents/s, MB/s, peak
 # memory, time per stage), then reader and pipeline speed on the renditions (PDF and OCR pages/s).

@@ -13,7 +13,7 @@ from typing import Optional
 
 from extractors import agencies, deadlines
 from extractors.structure import Section, section_of_block, section_path
-from extractors.tables import classify_header, column_fields, is_empty, is_header_row, looks_like_deadline, looks_like_number
+from extractors.tables import classify_header, column_fields, is_empty, is_header_row, looks_like_deadline, looks_like_number, looks_like_stt
 from schemas.document import Block, SourceDocument, Span
 
 ROLES = ("lead", "coordinate", "monitor")
@@ -206,7 +206,7 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
                 spans.setdefault(f, cell.span)
                 if cell.rowspan == 0:
                     copied.add(f)
-        stt = _clean(values.get("stt", "")) or None
+        stt = _ocr_stt(_clean(values.get("stt", ""))) or None
         text = _clean(values.get("text", ""))
         others = {k: v for k, v in values.items() if k not in ("stt", "text")}
         # sub-items written in a free-text column of an otherwise empty row ("1. Cơ sở dữ liệu ...")
@@ -269,6 +269,18 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
         if is_pillar:
             inner_group = text
     return out
+
+
+OCR_ROMAN = str.maketrans({"H": "II", "l": "I", "L": "I", "1": "I", "|": "I"})
+
+
+def _ocr_stt(stt: str) -> str:
+    """A Roman numeral as OCR reads it off a scan ("IH", "LH" for III; "l" for I), when only the reading
+    is wrong: the number column holds numbers and numerals, and no numeral has an H or an L before a V."""
+    if stt and not looks_like_stt(stt) and re.fullmatch(r"[IVXHLl1|]{1,5}", stt):
+        fixed = stt.translate(OCR_ROMAN)
+        return fixed if GROUP_STT_RE.match(fixed) else stt
+    return stt
 
 
 def _is_stt_label(text: str) -> bool:

@@ -86,3 +86,35 @@ def test_ocr_confidence_and_flags_are_stored(tmp_path):
     pdf_rows = conn.execute("SELECT count(*) FROM rows r JOIN documents d ON d.id = r.doc_id"
                             " WHERE d.format = 'pdf' AND r.page IS NOT NULL").fetchone()[0]
     assert pdf_rows > 40
+
+
+# --- producers other than our LibreOffice path (tools/make_foreign_pdfs.py) -------------------------------------
+
+@pytest.mark.parametrize("stem", ["000_6f49e80e59cad2c1", "001_da5bc96585bd91bd", "003_17e739ba34981291",
+                                  "004_c147d9c3ca0a32b7"])
+def test_a_chromium_print_scores_as_the_text(tool, stem):
+    # other fonts, CSS borders, a <thead> repeated on every page, landscape appendices
+    r = tool.score_file(RENDITIONS / "chromium" / f"{stem}.pdf")
+    assert r["rows_f1"] >= r["rows_f1_text"] - 0.05
+    assert r["lead"] >= r["lead_text"] - 0.05 and r["coordinate"] >= r["coordinate_text"] - 0.05
+    assert r["targets_f1"] >= r["targets_f1_text"] - 0.05
+
+
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_a_scan_from_another_tool_chain_scores_as_the_text(tool, dpi):
+    # pdftoppm, turned 0.5-2 degrees, noised and JPEG-compressed by ImageMagick, wrapped by img2pdf
+    r = tool.score_file(RENDITIONS / "rescan" / f"004_c147d9c3ca0a32b7@{dpi}.pdf")
+    assert r["ocr_pages"] == r["pages"] == 5
+    assert r["rows_f1"] >= r["rows_f1_text"] - 0.05
+    assert r["lead"] >= r["lead_text"] - 0.05 and r["coordinate"] >= r["coordinate_text"] - 0.05
+    assert r["pred"]["page_quality"] and all(q["source"] == "ocr" for q in r["pred"]["page_quality"])
+    assert all(q["non_syllable"] < 0.2 for q in r["pred"]["page_quality"])
+
+
+@pytest.mark.parametrize("stem", ["000_6f49e80e59cad2c1", "001_da5bc96585bd91bd", "003_17e739ba34981291",
+                                  "004_c147d9c3ca0a32b7"])
+def test_a_pdftotext_layout_dump_keeps_its_tables(tool, stem):
+    # borderless tables of spaces: every row is found; roles are read, less surely than from rulings
+    r = tool.score_file(RENDITIONS / "layout-text" / f"{stem}.txt")
+    assert r["rows_f1"] >= 0.85
+    assert r["lead"] >= 0.75 and r["coordinate"] >= 0.80

@@ -5,9 +5,9 @@
               appendices) printed by Chromium's --print-to-pdf: other fonts, other table geometry, no rulings
               but CSS borders;
 - layout-text/ the LibreOffice PDF dumped by `pdftotext -layout`: borderless tables made of spaces;
-- rescan/     the LibreOffice PDF rasterised by `pdftoppm` (150 and 300 dpi), turned 0.5-2 degrees, noised and
-              JPEG-compressed (quality 40-60) by ImageMagick, and wrapped by img2pdf: a scan from a tool chain
-              that is not ours.
+- rescan/     the LibreOffice PDF of 004 rasterised by `pdftoppm` (150 and 300 dpi), turned 0.5-2 degrees, noised
+              and JPEG-compressed (quality 40-60) by ImageMagick, and wrapped by img2pdf: a scan from a tool
+              chain that is not ours (its letterhead, target and appendix pages, to keep the files small).
 
 Needs Debian's chromium, poppler-utils and imagemagick, and img2pdf from PyPI (this script only; the outputs
 are committed, so tests need none of them).
@@ -32,6 +32,7 @@ from extractors.readers import read_file  # noqa: E402
 
 SEEDS = ROOT / "corpus" / "seeds"
 OUT = ROOT / "corpus" / "renditions"
+RESCAN_PAGES = (1, 2, 12, 13, 14)
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--no-pdf-header-footer"]
@@ -100,8 +101,8 @@ def _imagemagick() -> str:
     sys.exit("ImageMagick is not installed: apt-get install imagemagick")
 
 
-def rescan(pdf: Path, out: Path, dpi: int, seed: int) -> None:
-    """pdftoppm -> ImageMagick (turn, noise, JPEG) -> img2pdf."""
+def rescan(pdf: Path, out: Path, dpi: int, seed: int, keep: tuple[int, ...] = ()) -> None:
+    """pdftoppm -> ImageMagick (turn, noise, JPEG) -> img2pdf; only the pages in `keep` when given."""
     import img2pdf
 
     pdftoppm = shutil.which("pdftoppm") or sys.exit("pdftoppm is not installed: apt-get install poppler-utils")
@@ -111,6 +112,8 @@ def rescan(pdf: Path, out: Path, dpi: int, seed: int) -> None:
         subprocess.run([pdftoppm, "-r", str(dpi), "-gray", str(pdf), f"{tmp}/p"], check=True, timeout=300)
         images = []
         for page in sorted(Path(tmp).glob("p-*.pgm")):
+            if keep and int(page.stem.split("-")[1]) not in keep:
+                continue
             angle = rng.choice((-1, 1)) * rng.uniform(0.5, 2.0)
             jpg = page.with_suffix(".jpg")
             subprocess.run([convert, str(page), "-background", "white", "-rotate", f"{angle:.2f}",
@@ -139,8 +142,8 @@ def main(argv: list[str] | None = None) -> None:
             layout_text(pdf, OUT / "layout-text" / (seed.stem + ".txt"))
         if "rescan" in args.kinds and seed.name.startswith("004"):
             (OUT / "rescan").mkdir(parents=True, exist_ok=True)
-            for dpi in (150, 300):
-                rescan(pdf, OUT / "rescan" / f"{seed.stem}@{dpi}.pdf", dpi, seed=dpi)
+            for dpi in (150, 300):  # the letterhead, the targets and the appendix's three pages: small files
+                rescan(pdf, OUT / "rescan" / f"{seed.stem}@{dpi}.pdf", dpi, seed=dpi, keep=RESCAN_PAGES)
         print(seed.name, "done")
 
 

@@ -224,7 +224,9 @@ class PageLayout:
         return self.pages_total >= 3 and self.running[_running_key(text)] >= max(3, self.pages_total // 2)
 
     def _is_running(self, line: Line, page: Page) -> bool:
-        if PAGE_NUMBER_RE.match(line.text.strip()) and (line.bottom < 0.12 * page.height or line.top > 0.88 * page.height):
+        text = line.text.strip()
+        numberlike = PAGE_NUMBER_RE.match(text) or (len(text) <= 4 and any(c.isdigit() for c in text))  # "1ã": OCR's 13
+        if numberlike and (line.bottom < 0.12 * page.height or line.top > 0.88 * page.height):
             return True  # a page number, as far into the page as a scanner's margins put it
         if not (line.bottom < 0.09 * page.height or line.top > 0.91 * page.height):
             return False
