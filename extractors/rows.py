@@ -247,8 +247,8 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
             stt=stt,
             group=outer_group if is_pillar else (inner_group or outer_group),
             text=text,
-            max_score=parse_number(others.get("max_score")),
-            score=parse_number(others.get("score")),
+            max_score=_first(parse_number(others.get("max_score")), _score_of(others.get("score"))[1]),
+            score=_score_of(others.get("score"))[0],
             note=merged_note or (_clean(others["note"]) if "note" in others else None),
             hint=others.get("hint"),
             target=_clean(others["target"]) if "target" in others else None,
@@ -269,6 +269,18 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
         if is_pillar:
             inner_group = text
     return out
+
+
+def _first(*values: Optional[float]) -> Optional[float]:
+    return next((v for v in values if v is not None), None)
+
+
+def _score_of(cell: Optional[str]) -> tuple[Optional[float], Optional[float]]:
+    """(score, out of) of a score cell: "9,38" or "9,49/ 9,5" (points scored over the points there were)."""
+    m = re.fullmatch(r"\s*([\d.,]+)\s*/\s*([\d.,]+)\s*", cell or "")
+    if m:
+        return parse_number(m.group(1)), parse_number(m.group(2))
+    return parse_number(cell), None
 
 
 OCR_ROMAN = str.maketrans({"H": "II", "l": "I", "L": "I", "1": "I", "|": "I"})

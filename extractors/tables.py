@@ -55,6 +55,14 @@ def column_specs(header: list[str]) -> list[Optional[ColumnSpec]]:
     ("Thứ hạng | Đơn vị | Điểm ...", "STT | Đơn vị được kiểm tra | Thời gian") takes the first
     unlabelled (or weakly labelled) column after STT as its description."""
     specs = [classify_header(h) for h in header]
+    seen: set[str] = set()
+    for k, spec in enumerate(specs):
+        # a province's sub-columns ("Điểm số | Chỉ số | Thứ hạng" under "Lâm Đồng"): a second number column, or a
+        # description label after a figure column, holds values, not the row's number or description
+        if spec and (spec.field == "stt" and "stt" in seen or spec.field == "text" and seen & {"score", "max_score"}):
+            specs[k] = None
+        elif spec:
+            seen.add(spec.field)
     if any(s and s.field == "text" for s in specs):
         return specs
     first = next((k + 1 for k, s in enumerate(specs) if s and s.field == "stt"), 0)

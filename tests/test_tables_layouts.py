@@ -247,3 +247,20 @@ def test_roman_coded_sub_groups_are_groups_within_their_group():
     assert {r.group for r in rows} == {"Nhóm các nền tảng số giải quyết thủ tục hành chính và tương tác với người dân, "
                                        "doanh nghiệp"}
     assert [r.lead for r in rows] == [["Bộ Công an"], ["Bộ Tài chính"]]
+
+
+def test_a_provinces_sub_columns_hold_values_not_descriptions():
+    # r19 (Báo cáo 184/BC-SNV, Lâm Đồng 2025): Lâm Đồng / Đắk Nông / Bình Thuận, each "Điểm số | Chỉ số | Thứ hạng"
+    from extractors.tables import column_fields
+
+    assert column_fields(["STT", "Nội dung", "Điểm số", "Chỉ số", "Thứ hạng", "Điểm số", "Chỉ số", "Thứ hạng"]) == [
+        "stt", "text", "score", None, None, "score", None, None]
+
+
+def test_a_score_printed_over_its_maximum():
+    # r19: "9,49/ 9,5" in the score column is 9.49 points of 9.5
+    from extractors.rows import _score_of
+
+    assert _score_of("9,49/ 9,5") == (9.49, 9.5)
+    assert _score_of("10,75/\n16,5") == (10.75, 16.5)
+    assert _score_of("82,3") == (82.3, None)
