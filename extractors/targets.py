@@ -456,7 +456,6 @@ def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row
                     provincial: bool = True) -> list[Target]:
     """Every target in the document, one per (metric, value, scope), quoting its first occurrence. In a central
     document (not `provincial`) national targets are its own: their scope stays null."""
-    v = vocabulary()
     where = section_of_block(sections)
     found: list[Target] = []
     intro_year, intro_kind = None, None
