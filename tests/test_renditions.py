@@ -118,3 +118,13 @@ def test_a_pdftotext_layout_dump_keeps_its_tables(tool, stem):
     r = tool.score_file(RENDITIONS / "layout-text" / f"{stem}.txt")
     assert r["rows_f1"] >= 0.85
     assert r["lead"] >= 0.75 and r["coordinate"] >= 0.80
+
+
+@pytest.mark.parametrize("stem", ["000_6f49e80e59cad2c1", "001_da5bc96585bd91bd", "003_17e739ba34981291",
+                                  "004_c147d9c3ca0a32b7"])
+def test_a_borderless_table_is_read_from_where_its_words_stand(tool, stem):
+    # no rulings at all: labels wrapped over lines in narrow columns, rows under them
+    r = tool.score_file(RENDITIONS / "chromium-borderless" / f"{stem}.pdf")
+    assert r["rows_f1"] >= 0.90
+    assert r["lead"] >= 0.80 and r["coordinate"] >= 0.95
+    assert r["targets_f1"] >= r["targets_f1_text"] - 0.05

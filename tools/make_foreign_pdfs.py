@@ -4,6 +4,8 @@
 - chromium/   the plan as an HTML page (tables with a <thead> repeated over pages, a landscape @page for wide
               appendices) printed by Chromium's --print-to-pdf: other fonts, other table geometry, no rulings
               but CSS borders;
+- chromium-borderless/ the same page with no cell borders at all (a borderless Word table saved as a web page):
+              columns only where the words stand;
 - layout-text/ the LibreOffice PDF dumped by `pdftotext -layout`: borderless tables made of spaces;
 - rescan/     the LibreOffice PDF of 004 rasterised by `pdftoppm` (150 and 300 dpi), turned 0.5-2 degrees, noised
               and JPEG-compressed (quality 40-60) by ImageMagick, and wrapped by img2pdf: a scan from a tool
@@ -12,7 +14,7 @@
 Needs Debian's chromium, poppler-utils and imagemagick, and img2pdf from PyPI (this script only; the outputs
 are committed, so tests need none of them).
 
-usage: tools/make_foreign_pdfs.py [--only 000 004 ...] [--kinds chromium layout-text rescan]
+usage: tools/make_foreign_pdfs.py [--only 000 004 ...] [--kinds chromium chromium-borderless layout-text rescan]
 """
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ tr { page-break-inside: avoid; }
 """
 
 
-def seed_html(seed: Path) -> str:
+def seed_html(seed: Path, borders: bool = True) -> str:
     """The seed as a web page: paragraphs, and each table with its header row in <thead>."""
     doc = read_file(str(seed))
     parts = []
@@ -67,7 +69,8 @@ def seed_html(seed: Path) -> str:
             for row in table.rows)
         parts.append(f"<div class='{'wide' if wide else ''}'><table><thead><tr>{head}</tr></thead>"
                      f"<tbody>{body}</tbody></table></div>")
-    return f"<!doctype html><html><head><meta charset='utf-8'><style>{CSS}</style></head><body>{''.join(parts)}</body></html>"
+    css = CSS if borders else CSS.replace("border: 0.6pt solid #000;", "border: none;")
+    return f"<!doctype html><html><head><meta charset='utf-8'><style>{css}</style></head><body>{''.join(parts)}</body></html>"
 
 
 def _lines(text: str) -> str:
@@ -75,11 +78,11 @@ def _lines(text: str) -> str:
     return "<br>".join(html.escape(line) for line in text.split("\n"))
 
 
-def chromium_pdf(seed: Path, out: Path) -> None:
+def chromium_pdf(seed: Path, out: Path, borders: bool = True) -> None:
     chromium = shutil.which("chromium") or sys.exit("chromium is not installed: apt-get install chromium")
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "plan.html"
-        page.write_text(seed_html(seed), "utf-8")
+        page.write_text(seed_html(seed, borders), "utf-8")
         subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}",
                         page.as_uri()], check=True, capture_output=True, timeout=120)
 
@@ -126,7 +129,7 @@ def rescan(pdf: Path, out: Path, dpi: int, seed: int, keep: tuple[int, ...] = ()
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", nargs="*", help="seed prefixes")
-    ap.add_argument("--kinds", nargs="*", default=["chromium", "layout-text", "rescan"])
+    ap.add_argument("--kinds", nargs="*", default=["chromium", "chromium-borderless", "layout-text", "rescan"])
     args = ap.parse_args(argv)
     for seed in sorted(SEEDS.glob("*.txt")):
         if args.only and not any(seed.name.startswith(p) for p in args.only):
@@ -135,6 +138,9 @@ def main(argv: list[str] | None = None) -> None:
         if "chromium" in args.kinds:
             (OUT / "chromium").mkdir(parents=True, exist_ok=True)
             chromium_pdf(seed, OUT / "chromium" / (seed.stem + ".pdf"))
+        if "chromium-borderless" in args.kinds:
+            (OUT / "chromium-borderless").mkdir(parents=True, exist_ok=True)
+            chromium_pdf(seed, OUT / "chromium-borderless" / (seed.stem + ".pdf"), borders=False)
         if not pdf.exists():
             continue  # no LibreOffice rendition of this seed (002 is a news summary)
         if "layout-text" in args.kinds:

@@ -4,7 +4,8 @@ next to the plain-text seed's own score, so a reader regression shows up as a ga
 
 A rendition's stem is its seed's, with an optional "@variant" ("004_...@300" for a 300-dpi rescan).
 
-usage: tools/score_renditions.py [--formats docx pdf pdf-rotated scan chromium layout-text rescan] [--json]
+usage: tools/score_renditions.py [--formats docx pdf pdf-rotated scan chromium chromium-borderless layout-text rescan]
+                                  [--json]
 """
 from __future__ import annotations
 
@@ -74,8 +75,8 @@ def _prf(part: dict) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--formats", nargs="*", default=["docx", "pdf", "pdf-rotated", "scan", "chromium", "layout-text",
-                                                        "rescan"])
+    ap.add_argument("--formats", nargs="*", default=["docx", "pdf", "pdf-rotated", "scan", "chromium",
+                                                        "chromium-borderless", "layout-text", "rescan"])
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     texts: dict[str, dict] = {}

@@ -28,6 +28,36 @@ class TextLine(Protocol):
 
 
 @dataclass
+class PlacedLine:
+    """A line of positioned words (a PDF page's) written out with spaces where its words stand."""
+    idx: int
+    start: int
+    raw: str
+
+
+def place_words(lines: list[list[tuple[float, float, str]]], unit: float, word_gap: float) -> list[PlacedLine]:
+    """Lines of (x0, x1, text) words as text lines whose columns follow x: a gap wider than `word_gap` (the
+    space between two cells) becomes two spaces or more, a word space one, so `read_column_table` reads a
+    borderless PDF table as it reads a `pdftotext -layout` dump."""
+    left = min((x0 for words in lines for x0, _, _ in words), default=0.0)
+    out = []
+    for k, words in enumerate(lines):
+        raw, prev_x1 = "", None
+        for x0, x1, text in words:
+            at = int(round((x0 - left) / unit))
+            if prev_x1 is None:
+                raw = " " * at
+            elif x0 - prev_x1 > word_gap:
+                raw += " " * max(2, at - len(raw))
+            else:
+                raw += " "
+            raw += text
+            prev_x1 = x1
+        out.append(PlacedLine(k, 0, raw))
+    return out
+
+
+@dataclass
 class Segment:
     start: int  # column in the line
     end: int
@@ -39,24 +69,35 @@ def segments(raw: str) -> list[Segment]:
     return [Segment(m.start(), m.end(), m.group()) for m in SEGMENT_RE.finditer(raw)]
 
 
-def column_header(raw: str) -> Optional[list[Segment]]:
-    """The segments of a line that heads a space-laid table ("STT   Chỉ tiêu   Cơ quan chủ trì ..."), or None."""
-    if "   " not in raw.strip():
+def header_lines(lines: list[TextLine], i: int, end: int) -> Optional[list[list[Segment]]]:
+    """The segments of the one to three lines from line i that head a table: labels wrapped in narrow columns
+    ("STT" / "Chỉ số chính/Chỉ" / "Điểm" over "số thành phần" / "tối đa") are read down each column."""
+    first = segments(lines[i].raw)
+    if len(first) < 2 or "   " not in lines[i].raw.strip():
         return None
-    segs = segments(raw)
-    if len(segs) < 3 or not is_header_row([s.text for s in segs]):
-        return None
-    return segs
+    rows = [first]
+    for k in range(i, min(i + 3, end)):
+        if k > i:
+            more = segments(lines[k].raw)
+            if not more or _opens_row(more, first):
+                break
+            rows.append(more)
+        bands = _bands(rows)
+        labels = [" ".join(s.text for segs in rows for s in segs if lo <= s.start < hi) for lo, hi in bands]
+        if len(labels) >= 3 and is_header_row(labels):
+            return rows
+    return None
 
 
 def read_column_table(lines: list[TextLine], i: int, end: int) -> Optional[tuple[Table, int]]:
-    """The table whose header is line i: (table, index of its last line), or None when no rows follow."""
-    head = column_header(lines[i].raw)
-    if head is None:
+    """The table whose header starts at line i: (table, index of its last line), or None when no rows follow."""
+    head_rows = header_lines(lines, i, end)
+    if head_rows is None:
         return None
-    width = max(s.end for s in head)
-    stretches: list[tuple[list[list[Segment]], list[int]]] = [([head], [])]  # (header lines, data lines) per page
-    j, last, in_header = i + 1, i, True
+    head = head_rows[0]
+    width = max(s.end for segs in head_rows for s in segs)
+    stretches: list[tuple[list[list[Segment]], list[int]]] = [(head_rows, [])]  # (header lines, data lines) per page
+    j, last, in_header = i + len(head_rows), i + len(head_rows) - 1, True
     while j < end:
         segs = segments(lines[j].raw)
         if not segs:
@@ -70,10 +111,11 @@ def read_column_table(lines: list[TextLine], i: int, end: int) -> Optional[tuple
         if len(segs) == 1 and PAGE_NUMBER_RE.match(segs[0].text):
             j += 1
             continue
-        if column_header(lines[j].raw) is not None:
-            stretches.append(([segs], []))  # the header repeated over a page break
+        repeated = header_lines(lines, j, end) if len(segs) >= 2 else None
+        if repeated is not None and not _opens_row(segs, head):
+            stretches.append((repeated, []))  # the header repeated over a page break
             in_header = True
-            j += 1
+            j += len(repeated)
             continue
         if len(segs) == 1 and segs[0].start <= 2 and segs[0].end - segs[0].start >= 0.6 * width:
             break  # a full-width line of prose: the table is over

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from extractors.readers.builder import DocBuilder, Grid
+from extractors.readers.columns import place_words, read_column_table
 from extractors.readers.text import MARKER_RE
 from extractors.tables import classify_header, is_header_row
 
@@ -264,6 +265,8 @@ class PageLayout:
         self.flush_table()
         self.out.page = page.number
         height = statistics.median(w.height for l in lines for w in l.words)
+        if self._aligned_table(lines, page, height):
+            return
         left = min(l.x0 for l in lines)
         # the right margin: where most lines end (a stray mark in the margin must not move it)
         ends = sorted(l.x1 for l in lines)
@@ -290,6 +293,30 @@ class PageLayout:
                 plain.append(lines[i])
                 i += 1
         self._emit(paragraphs(plain, left, right))
+
+    def _aligned_table(self, lines: list[Line], page: Page, height: float) -> bool:
+        """A table with no rulings (a browser's print, a borderless Word table): a line of column labels spaced
+        apart, and rows aligned under it. Read by columns.py from where the words stand; the text around it
+        is read as text. False when the lines hold no such table."""
+        if len(lines) < 2:
+            return False
+        words = [[(w.x0, w.x1, w.text) for w in line.words] for line in lines]
+        unit = statistics.median((w.x1 - w.x0) / max(1, len(w.text)) for line in lines for w in line.words) or 5.0
+        placed = place_words(words, unit, 0.5 * height)
+        for i, line in enumerate(placed):
+            if "   " not in line.raw.strip():
+                continue
+            found = read_column_table(placed, i, len(placed))
+            if found is None:
+                continue
+            table, last = found
+            self._text(lines[:i], page)
+            grid = [[(h, 1) for h in table.header]] + [[(c.text, 1) for c in row] for row in table.rows]
+            self.out.page = page.number
+            self.out.grid(grid, layout="aligned", page_of_row=[page.number] * len(grid))
+            self._text(lines[last + 1:], page)
+            return True
+        return False
 
     def _columns(self, segments: list[Line], left: float, right: float, mid: float, height: float) -> None:
         """A two-column region, read as the DOCX reader reads the table it was: left column, then right."""

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.readers.chrome import find_chrome
-from extractors.readers.columns import column_header, read_column_table
+from extractors.readers.columns import read_column_table
 from extractors.tables import (Token, align_rows, align_stream, classify_header, column_types, fold_subheader, is_column_number_row,
                                find_header, is_empty, is_header_row, is_numbered_header, is_subheader_row, looks_like_stt, normalize_label,
                                repeats_header)
@@ -121,8 +121,9 @@ class TextLayout:
             return self._markdown_table(i)
         if i + 1 < self.end and PIPE_RE.match(self.lines[i + 1].text) and classify_header(line.text):
             return self._pipe_table(i)
-        if "   " in line.text and column_header(line.raw):
-            return self._column_table(i)
+        found = self._column_table(i) if "   " in line.text else None
+        if found:
+            return found
         if self.blank_separated and classify_header(line.text):
             return self._paragraph_table(i)
         return None
