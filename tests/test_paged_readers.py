@@ -206,3 +206,17 @@ def test_encrypted_pdf_fails_with_a_reason():
     writer.write(buf)
     with pytest.raises(ReadError, match="password-protected PDF"):
         read_bytes("locked.pdf", buf.getvalue())
+
+
+def test_figures_in_adjacent_cells_set_closer_than_a_space_are_two_words():
+    from extractors.readers.pdf import words_in_cells
+
+    def char(text, x0):
+        return {"text": text, "x0": x0, "x1": x0 + 5, "fontname": "ABCDEF+TimesNewRomanPSMT"}
+
+    # "62,5" ends at x=99 in one cell, "85" starts at x=100 in the next: pdfplumber joins them as "62,585"
+    chars = [char(t, 79 + 5 * k) for k, t in enumerate("62,5")] + [char(t, 100 + 5 * k) for k, t in enumerate("85")]
+    raw = [{"text": "62,585", "x0": 79, "x1": 110, "top": 10, "bottom": 20, "chars": chars}]
+    cells = [[(40, 0, 99.5, 30), (99.5, 0, 140, 30)]]
+    assert [(w.text, w.x0) for w in words_in_cells(raw, cells)] == [("62,5", 79), ("85", 100)]
+    assert [w.text for w in words_in_cells(raw, [])] == ["62,585"]

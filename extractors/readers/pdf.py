@@ -44,15 +44,34 @@ def text_layer_quality(text: str) -> tuple[str, TextQuality]:
     return "ok", measured
 
 
-def _text_layer(page) -> tuple[tuple[str, TextQuality], list[Word]]:
+def _text_layer(page) -> tuple[tuple[str, TextQuality], list[dict]]:
     """The page's text layer, read once: its quality and its upright words. Words are built from glyph
     positions alone: Word and other exporters put accented letters in a second subset of the same font
     ("ABCDEF+TimesNewRomanPSMT", "ABCDEG+TimesNewRomanPSMT"), so splitting at font changes would read
     "K ế ho ạ ch". A word is bold when most of its glyphs are."""
     raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, return_chars=True)
-    words = [Word(w["x0"], w["top"], w["x1"], w["bottom"], nfc(w["text"]), _mostly_bold(w["chars"]))
-             for w in raw if w.get("upright", True)]
-    return text_layer_quality(" ".join(w["text"] for w in raw)), words
+    return text_layer_quality(" ".join(w["text"] for w in raw)), [w for w in raw if w.get("upright", True)]
+
+
+def words_in_cells(raw: list[dict], tables: list[list[Box]]) -> list[Word]:
+    """Words, each cut where a cell's side runs through it: two figures in adjacent cells set closer than a
+    space ("62,5" | "85") are two words, not "62,585"."""
+    sides = [(x, c[1], c[3]) for cells in tables for c in cells for x in (c[0], c[2])]
+    out: list[Word] = []
+    for w in raw:
+        chars = w["chars"]
+        cuts = sorted({x for x, top, bottom in sides
+                       if w["x0"] + 0.5 < x < w["x1"] - 0.5 and top <= (w["top"] + w["bottom"]) / 2 <= bottom})
+        groups: list[list[dict]] = [[] for _ in range(len(cuts) + 1)]
+        for ch in chars:
+            centre = (ch["x0"] + ch["x1"]) / 2
+            groups[sum(centre > x for x in cuts)].append(ch)
+        for part in (g for g in groups if g):
+            text = "".join(ch["text"] for ch in part).strip() if cuts else w["text"]
+            if text:
+                x0, x1 = (min(ch["x0"] for ch in part), max(ch["x1"] for ch in part)) if cuts else (w["x0"], w["x1"])
+                out.append(Word(x0, w["top"], x1, w["bottom"], nfc(text), _mostly_bold(part)))
+    return out
 
 
 def _mostly_bold(chars: list[dict]) -> bool:
@@ -106,9 +125,11 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
         for number, page in enumerate(pdf.pages, start=1):
             PAGES.info("%s", path, extra={"page": number - 1, "pages": n_pages})
             try:
-                (quality, measured), words = _text_layer(page)
+                (quality, measured), raw_words = _text_layer(page)
                 if quality == "ok":
-                    pages.append(Page(number, float(page.width), float(page.height), words, _ruled_tables(page)))
+                    tables = _ruled_tables(page)
+                    words = words_in_cells(raw_words, tables)
+                    pages.append(Page(number, float(page.width), float(page.height), words, tables))
                     page_quality[number] = _quality("text", measured)
                     continue
             except Exception as exc:  # a damaged page: say so and go on with the rest
