@@ -110,15 +110,15 @@ def resolve(printed: str, plan_province: Optional[str] = None) -> Optional[Agenc
     if m and m.start() > 0:
         name, qualifier = name[:m.start()], m.group(1).strip()
     name, named_province = _without_provinces(name)
-    link = _lookup(_match_key(name)) or _by_pattern(printed_names.expand(name))
+    link = _lookup(_match_key(name)) or _by_pattern(printed_names.expand(name)) or _close_spelling(_match_key(name))
     if link is None and qualifier:  # "(Trung tâm Hành chính công)" may be the only part we know
-        link = _lookup(_match_key(qualifier))
+        link = _lookup(_match_key(qualifier)) or _close_spelling(_match_key(qualifier))
         qualifier = None if link else qualifier
     if link is None:
         return None
     agency_id, method, score, extra = link
     agency = registry()[agency_id]
-    province = named_province or (plan_province if agency.level not in ("trung ương", "") else None)
+    province = named_province or (plan_province if agency.level not in ("trung ương", "khu vực", "") else None)
     qual = "; ".join(q for q in (extra, qualifier) if q) or None
     return AgencyLink(agency, province, method, score, qual)
 
@@ -126,8 +126,9 @@ def resolve(printed: str, plan_province: Optional[str] = None) -> Optional[Agenc
 def _by_pattern(name: str) -> Optional[tuple[str, str, float, Optional[str]]]:
     for rx, agency_id in _patterns():
         m = rx.match(name)
-        if m:
-            return agency_id, "pattern", 0.9, m.groupdict().get("qualifier")
+        qualifier = m.groupdict().get("qualifier") if m else None
+        if m and (qualifier is None or qualifier[:1].isupper() or qualifier[:1].isdigit()):
+            return agency_id, "pattern", 0.9, qualifier  # a proper name: "xã Ân Tường", "Khu vực 9"
     return None
 
 
@@ -143,10 +144,26 @@ def _lookup(k: str) -> Optional[tuple[str, str, float, Optional[str]]]:
         head, rest = " ".join(words[:n]), " ".join(words[n:])
         if head in index and rest.startswith(_qualifiers()):
             return index[head], "alias+qualifier", 0.95, rest
-    best = process.extractOne(k, index.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
-    if best:
-        return index[best[0]], "fuzzy", round(best[1] / 100, 3), None
     return None
+
+
+def _close_spelling(k: str) -> Optional[tuple[str, str, float, Optional[str]]]:
+    """A registry spelling within a typo or two of the name, at the same administrative level."""
+    index = _alias_index()
+    best = process.extractOne(k, index.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN) if k else None
+    if best and _levels(best[0]) == _levels(k):
+        return index[best[0]], "fuzzy", round(best[1] / 100, 3), None
+    return None  # a close spelling of another level ("... xã" for "... tỉnh") is another agency
+
+
+LEVEL_WORDS = {"tỉnh": "tỉnh", "huyện": "huyện", "quận": "huyện", "xã": "xã", "phường": "xã", "thị trấn": "xã",
+               "đặc khu": "xã", "trung ương": "trung ương", "khu vực": "khu vực"}
+
+
+def _levels(k: str) -> set[str]:
+    """The administrative levels a match key names ("... xã" is the commune's, "... tỉnh" the province's)."""
+    words = f" {k} "
+    return {level for w, level in LEVEL_WORDS.items() if f" {w} " in words}
 
 
 def _chain(agency_id: str) -> list[str]:
