@@ -78,6 +78,8 @@ class DocumentMeta:
     period_start: Optional[int] = None
     period_end: Optional[int] = None
     provenance: dict[str, Span] = field(default_factory=dict)
+    issued_year: Optional[int] = None  # printed even when day and month are left blank ("ngày   tháng   năm 2026")
+    latest_cited: Optional[str] = None  # the latest date of a decision the text cites: the plan is no older
 
     def year(self) -> Optional[int]:
         for v in (self.issued_date, self.issued_month):
@@ -134,6 +136,7 @@ def extract_header(doc: SourceDocument) -> DocumentMeta:
     _province(meta, doc, head)
     _finish_issuer(meta)
     _period(meta)
+    meta.latest_cited = _latest_cited(doc)
     return meta
 
 
@@ -175,6 +178,7 @@ def _number_and_place(meta: DocumentMeta, head: list[Block]) -> None:
                 continue
             meta.place = place
             d, mo, y = m.group(2), m.group(3), m.group(4)
+            meta.issued_year = int(y) if y else None
             meta.issued_date = _iso(d, mo, y)
             if meta.issued_date is None and mo and y:
                 meta.issued_month = f"{int(y):04d}-{int(mo):02d}"
@@ -430,6 +434,20 @@ def _province(meta: DocumentMeta, doc: SourceDocument, head: list[Block]) -> Non
         if prov:
             meta.province = prov.name
             return
+
+
+# a cited document: its number, then its date ("71/NQ-CP ngày 01/4/2025", "57-NQ/TW ngày 22 tháng 12 năm 2024");
+# a bare date may be a deadline, which lies ahead of the plan
+CITED_DATE_RE = re.compile(r"\d+[/-][\w\-Đđ/]*[A-ZĐa-z][\w\-Đđ/]*,?\s+ngày\s+(\d{1,2})\s*(?:/|-|tháng)\s*(\d{1,2})\s*"
+                           r"(?:/|-|năm)\s*((?:19|20)\d{2})", re.IGNORECASE)
+
+
+def _latest_cited(doc: SourceDocument) -> Optional[str]:
+    """The latest date the opening of the text cites ("Căn cứ Nghị quyết số 71/NQ-CP ngày 01/4/2025 ..."): a
+    plan is issued after everything it cites."""
+    head = doc.text[:20000]
+    dates = [d for m in CITED_DATE_RE.finditer(head) if (d := _iso(m.group(1), m.group(2), m.group(3)))]
+    return max(dates) if dates else None
 
 
 def _period(meta: DocumentMeta) -> None:

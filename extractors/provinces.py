@@ -51,12 +51,42 @@ def merger_date() -> str:
     return _data()["source"]["effective_date"]
 
 
-def at(name: Optional[str], date: Optional[str]) -> Optional[ProvinceAt]:
-    """The province `name` as of `date` (ISO; unknown dates count as before the merger)."""
+@functools.lru_cache(maxsize=1)
+def _regime_words() -> tuple[re.Pattern, re.Pattern]:
+    import yaml
+
+    raw = yaml.safe_load(resources.files("extractors").joinpath("data/regime.yaml").read_text("utf-8"))
+    return tuple(re.compile("|".join(f"(?:{p})" for p in raw[k]), re.IGNORECASE) for k in ("after_merger", "before_merger"))
+
+
+def regime(date: Optional[str], year: Optional[int], latest_cited: Optional[str], text: str) -> tuple[str, str]:
+    """("after-merger" | "before-merger" | "uncertain", the evidence): the plan's date when it has one; else its
+    printed year, a decision it cites dated after the merger, or the units it names (communes and special
+    zones, "(cũ)" provinces; districts)."""
+    if date:
+        return ("after-merger" if date >= merger_date() else "before-merger"), "date"
+    if year and year > int(merger_date()[:4]):
+        return "after-merger", "year"
+    if latest_cited and latest_cited >= merger_date():
+        return "after-merger", f"cites a decision of {latest_cited}"
+    after, before = _regime_words()
+    a, b = after.search(text), before.search(text)
+    if a and not b:
+        return "after-merger", f"names {a.group(0)!r}"
+    if b and not a:
+        return "before-merger", f"names {b.group(0)!r}"
+    if year and year < int(merger_date()[:4]):
+        return "before-merger", "year"
+    return "uncertain", "no date, and the text does not settle it"
+
+
+def at(name: Optional[str], regime_now: str = "before-merger") -> Optional[ProvinceAt]:
+    """The province `name` under the plan's regime. After the merger a province that was merged away ("Bình
+    Định (cũ)") is filed under the one it is part of; one that kept its name takes its new code."""
     p = lookup(name) if name else None
     if p is None:
         return None
-    if date and date >= merger_date() and p.name == p.successor:  # the merged unit under its old name
+    if regime_now == "after-merger":
         return ProvinceAt(p.name, p.successor_code, p.successor_official, p.successor, p.successor_code,
                           p.successor_official)
     return ProvinceAt(p.name, p.code, p.official, p.successor, p.successor_code, p.successor_official)

@@ -112,6 +112,8 @@ def cmd_show(args) -> int:
         moved = (f" -> since the 2025 merger part of {d['province_successor']} ({d['province_successor_code']})"
                  if d["province_successor"] != d["province"] else " (kept its name in the 2025 merger)")
         print(f"{'province:':<11}{d['province']} ({d['province_code']}){moved}")
+        if d.get("province_regime") == "uncertain":
+            print(f"{'':<11}issued before or after the 2025 merger? not settled (no date; the text does not say)")
     print(f"counts:    {d['n_sections']} sections, {d['n_rows']} rows, {d['n_targets']} targets")
     for w in json.loads(d["warnings"]):
         print(f"warning:   {w}")

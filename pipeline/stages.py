@@ -127,12 +127,15 @@ def _metric_ref(link: Optional[MetricLink]) -> Optional[MetricRef]:
                      method=link.method, score=link.score)
 
 
-def _province(meta: DocumentMeta) -> Optional[ProvinceOut]:
-    p = provinces.at(meta.province, meta.issued_date or meta.issued_month)
+def _province(meta: DocumentMeta, text: str) -> Optional[ProvinceOut]:
+    if not meta.province:
+        return None
+    regime, evidence = provinces.regime(meta.issued_date or meta.issued_month, meta.issued_year, meta.latest_cited, text)
+    p = provinces.at(meta.province, regime)
     if p is None:
         return None
     return ProvinceOut(code=p.code, official=p.official, successor=p.successor, successor_code=p.successor_code,
-                       merged=p.merged)
+                       merged=p.merged, regime=regime, regime_evidence=evidence)
 
 
 def to_extraction(p: Processed) -> Extraction:
@@ -143,7 +146,7 @@ def to_extraction(p: Processed) -> Extraction:
         doc_number=m.doc_number, doc_number_raw=m.doc_number_raw, doc_type=m.doc_type, issuer=m.issuer,
         province=m.province, place=m.place, issued_date=m.issued_date, issued_month=m.issued_month, signer=m.signer,
         signer_title=m.signer_title, title=m.title, form=m.form, period=Period(start=m.period_start, end=m.period_end),
-        province_unit=_province(m),
+        province_unit=_province(m, p.source.text),
         provenance={k: _prov(doc_id, v, ocr) for k, v in m.provenance.items()},
     )
     rows = [

@@ -30,6 +30,7 @@ MIGRATIONS: list[list[tuple[str, str, str]]] = [
     [("failures", "extractor", "TEXT")],
     [("rows", "deadline_kind", "TEXT"), ("rows", "inherited_start", "TEXT"), ("rows", "inherited_end", "TEXT"),
      ("rows", "inherited_from", "TEXT")],
+    [("documents", "province_regime", "TEXT")],
 ]
 
 
@@ -158,11 +159,12 @@ class Store:
                 "INSERT INTO documents(id, source, format, ingested_at, doc_number, doc_number_raw, doc_type, issuer,"
                 " province, place, issued_date, issued_month, signer, signer_title, title, form, period_start,"
                 " period_end, warnings, body, extractor, pages, province_code, province_successor,"
-                " province_successor_code) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " province_successor_code, province_regime) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (ex.doc_id, ex.source, ex.format, _now(), d.doc_number, d.doc_number_raw, d.doc_type, d.issuer,
                  d.province, d.place, d.issued_date, d.issued_month, d.signer, d.signer_title, d.title, d.form,
                  d.period.start, d.period.end, json.dumps(ex.warnings, ensure_ascii=False), body, extractor, ex.pages,
-                 pu.code if pu else None, pu.successor if pu else None, pu.successor_code if pu else None),
+                 pu.code if pu else None, pu.successor if pu else None, pu.successor_code if pu else None,
+                 pu.regime if pu else None),
             )
             self.conn.executemany("INSERT INTO ocr_pages(doc_id, page, confidence) VALUES (?,?,?)",
                                   [(ex.doc_id, o.page, o.confidence) for o in ex.ocr_pages])

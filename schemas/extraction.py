@@ -45,6 +45,11 @@ class ProvinceOut(BaseModel):
     successor: str = Field(description="the province it is part of since 2025-07-01")
     successor_code: str
     merged: bool = Field(description="true when it was merged into another province")
+    regime: Literal["before-merger", "after-merger", "uncertain"] = Field(
+        "before-merger", description="the administrative map the plan was issued under (63 provinces and districts, "
+                                     "or 34 provinces and communes since 2025-07-01); uncertain is filed as before")
+    regime_evidence: Optional[str] = Field(None, description="what settled the regime: the date, the year, a cited "
+                                                             "decision, or the units the text names")
 
 
 class DocumentOut(BaseModel):

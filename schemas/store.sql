@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS documents (
   province_code  TEXT,                      -- administrative code at the plan's date
   province_successor      TEXT,             -- the province it belongs to since the 2025 merger
   province_successor_code TEXT,
+  province_regime TEXT,  -- before-merger | after-merger | uncertain (no date and the text did not settle it)
   body           TEXT NOT NULL              -- the text every span points into
 );
 CREATE INDEX IF NOT EXISTS documents_province ON documents(province);

@@ -71,3 +71,44 @@ def test_a_close_spelling_of_another_level_is_not_a_match():
     # the commune's Front committee is not the province's, however close the spelling
     assert resolve("Ủy ban Mặt trận Tổ quốc Việt Nam các xã, phường", "Lâm Đồng").agency.id == "ubmttq-xa"
     assert resolve("Ủy ban Mặt trận Tổ quốc Việt Nam huyện", "Lâm Đồng") is None
+
+
+# --- the administrative map a plan was issued under ----------------------------------------------------------
+
+def _unit(text: str):
+    from extractors.readers.text import read_text
+    from pipeline.stages import process_document, to_extraction
+
+    doc = read_text("plan.txt", "0" * 64, text, "utf-8")
+    return to_extraction(process_document(doc)).document.province_unit
+
+
+def test_a_plan_whose_day_and_month_are_blank_is_dated_by_its_year():
+    # r25 (Lào Cai, 2026, prepared for signature): "Lào Cai, ngày    tháng    năm 2026" -> today's Lào Cai (15)
+    from pathlib import Path
+    from extractors.readers import read_bytes
+    from pipeline.stages import process_document, to_extraction
+
+    path = Path(__file__).resolve().parent.parent / "corpus" / "realdocs" / "docs" / "r25.docx"
+    unit = to_extraction(process_document(read_bytes(str(path), path.read_bytes()))).document.province_unit
+    assert (unit.code, unit.regime, unit.regime_evidence) == ("15", "after-merger", "year")
+
+
+def test_a_province_marked_old_is_filed_under_the_one_it_is_part_of():
+    unit = _unit("Bình Định (cũ) đẩy mạnh chuyển đổi số\n\nUBND tỉnh Bình Định (cũ) đã ban hành kế hoạch chuyển đổi số "
+                 "cho các xã, phường, đặc khu trên địa bàn, với nhiều chỉ tiêu cụ thể cho năm tới.\n")
+    assert (unit.regime, unit.successor, unit.code, unit.merged) == ("after-merger", "Gia Lai", "52", True)
+
+
+def test_a_cited_decision_after_the_merger_dates_the_plan():
+    unit = _unit("ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố:    /KH-UBND\n"
+                 "Lâm Đồng, ngày    tháng    năm\nKẾ HOẠCH\nChuyển đổi số\nCăn cứ Kế hoạch số 02-KH/BCĐTW ngày "
+                 "19/6/2025; Công văn số 5511/BKHCN-CĐSQG ngày 10/10/2025 của Bộ Khoa học và Công nghệ;\n")
+    assert (unit.regime, unit.regime_evidence) == ("after-merger", "cites a decision of 2025-10-10")
+
+
+def test_districts_mean_before_and_nothing_means_uncertain():
+    before = _unit("Kế hoạch chuyển đổi số tỉnh Bình Dương\nGiao Ủy ban nhân dân các huyện, thị xã, thành phố triển khai.\n")
+    unsure = _unit("Kế hoạch chuyển đổi số tỉnh Bình Dương\nGiao các sở, ngành triển khai.\n")
+    assert (before.regime, before.code) == ("before-merger", "74")
+    assert (unsure.regime, unsure.code) == ("uncertain", "74")
