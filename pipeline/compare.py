@@ -151,12 +151,18 @@ def _recency(c: Commitment) -> tuple:
 
 
 def _national_for(c: Commitment, national: list[dict], unit: Optional[str]) -> Optional[dict]:
+    """The national target a commitment answers: same level, and of its year, else the next one set after it
+    (a 2026 commitment faces the 2026 programme, not QĐ 749's 2025 or 57-NQ/TW's 2030), else the latest."""
     if not national or (c.unit or None) != (unit or None):
         return None
     same = [n for n in national if n.get("scope") == c.scope]
     if not same and c.scope is None:
         same = [n for n in national if not n.get("scope")] or (national if len(national) == 1 else [])
-    return same[0] if same else None
+    if not same:
+        return None
+    year = c.year or 0
+    later = sorted((n for n in same if (n.get("year") or 0) >= year), key=lambda n: n.get("year") or 0)
+    return later[0] if later else max(same, key=lambda n: n.get("year") or 0)
 
 
 def compare(store: Store, query: str, merged: bool = False, year: Optional[int] = None) -> Comparison:

@@ -37,3 +37,16 @@ def test_the_contribution_of_science_and_technology_is_not_the_digital_economy()
 def test_national_targets_of_the_programmes(metric_id, value, year, source):
     national = [dict(n) for n in metrics()[metric_id].national]
     assert any(n["value"] == value and n["year"] == year and n["source"] == source for n in national), national
+
+
+def test_a_commitment_faces_the_national_target_of_its_year():
+    from pipeline.compare import Commitment, _national_for
+
+    national = [dict(n) for n in metrics()["digital-economy-grdp"].national]  # 20% by 2025 (QĐ 411), 30% by 2030
+
+    def facing(year):
+        c = Commitment(*([None] * 22))
+        c.year, c.unit, c.scope = year, "%", None
+        return _national_for(c, national, "%")
+
+    assert (facing(2025)["value"], facing(2026)["value"], facing(2030)["value"], facing(2035)["value"]) == (20, 30, 30, 30)
