@@ -85,6 +85,8 @@ def subject_of(text: str) -> Optional[Subject]:
     if not names:
         return None
     body = re.sub(r"^" + agencies.title_pattern() + r"\s+", "", phrase)
+    if re.match(r"(?i)các\s", body) and not COLLECTIVE_RE.match(body):
+        return None
     collective = bool(re.match(r"^(?:các|Các)\s|^[a-zđ]", body))
     return Subject(phrase, names, cut if cut < len(t) else len(text), collective)
 
@@ -99,9 +101,22 @@ def _predicate_start(text: str, head_end: int) -> int:
 
     colon = text.find(":", head_end)
     limit = colon if colon >= 0 else len(text)
+    aspect = ASPECT_RE.search(text, head_end, limit)  # "Ủy ban nhân dân tỉnh đã ban hành": "đã" opens the predicate
+    limit = aspect.start() + 1 if aspect else limit
     listed = next((m.start() for m in lx.predicates.finditer(text, head_end, limit)
                    if free(m.start()) and not _inside_name(text, m.start())), limit)
     return min(listed, _tagged_verb(text, head_end, free, listed))
+
+
+ASPECT_RE = re.compile(r"\s(?:đã|đang|sẽ|chưa|vẫn|đều|cũng)\s")
+# "Các X" opens an agency only when X names one ("Các sở, ngành"); "Các thông số:", "Các yếu tố" do not
+COLLECTIVE_RE = re.compile(agencies.HEAD + r"|(?:các)\s+(?:tổ chức|cá nhân|nhà mạng|chủ đầu tư|xã|phường|huyện)\b",
+                           re.IGNORECASE)
+
+
+def reports_done(predicate: str) -> bool:
+    """A predicate that reports what was done ("đã ban hành Kế hoạch ..."): a result, not an assignment."""
+    return predicate.lstrip(" ,").startswith(("đã ", "Đã "))
 
 
 def _inside_name(text: str, pos: int) -> bool:
@@ -234,7 +249,9 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
                 visit(c, here, topic)
             return
         task: Optional[_Ctx] = None
-        if ctx is not None and sec.kind in ITEM_KINDS and text:
+        if subj and reports_done(text[subj.predicate_at:]):
+            subj = None  # "Ủy ban nhân dân tỉnh đã ban hành ...": what was done, in a report
+        if ctx is not None and sec.kind in ITEM_KINDS and text and not reports_done(text):
             task = _Ctx(subj.agencies if subj and not subj.collective else ctx.lead, ctx.table, ctx.coordinate)
         elif subj and subj.predicate_at < len(text):
             task = _Ctx(subj.agencies, topic or sec.label.strip())
@@ -250,7 +267,8 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
         for i in own:
             for clause, offset in _clauses(block_text(i)):
                 s = subject_of(clause)
-                if s and s.predicate_at < len(clause) and not s.collective and _assigns(clause[s.predicate_at:]):
+                if s and s.predicate_at < len(clause) and not s.collective and _assigns(clause[s.predicate_at:]) \
+                        and not reports_done(clause[s.predicate_at:]):
                     b = doc.blocks[i].span
                     emit(clause, s.agencies, topic_here, Span(b.start + offset, b.start + offset + len(clause), b.line, b.page), None)
         for c in children:

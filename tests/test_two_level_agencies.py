@@ -112,3 +112,24 @@ def test_districts_mean_before_and_nothing_means_uncertain():
     unsure = _unit("Kế hoạch chuyển đổi số tỉnh Bình Dương\nGiao các sở, ngành triển khai.\n")
     assert (before.regime, before.code) == ("before-merger", "74")
     assert (unsure.regime, unsure.code) == ("uncertain", "74")
+
+
+# --- what is no assignment ------------------------------------------------------------------------------------
+
+def test_a_report_of_what_was_done_is_no_task_and_no_agency():
+    # r23 (Báo cáo 329/BC-UBND, Lâm Đồng 2025): "Ủy ban nhân dân tỉnh đã ban hành Kế hoạch ..." reports a result
+    from extractors.assignments import reports_done, subject_of
+
+    s = subject_of("Ủy ban nhân dân tỉnh đã ban hành Kế hoạch số 1163/KH-UBND ngày 15/8/2025")
+    assert s.agencies == ["Ủy ban nhân dân tỉnh"]
+    assert reports_done("đã ban hành Kế hoạch số 1163/KH-UBND")
+    assert not reports_done("chủ trì, phối hợp với các sở, ngành")
+
+
+@pytest.mark.parametrize("text", ["Các thông số: Độ mặn, pH, oxy hòa tan",  # r04, a monitoring plan
+                                  "Các yếu tố ảnh hưởng đến kết quả chỉ số"])  # r19
+def test_a_list_of_things_is_no_collective_of_agencies(text):
+    from extractors.assignments import subject_of
+
+    assert subject_of(text) is None
+    assert subject_of("Các tổ chức, cá nhân có liên quan thực hiện").agencies == ["Các tổ chức, cá nhân có liên quan"]
