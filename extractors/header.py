@@ -292,8 +292,8 @@ OCR_DIGITS = str.maketrans({"Ø": "0", "O": "0", "o": "0", "Q": "0", "l": "1", "
 
 def _stamped(meta: DocumentMeta, doc: SourceDocument) -> None:
     """A signed PDF's number and day, which its text layer leaves blank ("Số:   /BC-SNV", "ngày   tháng 11
-    năm 2025"), from what the e-signature drew over them; the day falls back to the signing date when that
-    is in the printed month."""
+    năm 2025"), from what the e-signature drew over them. The day is the signing date when that falls in the
+    printed month (the stamped day read by OCR, "79" for 19, only when it does not)."""
     stamped = doc.stamps.get("stamped_header", "")
     blank_number = meta.doc_number_raw and meta.doc_number_raw.startswith("/")
     if blank_number and stamped:

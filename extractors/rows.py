@@ -240,6 +240,7 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
             elif stt and GROUP_STT_RE.match(stt):
                 group_period = None  # a new top-level group that states no period ends the previous one
             continue
+        scored, out_of = _score_of(others.get("score"))
         is_pillar = has_scores and stt is not None and ("." not in stt.rstrip(".")) and bool(re.match(r"^(\d+|[IVXL]+)\.?$", stt))
         row = Row(
             table=caption,
@@ -247,8 +248,8 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
             stt=stt,
             group=outer_group if is_pillar else (inner_group or outer_group),
             text=text,
-            max_score=_first(parse_number(others.get("max_score")), _score_of(others.get("score"))[1]),
-            score=_score_of(others.get("score"))[0],
+            max_score=_first(parse_number(others.get("max_score")), out_of),
+            score=scored,
             note=merged_note or (_clean(others["note"]) if "note" in others else None),
             hint=others.get("hint"),
             target=_clean(others["target"]) if "target" in others else None,

@@ -420,10 +420,11 @@ def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None,
                     m.level = None
         for clause, c_at, ms in found:
             c_year = _sentence_year(clause) or s_year
-            years = _year_phrases(clause)
+            years = _year_phrases(clause) if ms else []
+            several = len({y for _, _, y in years}) > 1  # "đến năm 2025, … 20% và đến năm 2030, … 30%"
             previous_end = 0
             for k, mention in enumerate(ms):
-                if len({y for _, _, y in years}) > 1:  # "đến năm 2025, … 20% và đến năm 2030, … 30%"
+                if several:
                     c_year = _mention_year(years, mention, previous_end, ms[k + 1].start if k + 1 < len(ms) else len(clause)) or c_year
                 metric = _metric(clause, mention, inherited, previous_end)
                 previous_end = mention.end

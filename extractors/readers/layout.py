@@ -259,13 +259,13 @@ class PageLayout:
 
     # --- running text ------------------------------------------------------------------
 
-    def _text(self, lines: list[Line], page: Page) -> None:
+    def _text(self, lines: list[Line], page: Page, tables: bool = True) -> None:
         if not lines:
             return
         self.flush_table()
         self.out.page = page.number
         height = statistics.median(w.height for l in lines for w in l.words)
-        if self._aligned_table(lines, page, height):
+        if tables and self._aligned_table(lines, page, height):
             return
         left = min(l.x0 for l in lines)
         # the right margin: where most lines end (a stray mark in the margin must not move it)
@@ -310,7 +310,7 @@ class PageLayout:
             if found is None:
                 continue
             table, last = found
-            self._text(lines[:i], page)
+            self._text(lines[:i], page, tables=False)  # no table header stands before line i: read it as text
             grid = [[(h, 1) for h in table.header]] + [[(c.text, 1) for c in row] for row in table.rows]
             self.out.page = page.number
             self.out.grid(grid, layout="aligned", page_of_row=[page.number] * len(grid))

@@ -56,12 +56,15 @@ def _text_layer(page) -> tuple[tuple[str, TextQuality], list[dict]]:
 def words_in_cells(raw: list[dict], tables: list[list[Box]]) -> list[Word]:
     """Words, each cut where a cell's side runs through it: two figures in adjacent cells set closer than a
     space ("62,5" | "85") are two words, not "62,585"."""
-    sides = [(x, c[1], c[3]) for cells in tables for c in cells for x in (c[0], c[2])]
+    # each table's sides once (a side is shared by the cells on either hand), looked at only for words at its height
+    tables_sides = [(min(c[1] for c in cells), max(c[3] for c in cells),
+                     {(x, c[1], c[3]) for c in cells for x in (c[0], c[2])}) for cells in tables if cells]
     out: list[Word] = []
     for w in raw:
         chars = w["chars"]
-        cuts = sorted({x for x, top, bottom in sides
-                       if w["x0"] + 0.5 < x < w["x1"] - 0.5 and top <= (w["top"] + w["bottom"]) / 2 <= bottom})
+        mid = (w["top"] + w["bottom"]) / 2
+        cuts = sorted({x for lo, hi, sides in tables_sides if lo <= mid <= hi for x, top, bottom in sides
+                       if w["x0"] + 0.5 < x < w["x1"] - 0.5 and top <= mid <= bottom})
         groups: list[list[dict]] = [[] for _ in range(len(cuts) + 1)]
         for ch in chars:
             centre = (ch["x0"] + ch["x1"]) / 2
