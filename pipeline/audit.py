@@ -180,22 +180,26 @@ def _coverage(rows: list[dict], plan_date: Optional[str]) -> Coverage:
                                          f" ({first.decision} applies from {first.effective_from})")
     assigned = {r["indicator_code"] for r in rows if r["leads"] and r["indicator_code"] and r["catalog"] == v.id}
 
+    assessed = v.assessed()
+
     def lineage(code: str) -> set[str]:
-        out, c = {code}, v.indicators[code].parent if code in v.indicators else None
+        out, c = {code}, assessed[code].parent if code in assessed else None
         while c:
             out.add(c)
-            c = v.indicators[c].parent if c in v.indicators else None
+            c = assessed[c].parent if c in assessed else None
         return out
 
     covered = set()
-    for code in v.indicators:
+    for code in assessed:
         line = lineage(code)
-        if line & assigned or any(code in lineage(a) for a in assigned if a in v.indicators):
+        if line & assigned or any(code in lineage(a) for a in assigned if a in assessed):
             covered.add(code)
     gaps = [{"code": i.code, "name": i.name, "pillar": i.pillar, "pillar_name": v.pillars.get(i.pillar)}
-            for i in v.indicators.values() if i.code not in covered]
-    note = None if assigned else "the plan assigns no DTI indicator: it is not organised by the index"
-    return Coverage(v.id, v.decision, len(v.indicators), len(covered), gaps, note)
+            for i in assessed.values() if i.code not in covered]
+    notes = [] if assigned else ["the plan assigns no DTI indicator: it is not organised by the index"]
+    if not v.indicators:
+        notes.append(f"{v.id} is counted over its {len(assessed)} main indicators: its components are not in the catalog")
+    return Coverage(v.id, v.decision, len(assessed), len(covered), gaps, "; ".join(notes) or None)
 
 
 def _loads(assignments: list[dict], as_of: str) -> list[AgencyLoad]:
@@ -226,7 +230,7 @@ def _plan(store: Store, d: dict, as_of: str) -> PlanAudit:
     rows = store.query("SELECT * FROM items WHERE doc_id = ? ORDER BY idx", [d["id"]])
     plan_date = d["issued_date"] or d["issued_month"]
     version = _in_force(plan_date)
-    parents = {c: i.parent for c, i in version.indicators.items()} if version else {}
+    parents = {c: i.parent for c, i in version.assessed().items()} if version else {}
     audited = [r for r in rows if not r["heading"]]
 
     def pick(test) -> list[Item]:

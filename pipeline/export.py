@@ -21,7 +21,7 @@ from pipeline.store import Store
 
 FORMATS = ("csv", "json", "xlsx", "parquet")
 TABLES = ("documents", "sources", "sections", "rows", "targets", "assignments", "agencies", "ocr_pages", "failures",
-          "canonical_agencies", "metrics", "dti_indicators", "provinces", "commitments", "items", "agency_items")
+          "canonical_agencies", "metrics", "dti_indicators", "dti_correspondence", "provinces", "commitments", "items", "agency_items")
 # documents.body is the text every span (start, end) points into; an Excel cell holds at most 32,767
 # characters, so the workbook leaves it out (the other formats keep it)
 LEAVE_OUT = {"xlsx": {"documents": {"body"}}}

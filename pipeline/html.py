@@ -107,7 +107,7 @@ def _coverage_table(a: Audit) -> tuple[list[tuple[str, str]], list[dict]]:
         cells = {}
         for code, name in version.pillars.items():
             pillars.setdefault(code, name)
-            codes = [i.code for i in version.indicators.values() if i.pillar == code]
+            codes = [i.code for i in version.assessed().values() if i.pillar == code]
             done = sum(1 for x in codes if x not in gaps)
             cells[code] = {"done": done, "total": len(codes), "share": done / len(codes) if codes else 0}
         rows.append({"plan": _plan_label(p), "cells": cells, "covered": c.covered, "total": c.indicators})

@@ -37,9 +37,24 @@ def tables() -> dict[str, list[dict]]:
         "dti_indicators": [
             {"catalog": v.id, "code": i.code, "name": i.name, "pillar": i.pillar, "pillar_name": v.pillars.get(i.pillar),
              "max_score": i.max_score, "parent": i.parent, "effective_from": v.effective_from}
-            for v in metrics.catalog_versions() for i in v.indicators.values()],
+            for v in metrics.catalog_versions() for i in v.assessed().values()],
+        "dti_correspondence": _correspondence(metrics.catalog_versions()),
         "provinces": [
             {"code": p.code, "name": p.name, "official": p.official, "successor": p.successor,
              "successor_code": p.successor_code}
             for p in provinces.provinces()],
     }
+
+
+def _correspondence(versions) -> list[dict]:
+    """Every code of a version's predecessor with its counterpart (NULL: dropped), so SQL can follow an
+    indicator across versions without knowing that a component is carried to its main indicator."""
+    by_id = {v.id: v for v in versions}
+    out = []
+    for v in versions:
+        if v.follows is None:
+            continue
+        before = by_id[v.follows]
+        for code in list(before.pillars) + list(before.indicators):
+            out.append({"from_catalog": before.id, "from_code": code, "to_catalog": v.id, "to_code": v.counterpart(code)})
+    return out

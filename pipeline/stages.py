@@ -63,8 +63,9 @@ def process_document(doc: SourceDocument, clock: Optional["_Clock"] = None) -> P
     rows = clock("rows", lambda: extract_rows(doc, sections, meta.year()) + extract_prose_tasks(doc, sections, meta.year()))
     targets = clock("targets", extract_targets, doc, sections, rows, meta.period_end or meta.year(),
                     meta.province is not None)
+    # an undated plan is no older than the latest decision it cites
     links = clock("link", link_all, rows, targets,
-                  meta.issued_date or (f"{meta.year()}-12-31" if meta.year() else None))
+                  meta.issued_date or (f"{meta.year()}-12-31" if meta.year() else None) or meta.latest_cited)
     warnings = list(doc.warnings) + unread_tables(doc, sections, rows)
     if not _has_plan_structure(meta, sections, rows):
         warnings.append("no plan structure found: no document number, type, numbered sections or plan tables")

@@ -211,6 +211,15 @@ CREATE TABLE IF NOT EXISTS dti_indicators (
   PRIMARY KEY (catalog, code)
 );
 
+-- How an indicator of one catalog version continues in the next (to_code NULL: dropped).
+CREATE TABLE IF NOT EXISTS dti_correspondence (
+  from_catalog TEXT NOT NULL,
+  from_code    TEXT NOT NULL,
+  to_catalog   TEXT NOT NULL,
+  to_code      TEXT,
+  PRIMARY KEY (from_catalog, from_code, to_catalog)
+);
+
 -- The 63 provinces a plan may name and the 34 they became on 2025-07-01.
 CREATE TABLE IF NOT EXISTS provinces (
   code           TEXT PRIMARY KEY,

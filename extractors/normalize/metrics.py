@@ -47,8 +47,22 @@ class CatalogVersion:
     id: str
     decision: str
     effective_from: str
-    pillars: dict[str, str]
-    indicators: dict[str, Indicator]
+    pillars: dict[str, str]  # main indicators (the catalog's top level), code -> name
+    indicators: dict[str, Indicator]  # component indicators; empty where their wording is not published
+    follows: Optional[str] = None  # the version this one replaced
+    correspondence: dict[str, Optional[str]] = field(default_factory=dict)  # follows' code -> this one's
+
+    def assessed(self) -> dict[str, Indicator]:
+        """What a plan is checked against: the components, or the main indicators where those are all we have."""
+        if self.indicators:
+            return self.indicators
+        return {c: Indicator(c, name, c, None) for c, name in self.pillars.items()}
+
+    def counterpart(self, code: str) -> Optional[str]:
+        """The code in this version of `follows`' `code`: its own entry, else the one of its main indicator."""
+        if code in self.correspondence:
+            return self.correspondence[code]
+        return self.correspondence.get(code.split(".")[0])
 
 
 @dataclass(frozen=True)
@@ -82,18 +96,36 @@ def catalog_versions() -> tuple[CatalogVersion, ...]:
         inds = {i["code"]: Indicator(i["code"], i["name"], i["pillar"], i.get("max_score"), i.get("parent"))
                 for i in v["indicators"]}
         out.append(CatalogVersion(v["id"], v["decision"], str(v["effective_from"]),
-                                  {p["code"]: p["name"] for p in v["pillars"]}, inds))
+                                  {p["code"]: p["name"] for p in v["pillars"]}, inds, v.get("follows"),
+                                  {str(k): (str(c) if c is not None else None)
+                                   for k, c in (v.get("correspondence") or {}).items()}))
     return tuple(sorted(out, key=lambda c: c.effective_from))
 
 
 def catalog_for(date: Optional[str]) -> CatalogVersion:
-    """The version in force on `date` (ISO); the newest when the date is unknown or earlier than all."""
+    """The version in force on `date` (ISO); the first one for a plan older than all of them (the nearest
+    in time), the newest when the date is unknown."""
     versions = catalog_versions()
     if date:
         in_force = [v for v in versions if v.effective_from <= date]
-        if in_force:
-            return in_force[-1]
+        return in_force[-1] if in_force else versions[0]
     return versions[-1]
+
+
+def walk(code: str, source: str, target: str) -> Optional[str]:
+    """An indicator of version `source` followed, version by version, to its counterpart in `target`."""
+    by_id = {v.id: v for v in catalog_versions()}
+    steps, at = [], by_id[target]
+    while at.id != source:
+        if at.follows is None:
+            raise ValueError(f"{target} does not follow {source}")
+        steps.append(at)
+        at = by_id[at.follows]
+    for version in reversed(steps):
+        code = version.counterpart(code)
+        if code is None:
+            return None
+    return code
 
 
 @functools.lru_cache(maxsize=1)
@@ -228,7 +260,8 @@ def _near(text: str, minimum: float) -> list[int]:
     for w in own & index.keys():
         for i in index[w]:
             common[i] = common.get(i, 0.0) + syl_idf[w]
-    return [i for i, c in common.items() if 2 * c / (own_total + totals[i]) >= minimum]
+    # in catalog order, so that a tie goes the same way in every process (set order follows the string hash)
+    return sorted(i for i, c in common.items() if 2 * c / (own_total + totals[i]) >= minimum)
 
 
 def _weighted_f1(a: tuple[str, ...], b: tuple[str, ...], idf: _Weights) -> float:
@@ -305,13 +338,13 @@ _CLAUSE_RE = re.compile(r"\s*[,;:]\s*|\s+(?:và|để|nhằm|đặt mục tiêu|
 
 
 def link_row(stt: Optional[str], text: str, kind: str, max_score: Optional[float], version: CatalogVersion,
-             parent: Optional[MetricLink]) -> Optional[MetricLink]:
+             parent: Optional[MetricLink], codes_are_dti: bool = True) -> Optional[MetricLink]:
     code = (stt or "").strip().rstrip(".")
     pillar = ROMAN.get(code.upper(), code)
     if pillar in version.pillars and key(text) == key(version.pillars[pillar]):
         m = metric_for_indicator(pillar)
         return MetricLink(m, pillar, version.id, "code", 1.0) if m else None
-    if CODE_RE.match(code):
+    if codes_are_dti and CODE_RE.match(code):
         ind = version.indicators.get(code)
         method = "code"
         if ind is None and code.rsplit(".", 1)[0] in version.indicators:
@@ -340,19 +373,62 @@ def _without_target(text: str) -> str:
     return _TARGET_TAIL_RE.sub("", text).strip()
 
 
+def _code_agrees(stt: Optional[str], text: str, version: CatalogVersion) -> Optional[bool]:
+    """Whether a coded row reads like the indicator its code names; None when the code names none."""
+    code = (stt or "").strip().rstrip(".")
+    ind = version.indicators.get(code) if CODE_RE.match(code) else None
+    if ind is None:
+        return None
+    return _weighted_f1(syllables(text), syllables(ind.name), _pool()[2]) >= CODE_TEXT_MIN
+
+
+def _dti_coded_tables(rows: list, version: CatalogVersion) -> set:
+    """Tables numbered by the DTI catalog: at least half of their coded rows read like the indicator of
+    their code. Other tables number their own items 1.1, 1.1.1 (a PAR index, sampling sites), and a code
+    shared with the catalog there says nothing."""
+    votes: dict = {}
+    for r in rows:
+        agrees = _code_agrees(r.stt, r.text, version)
+        if agrees is not None:
+            votes.setdefault(r.table, []).append(agrees)
+    return {table for table, v in votes.items() if sum(v) * 2 >= len(v)}
+
+
+def _carried(link: Optional[MetricLink], version: CatalogVersion) -> Optional[MetricLink]:
+    """A link made against the version `version` follows, carried to `version`'s counterpart."""
+    if link is None or link.indicator is None:
+        return link
+    code = version.counterpart(link.indicator)
+    return MetricLink(link.metric, code, version.id if code else None, link.method, link.score)
+
+
 def link_all(rows: list, targets: list, date: Optional[str]) -> Links:
-    """Links for every row and target of one plan (rows, targets: extractor objects)."""
-    version = catalog_for(date)
+    """Links for every row and target of one plan (rows, targets: extractor objects).
+
+    A version that publishes only its main indicators is linked through the version it follows, whose
+    components carry their wording, and each link is then carried to its counterpart."""
+    in_force = catalog_for(date)
+    version = in_force
+    while not version.indicators and version.follows:
+        version = next(v for v in catalog_versions() if v.id == version.follows)
+    links = _link_all(rows, targets, version)
+    if version is in_force:
+        return links
+    return Links([_carried(link, in_force) for link in links.rows], [_carried(link, in_force) for link in links.targets])
+
+
+def _link_all(rows: list, targets: list, version: CatalogVersion) -> Links:
     out = Links()
     out.targets = [link_target(t.metric, t.quote, t.unit, version) for t in targets]
     restated = {t.row_index: out.targets[i] for i, t in enumerate(targets)
                 if t.row_index is not None and out.targets[i] is not None}
+    dti_coded = _dti_coded_tables(rows, version)
     parent: Optional[MetricLink] = None
     last_table = None
     for i, r in enumerate(rows):
         if r.table != last_table:
             parent, last_table = None, r.table
-        link = link_row(r.stt, r.text, r.kind, r.max_score, version, parent)
+        link = link_row(r.stt, r.text, r.kind, r.max_score, version, parent, r.table in dti_coded)
         if link is None and i in restated:
             t = restated[i]
             link = MetricLink(t.metric, t.indicator, t.catalog, "via-target", t.score)
