@@ -79,8 +79,8 @@ def subject_of(text: str) -> Optional[Subject]:
     start = len(re.match(r"^(?:[Gg]iao\s+)?", t).group(0))
     cut = _predicate_start(t, m.end())
     phrase = t[start:cut].strip(" ,;:.-–")
-    if not phrase:
-        return None
+    if not phrase or DATED_RE.search(phrase):
+        return None  # "UBND ngày 21/8/2025 về việc ...": the tail of a cited document's number, not an agency
     names = agencies.split(phrase)
     if not names:
         return None
@@ -108,7 +108,8 @@ def _predicate_start(text: str, head_end: int) -> int:
     return min(listed, _tagged_verb(text, head_end, free, listed))
 
 
-ASPECT_RE = re.compile(r"\s(?:đã|đang|sẽ|chưa|vẫn|đều|cũng)\s")
+DATED_RE = re.compile(r"^\S+(?:\s+\S+)?\s+ngày\s+\d{1,2}[/-]\d{1,2}")
+ASPECT_RE = re.compile(r"\s(?:đã|đang|sẽ|chưa|vẫn|đều|cũng|tự)\s")
 # "Các X" opens an agency only when X names one ("Các sở, ngành"); "Các thông số:", "Các yếu tố" do not
 COLLECTIVE_RE = re.compile(agencies.HEAD + r"|(?:các)\s+(?:tổ chức|cá nhân|nhà mạng|chủ đầu tư|xã|phường|huyện)\b",
                            re.IGNORECASE)
@@ -143,10 +144,20 @@ def _tagged_verb(text: str, head_end: int, free, stop: int) -> int:
         pos = at + len(word)
         if at < head_end:
             continue
-        if tag == "V" and word[:1].islower() and free(at) and not agencies.HEAD_RE.fullmatch(word) \
-                and word not in ("được", "đã", "là", "có"):
+        # a "verb" holding a capitalised syllable is a piece of a name ("và Công nghệ"); in a heading (no listed
+        # predicate), the word right after a bare head noun names the agency ("Trung tâm xúc tiến Đầu tư, ...")
+        if tag == "V" and word[:1].islower() and not any(w[:1].isupper() for w in word.split()) and free(at) \
+                and not agencies.HEAD_RE.fullmatch(word) and word not in ("được", "đã", "là", "có") \
+                and not (stop >= len(text) and _names_head(text, at)):
             return at
     return len(text)
+
+
+def _names_head(text: str, at: int) -> bool:
+    """The word at `at` directly follows a head noun with no name yet, and capitalised words follow it."""
+    before = text[:at].rstrip()
+    return bool(re.search(r"(?:^|\s)(?:" + agencies.HEAD + r")$", before, re.IGNORECASE)) \
+        and bool(re.match(r"\S+(?:\s+\S+)?\s+[A-ZĐ]", text[at:]))
 
 
 def strip_assignment(text: str) -> str:

@@ -122,3 +122,18 @@ def test_subject_boundary_and_non_agency_openings():
     assert subject_of("Cổng dịch vụ công của tỉnh được nâng cấp") is None
     assert partners("Chủ trì, phối hợp với Sở Y tế, Sở Giáo dục và Đào tạo tham mưu Chủ tịch UBND tỉnh") == [
         "Sở Y tế", "Sở Giáo dục và Đào tạo"]
+
+
+def test_names_the_tagger_cuts_and_openings_that_name_no_agency():
+    # Lâm Đồng 2026 (realdocs r12): the tagger reads "và Công nghệ" as one verb
+    s = subject_of("Giao Sở Khoa học và Công nghệ chủ trì, tham mưu Ủy ban nhân dân tỉnh tổ chức triển khai")
+    assert s.agencies == ["Sở Khoa học và Công nghệ"]
+    # an agency heading (r18): the word after a bare head noun is the start of its name, not a verb
+    s = subject_of("Trung tâm xúc tiến Đầu tư, Thương mại và Du lịch tỉnh")
+    assert s.agencies == ["Trung tâm xúc tiến Đầu tư, Thương mại và Du lịch tỉnh"]
+    # ... but in a sentence with a predicate it stays the agency's short name (r21)
+    assert subject_of("Trung tâm kính trình UBND tỉnh xem xét, chỉ đạo").agencies == ["Trung tâm"]
+    # "tự" opens the predicate (r14)
+    assert subject_of("Sở Tư pháp tỉnh Lâm Đồng tự chấm điểm, đánh giá").agencies == ["Sở Tư pháp tỉnh Lâm Đồng"]
+    # the tail of a cited number split over a line ("… 787/QĐ-\nUBND ngày 21/8/2025", r23) is no agency
+    assert subject_of("UBND ngày 21/8/2025 về việc thí điểm các mô hình, sáng kiến cải cách hành chính") is None

@@ -264,3 +264,27 @@ def test_a_score_printed_over_its_maximum():
     assert _score_of("9,49/ 9,5") == (9.49, 9.5)
     assert _score_of("10,75/\n16,5") == (10.75, 16.5)
     assert _score_of("82,3") == (82.3, None)
+
+
+def test_a_caption_glued_to_a_repeated_header_is_a_group_of_the_rows_after_it():
+    # Thông báo 624/TB-VPCP (2025, realdocs r10): the second list's caption sits in the cell after the last
+    # row of the first, then the header is printed again
+    header = ["**STT**", "**Nhiệm vụ**", "**Văn bản giao\nnhiệm vụ**", "**Cơ quan chủ trì\nthực hiện**",
+              "**Thời hạn hoàn\nthành**"]
+    out = ["**PHỤ LỤC I**", "|"]
+    for cell in header:
+        out += [cell, "|"]
+    out.append("|")
+    for cell in ["1.", "Khẩn trương xây dựng kế hoạch chuyển đổi số", "Thông báo số 44-TB/TGV ngày 12/9/2025",
+                 "Các bộ, ngành, địa phương", "30/09/2025", "**2. Các nhiệm vụ về chuyển đổi\nsố quá hạn chưa hoàn thành**",
+                 *header]:
+        out += [cell, "|"]
+    out.append("|")
+    for cell in ["1.", "Ban hành Chiến lược dữ liệu của bộ, ngành, địa phương", "Thông báo số 44-TB/TGV ngày 12/9/2025",
+                 "Các bộ, ngành, địa phương", "30/09/2025"]:
+        out += [cell, "|"]
+    out.append("|")
+    _, rows = _rows("\n".join(out) + "\nNơi nhận:\n")
+    assert [(r.stt, r.lead) for r in rows] == [("1.", ["Các bộ, ngành, địa phương"]),
+                                               ("1.", ["Các bộ, ngành, địa phương"])]
+    assert rows[1].group.startswith("2. Các nhiệm vụ về chuyển đổi số quá hạn") and rows[0].group != rows[1].group

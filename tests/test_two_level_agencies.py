@@ -133,3 +133,27 @@ def test_a_list_of_things_is_no_collective_of_agencies(text):
 
     assert subject_of(text) is None
     assert subject_of("Các tổ chức, cá nhân có liên quan thực hiện").agencies == ["Các tổ chức, cá nhân có liên quan"]
+
+
+@pytest.mark.parametrize("printed, agency_id", [
+    # collectives of central documents and 2025-2026 plans (realdocs r09, r10, r25)
+    ("Các Sở", "cac-so-nganh"),
+    ("Các ban, ngành tỉnh", "cac-so-nganh"),
+    ("Các bộ, cơ quan", "cac-bo-nganh"),
+    ("các bộ, ngành khác có liên quan", "cac-bo-nganh"),
+    ("Các cơ quan Trung ương", "cac-bo-nganh"),
+    ("Các Bộ trưởng", "cac-bo-nganh"),
+    ("Các tỉnh, thành phố", "ubnd-cac-tinh"),
+    ("các đơn vị có liên quan", "cac-co-quan-lien-quan"),
+    ("Tổng Thanh tra Chính phủ", "ttcp"),
+])
+def test_collectives_and_office_holders_of_central_documents(printed, agency_id):
+    link = resolve(printed)
+    assert link is not None and link.agency.id == agency_id
+
+
+def test_a_minister_or_governor_is_the_holder_of_the_agency():
+    from extractors.agencies import holder_and_agency
+
+    assert holder_and_agency("Bộ trưởng Bộ Tài chính") == ("Bộ trưởng", "Bộ Tài chính")
+    assert holder_and_agency("Thống đốc Ngân hàng Nhà nước Việt Nam") == ("Thống đốc", "Ngân hàng Nhà nước Việt Nam")

@@ -435,6 +435,18 @@ def _drop_repeated_headers(toks: list, texts: list[str], header: list[str]) -> l
                     break
                 k += len(row) + 1
                 continue
+        n = len(wanted)
+        if out and n >= 3 and [normalize_label(t) for t in texts[k:k + n]] == wanted \
+                and (k + n == len(texts) or is_empty(texts[k + n])):
+            # the header repeated after a caption cell ("2. Các nhiệm vụ quá hạn | STT | Nhiệm vụ | …"), which the
+            # scrape may glue to the last row before it: the caption is a row of its own
+            caption = out.pop()
+            gap = (Token(""), caption[1], caption[1])
+            if k >= 2 and not is_empty(texts[k - 2]):
+                out.append(gap)
+            out += [caption, gap]
+            k += n + 1
+            continue
         out.append(toks[k])
         k += 1
     return out
