@@ -33,6 +33,8 @@ STRONG_HEAD = (
 SPLIT_COMMA_RE = re.compile(r",\s*(?=" + STRONG_HEAD + ")")
 # "Giám đốc sở, Thủ trưởng cơ quan thuộc UBND tỉnh" names one collective of office holders, not two agencies.
 COLLECTIVE_HOLDERS_RE = re.compile(r"^(?:Giám đốc|Thủ trưởng|Chủ tịch|Người đứng đầu)\s+(?:các\s+)?(?:sở|cơ quan|đơn vị)\b")
+# a missing comma between two office holders: "Giám đốc Sở Khoa học và Công nghệ Giám đốc Trung tâm …"
+SPLIT_TITLE_RE = re.compile(r"(?<!Phó)(?<!Tổng)\s+(?=(?:Giám đốc|Thủ trưởng|Chủ tịch)\s+[A-ZĐ])")
 SPLIT_VA_RE = re.compile(r"\s+(?:và|cùng)\s+(?=" + STRONG_HEAD + ")")
 # "Sở Tài chính và cơ quan, địa phương liên quan": a generic collective after a named agency is one more
 # agency; under a determiner ("Các sở, ban, ngành và địa phương") the list stays one collective.
@@ -99,7 +101,7 @@ def split(cell: str | None) -> list[str]:
             continue
         part = re.sub(r"\s+(tổng hợp|thống kê)\s*:?$", "", part)  # a trailing verb; "Cục Thống kê" is a name
         for p2 in [part] if COLLECTIVE_HOLDERS_RE.match(part) else SPLIT_COMMA_RE.split(part):
-            for p3 in SPLIT_VA_RE.split(p2):
+            for p3 in (x for p in SPLIT_VA_RE.split(p2) for x in SPLIT_TITLE_RE.split(p)):
                 for p4 in [p3] if DETERMINER_RE.match(p3) else SPLIT_VA_GENERIC_RE.split(p3):
                     p4 = p4.strip(" \t,.;:")
                     if p4 and not EMPTY_RE.match(p4):

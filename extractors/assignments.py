@@ -105,7 +105,7 @@ def _predicate_start(text: str, head_end: int) -> int:
     limit = aspect.start() + 1 if aspect else limit
     listed = next((m.start() for m in lx.predicates.finditer(text, head_end, limit)
                    if free(m.start()) and not _inside_name(text, m.start())), limit)
-    return min(listed, _tagged_verb(text, head_end, free, listed))
+    return min(listed, _tagged_verb(text, head_end, free, listed, heading=listed == limit))
 
 
 DATED_RE = re.compile(r"^\S+(?:\s+\S+)?\s+ngày\s+\d{1,2}[/-]\d{1,2}")
@@ -133,9 +133,10 @@ def _pos(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(pos_tag(text))
 
 
-def _tagged_verb(text: str, head_end: int, free, stop: int) -> int:
+def _tagged_verb(text: str, head_end: int, free, stop: int, heading: bool = False) -> int:
     """The first verb the tagger finds after the agency head; only the words before `stop` (a listed
-    predicate already found) are tagged, with a few words of context after them."""
+    predicate already found) are tagged, with a few words of context after them. `heading`: no listed
+    predicate comes before the colon or the end ("Giao Trung tâm xúc tiến Đầu tư, …:")."""
     pos = 0
     for word, tag in _pos(text[:min(300, stop + 24)]):
         at = text.find(word, pos)
@@ -148,7 +149,7 @@ def _tagged_verb(text: str, head_end: int, free, stop: int) -> int:
         # predicate), the word right after a bare head noun names the agency ("Trung tâm xúc tiến Đầu tư, ...")
         if tag == "V" and word[:1].islower() and not any(w[:1].isupper() for w in word.split()) and free(at) \
                 and not agencies.HEAD_RE.fullmatch(word) and word not in ("được", "đã", "là", "có") \
-                and not (stop >= len(text) and _names_head(text, at)):
+                and not (heading and _names_head(text, at)):
             return at
     return len(text)
 

@@ -137,3 +137,22 @@ def test_names_the_tagger_cuts_and_openings_that_name_no_agency():
     assert subject_of("Sở Tư pháp tỉnh Lâm Đồng tự chấm điểm, đánh giá").agencies == ["Sở Tư pháp tỉnh Lâm Đồng"]
     # the tail of a cited number split over a line ("… 787/QĐ-\nUBND ngày 21/8/2025", r23) is no agency
     assert subject_of("UBND ngày 21/8/2025 về việc thí điểm các mô hình, sáng kiến cải cách hành chính") is None
+
+
+def test_a_steering_committee_named_by_its_fields_and_holders_missing_a_comma():
+    # 2025-2026 plans (realdocs r23): the committee's name is made of words the tagger reads as verbs
+    s = subject_of("Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06 tỉnh "
+                   "chỉ đạo các cơ quan, đơn vị")
+    assert s.agencies == ["Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06 tỉnh"]
+    # a heading ending with a colon (r18)
+    s = subject_of("Giao Trung tâm xúc tiến Đầu tư, Thương mại và Du lịch tỉnh:")
+    assert s.agencies == ["Trung tâm xúc tiến Đầu tư, Thương mại và Du lịch tỉnh"]
+    # Quảng Trị, 2025 (r07): "... Giám đốc Sở Khoa học và Công nghệ Giám đốc Trung tâm Phục vụ hành chính công tỉnh"
+    from extractors.agencies import split
+
+    assert split("Giám đốc Sở Khoa học và Công nghệ Giám đốc Trung tâm Phục vụ hành chính công tỉnh") == [
+        "Giám đốc Sở Khoa học và Công nghệ", "Giám đốc Trung tâm Phục vụ hành chính công tỉnh"]
+    assert split("Phó Giám đốc Sở Y tế") == ["Phó Giám đốc Sở Y tế"]
+    # "và" before a title is the list's own conjunction (r22)
+    assert split("Thủ trưởng các sở, ban, ngành và Chủ tịch Ủy ban nhân dân các xã, phường") == [
+        "Thủ trưởng các sở, ban, ngành", "Chủ tịch Ủy ban nhân dân các xã, phường"]
