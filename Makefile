@@ -6,7 +6,7 @@ CLI    := $(VENV)/bin/vnplans
 DB     ?= outputs/vnplans.db
 PYTHON ?= python3
 
-.PHONY: setup sysdeps testdeps run test score score-renditions renditions bench schema serve screenshots clean
+.PHONY: setup sysdeps testdeps run test test-fast score score-renditions renditions bench schema serve screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ run: setup
 
 test: testdeps $(VENV)/.installed
 	$(PY) -m pytest -q
+
+# The edit loop: all but the tests marked slow (OCR, killed workers, the browser, other producers' PDFs).
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -q -m "not slow"
 
 # Browse outputs/vnplans.db in Datasette at http://127.0.0.1:8001/
 serve: setup

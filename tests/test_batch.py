@@ -53,6 +53,7 @@ def test_parallel_ingest_stores_exactly_what_a_serial_one_does(tmp_path, capsys)
     assert "0 ingested, 7 unchanged, 0 failed" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_sigkill_mid_batch_leaves_a_consistent_database_and_a_rerun_finishes(tmp_path):
     files = _copies(tmp_path, 40)
     db = tmp_path / "t.db"

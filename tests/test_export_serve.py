@@ -108,6 +108,7 @@ def test_serve_refuses_a_public_address_unless_asked(corpus_db, capsys):
     assert "--public" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(screenshot.chromium() is None,
                     reason="needs Debian's chromium (tools/install_system_deps.sh --browser; .ci/run installs it)")
 def test_a_browser_renders_the_comparison_page(server, tmp_path):

@@ -153,6 +153,7 @@ def test_text_layer_quality():
     assert verdict == "ok" and measured.non_syllable < 0.05 and measured.single_letter == 0
 
 
+@pytest.mark.slow
 def test_ocr_rulings_become_table_cells():
     from extractors.readers.ocr import estimate_skew, find_tables
 

@@ -57,12 +57,14 @@ def scanned(tool):
     return tool.score_file(RENDITIONS / "scan" / "004_c147d9c3ca0a32b7.pdf")
 
 
+@pytest.mark.slow
 def test_scanned_rendition_reaches_the_ocr_bar(scanned):
     assert scanned["rows_f1"] >= 0.85
     assert scanned["targets_f1"] >= 0.80
     assert scanned["metadata_identical"], scanned["metadata_diff"]
 
 
+@pytest.mark.slow
 def test_scanned_values_carry_the_ocr_flag_and_page_confidence(scanned):
     pred = scanned["pred"]
     assert scanned["ocr_pages"] == scanned["pages"] == len(pred["ocr_pages"])
@@ -72,6 +74,7 @@ def test_scanned_values_carry_the_ocr_flag_and_page_confidence(scanned):
     assert any("OCR on 14 of 14 pages" in w for w in pred["warnings"])
 
 
+@pytest.mark.slow
 def test_ocr_confidence_and_flags_are_stored(tmp_path):
     from pipeline.cli import main
 
@@ -90,6 +93,7 @@ def test_ocr_confidence_and_flags_are_stored(tmp_path):
 
 # --- producers other than our LibreOffice path (tools/make_foreign_pdfs.py) -------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", ["000_6f49e80e59cad2c1", "001_da5bc96585bd91bd", "003_17e739ba34981291",
                                   "004_c147d9c3ca0a32b7"])
 def test_a_chromium_print_scores_as_the_text(tool, stem):
@@ -100,6 +104,7 @@ def test_a_chromium_print_scores_as_the_text(tool, stem):
     assert r["targets_f1"] >= r["targets_f1_text"] - 0.05
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dpi", [150, 300])
 def test_a_scan_from_another_tool_chain_scores_as_the_text(tool, dpi):
     # pdftoppm, turned 0.5-2 degrees, noised and JPEG-compressed by ImageMagick, wrapped by img2pdf
@@ -117,7 +122,8 @@ SEED_STEMS = ["000_6f49e80e59cad2c1", "001_da5bc96585bd91bd", "003_17e739ba34981
 @pytest.mark.parametrize("stem", SEED_STEMS)
 @pytest.mark.parametrize("fmt, rows_min, lead_min, coordinate_min", [
     ("layout-text/{}.txt", 0.85, 0.75, 0.80),  # a pdftotext -layout dump: tables of spaces
-    ("chromium-borderless/{}.pdf", 0.90, 0.80, 0.95),  # no rulings at all, labels wrapped in narrow columns
+    pytest.param("chromium-borderless/{}.pdf", 0.90, 0.80, 0.95,  # no rulings at all, labels wrapped in narrow columns
+                 marks=pytest.mark.slow),
 ])
 def test_a_table_without_rulings_is_read_from_where_its_words_stand(tool, stem, fmt, rows_min, lead_min, coordinate_min):
     # every row is found; roles are read, less surely than from rulings

@@ -92,6 +92,7 @@ def test_an_organ_and_its_head_are_two_titles():
 
 # --- signed PDFs ------------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_signing_time_beats_an_ocr_read_stamped_day():
     # r23 (UBND Lâm Đồng, 2025): the stamped band reads "Số:329_ /BC-UBND ... ngày 79 tháng 12"; signed 19/12
     doc = doc_of("ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố:\n/BC-UBND\n"
