@@ -9,19 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 from typing import Optional
 
-import yaml
+from extractors import vocabulary
+from extractors.readers.tables import BULLET_RE
 
-HEAD = (
-    r"(?:(?:các|giám đốc|chủ tịch|thủ trưởng|chánh)\s+)?"
-    r"(?:sở\b|ubnd\b|ủy ban\b|uỷ ban\b|cục\b|chi cục\b|công an\b|ngân hàng\b|nhnn\b|bưu điện\b|trung tâm\b|tt\.|"
-    r"văn phòng\b|vp\b|vpub\b|báo\b|đài\b|ban\b|bệnh viện\b|trường\b|tòa án\b|viện\b|phòng\b|kho bạc\b|bảo hiểm\b|"
-    r"hội\b|liên đoàn\b|tỉnh đoàn\b|bộ\b|doanh nghiệp\b|dn\b|cơ quan\b|đơn vị\b|viettel\b|vnpt\b|mobifone\b|fpt\b|"
-    r"công ty\b|tổng công ty\b|chi nhánh\b|thanh tra\b|hiệp hội\b|ioc\b|cổng\b|hộ gia đình\b|trạm\b|ubmttq\b|mặt trận\b|"
-    r"đảng ủy\b|tỉnh ủy\b|huyện ủy\b|ngành\b|địa phương\b)"
-)
+HEAD = vocabulary.agency_head()  # "các sở", "UBND", "Trung tâm", ... (extractors/data/agencies.yaml)
 HEAD_RE = re.compile(HEAD, re.IGNORECASE)
 # What starts a new agency after a comma or "và" (case matters: "Sở Y tế" starts one, "các sở, ban, ngành" does not split).
 STRONG_HEAD = (
@@ -42,14 +35,13 @@ SPLIT_VA_GENERIC_RE = re.compile(r"\s+(?:và|cùng)\s+(?=(?:cơ quan|địa phư
 DETERMINER_RE = re.compile(r"^(?:các|những|mọi)\s", re.IGNORECASE)
 # "Lãnh đạo Sở Y tế" (the leadership of Sở Y tế, on one line or two) names Sở Y tế.
 LEADERSHIP_RE = re.compile(r"(?:(?<=^)|(?<=[\n;,]))\s*(?:[-–+•]\s*)?Lãnh đạo\s+(?=\S)", re.IGNORECASE)
-BULLET_RE = re.compile(r"^\s*[-–+•*]\s*")
 EMPTY_RE = re.compile(r"^[-–—\s.]*$")
 
 
 @functools.lru_cache(maxsize=1)
 def registry_data() -> dict:
     """extractors/data/agencies.yaml: the canonical registry, short forms, titles and qualifiers."""
-    return yaml.safe_load(resources.files("extractors").joinpath("data/agencies.yaml").read_text("utf-8"))
+    return vocabulary.load("agencies.yaml")
 
 
 @functools.lru_cache(maxsize=1)

@@ -18,12 +18,10 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Optional
 
-import yaml
 
-from extractors import agencies, deadlines
+from extractors import agencies, deadlines, vocabulary
 from extractors.rows import Row
 from extractors.spans import split_with_offsets
 from extractors.structure import Section
@@ -42,7 +40,7 @@ class Lexicon:
 
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    raw = yaml.safe_load(resources.files("extractors").joinpath("data/predicates.yaml").read_text("utf-8"))
+    raw = vocabulary.load("predicates.yaml")
 
     def alt(words: list[str]) -> str:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

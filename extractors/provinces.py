@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Optional
 
+from extractors import vocabulary
+
 
 @dataclass(frozen=True)
 class Province:
@@ -53,9 +55,7 @@ def merger_date() -> str:
 
 @functools.lru_cache(maxsize=1)
 def _regime_words() -> tuple[re.Pattern, re.Pattern]:
-    import yaml
-
-    raw = yaml.safe_load(resources.files("extractors").joinpath("data/regime.yaml").read_text("utf-8"))
+    raw = vocabulary.load("regime.yaml")
     return tuple(re.compile("|".join(f"(?:{p})" for p in raw[k]), re.IGNORECASE) for k in ("after_merger", "before_merger"))
 
 

@@ -13,7 +13,7 @@ from typing import Optional
 
 from extractors import agencies, deadlines
 from extractors.structure import Section, section_of_block, section_path
-from extractors.tables import classify_header, column_fields, is_empty, is_header_row, looks_like_deadline, looks_like_number, looks_like_stt
+from extractors.readers.tables import classify_header, column_fields, is_empty, is_header_row, looks_like_deadline, looks_like_number, looks_like_stt
 from schemas.document import Block, SourceDocument, Span
 
 ROLES = ("lead", "coordinate", "monitor")

@@ -13,12 +13,11 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Iterable, Optional
 
-import yaml
 from rapidfuzz import fuzz
 
+from extractors.vocabulary import load as load_data
 from extractors.assignments import strip_assignment
 from extractors.rows import Row
 from extractors.spans import split_with_offsets
@@ -72,7 +71,7 @@ class Vocabulary:
 
 @functools.lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    raw = yaml.safe_load(resources.files("extractors").joinpath("data/targets.yaml").read_text("utf-8"))
+    raw = load_data("targets.yaml")
     w = r"(?<![\w])(?:{})(?![\w])"
     return Vocabulary(
         comparators=[(re.compile(r"(?:" + _alt(words) + r")\s*$", re.I), op) for op, words in raw["comparators"].items()],

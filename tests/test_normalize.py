@@ -277,3 +277,11 @@ def test_reference_tables_join_rows_to_canonical_names(corpus_db):
     n = conn.execute("SELECT count(*) FROM dti_indicators WHERE catalog = 'dti-2022'").fetchone()[0]
     assert n == 104
     conn.close()
+
+
+def test_a_tie_on_words_is_settled_by_syllables_the_same_way_in_every_process():
+    # Bình Dương 2023 (seed 000) through pdftotext: the plan's "máy chủ" is one word, the catalog's two
+    ncsc = "của cơ quan nhà nước cài đặt phòng, chống mã độc và chia sẻ thông tin với Trung tâm Giám sát an toàn " \
+           "không gian mạng quốc gia (NCSC)"
+    assert metrics.match(f"Triển khai số lượng máy chủ {ncsc}", None)[0].id == "dti-5.3"
+    assert metrics.match(f"Triển khai số lượng máy trạm {ncsc}", None)[0].id == "dti-5.4"

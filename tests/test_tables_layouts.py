@@ -3,7 +3,7 @@ headers that name no description column, two-level headers and column-number row
 from extractors.readers import read_bytes
 from extractors.readers.builder import DocBuilder
 from extractors.rows import rows_of_table
-from extractors.tables import Token, align_rows, column_fields, find_header, is_column_number_row
+from extractors.readers.tables import Token, align_rows, column_fields, find_header, is_column_number_row
 
 
 def _rows(text: str):
@@ -251,7 +251,7 @@ def test_roman_coded_sub_groups_are_groups_within_their_group():
 
 def test_a_provinces_sub_columns_hold_values_not_descriptions():
     # r19 (Báo cáo 184/BC-SNV, Lâm Đồng 2025): Lâm Đồng / Đắk Nông / Bình Thuận, each "Điểm số | Chỉ số | Thứ hạng"
-    from extractors.tables import column_fields
+    from extractors.readers.tables import column_fields
 
     assert column_fields(["STT", "Nội dung", "Điểm số", "Chỉ số", "Thứ hạng", "Điểm số", "Chỉ số", "Thứ hạng"]) == [
         "stt", "text", "score", None, None, "score", None, None]

@@ -18,11 +18,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Optional
 
-import yaml
-
+from extractors import vocabulary
 from extractors.normalize.keys import key
 
 TARGET_MIN = 0.72  # weighted word F1 for a target's metric wording
@@ -86,7 +84,7 @@ class MetricLink:
 
 
 def _load(name: str) -> dict:
-    return yaml.safe_load(resources.files("extractors").joinpath(f"data/{name}").read_text("utf-8"))
+    return vocabulary.load(name)
 
 
 @functools.lru_cache(maxsize=1)
@@ -247,7 +245,7 @@ def _syllable_index() -> tuple[dict[str, list[int]], list[float]]:
     for i, e in enumerate(entries):
         for w in set(e[3]):
             index.setdefault(w, []).append(i)
-    return index, [sum(syl_idf[w] for w in set(e[3])) for e in entries]
+    return index, [sum(syl_idf[w] for w in sorted(set(e[3]))) for e in entries]
 
 
 def _near(text: str, minimum: float) -> list[int]:
@@ -255,12 +253,11 @@ def _near(text: str, minimum: float) -> list[int]:
     _, _, syl_idf, _ = _pool()
     index, totals = _syllable_index()
     own = set(syllables(text))
-    own_total = sum(syl_idf[w] for w in own)
+    own_total = sum(syl_idf[w] for w in sorted(own))
     common: dict[int, float] = {}
-    for w in own & index.keys():
+    for w in sorted(own & index.keys()):
         for i in index[w]:
             common[i] = common.get(i, 0.0) + syl_idf[w]
-    # in catalog order, so that a tie goes the same way in every process (set order follows the string hash)
     return sorted(i for i, c in common.items() if 2 * c / (own_total + totals[i]) >= minimum)
 
 
@@ -268,9 +265,10 @@ def _weighted_f1(a: tuple[str, ...], b: tuple[str, ...], idf: _Weights) -> float
     if not a or not b:
         return 0.0
     wa, wb = set(a), set(b)
-    common = sum(idf[w] for w in wa & wb)
-    p = common / sum(idf[w] for w in wa)
-    r = common / sum(idf[w] for w in wb)
+    # summed in a fixed order: float sums in set order differ in the last bit between processes, and so would ties
+    common = sum(idf[w] for w in sorted(wa & wb))
+    p = common / sum(idf[w] for w in sorted(wa))
+    r = common / sum(idf[w] for w in sorted(wb))
     return 0.0 if p + r == 0 else 2 * p * r / (p + r)
 
 
@@ -296,13 +294,16 @@ def match(text: str, unit: Optional[str] = None, minimum: float = TARGET_MIN,
     if not near:
         return None
     ws = words(text)
-    best: Optional[tuple[float, str]] = None
-    for mid, _spelling, ews, _syl in near:
-        s = _weighted_f1(ws, ews, idf)
-        if best is None or s > best[0]:
-            best = (s, mid)
+    syl, syl_idf = syllables(text), _pool()[2]
+    best: Optional[tuple[float, float, str]] = None
+    for mid, _spelling, ews, esyl in near:
+        # words decide; where two wordings tie on words ("máy chủ" segmented one way in the plan and another in
+        # the catalog), their syllables do ("máy chủ" vs "máy trạm")
+        s = (round(_weighted_f1(ws, ews, idf), 9), _weighted_f1(syl, esyl, syl_idf), mid)
+        if best is None or s[:2] > best[:2]:
+            best = s
     if best and best[0] >= minimum:
-        return cat[best[1]], "fuzzy", round(best[0], 3)
+        return cat[best[2]], "fuzzy", round(best[0], 3)
     return None
 
 

@@ -13,7 +13,7 @@ from typing import Optional
 
 from extractors.readers.chrome import find_chrome
 from extractors.readers.text import clean_markup
-from extractors.tables import find_header, normalize_label, repeats_header
+from extractors.readers.tables import find_header, normalize_label, repeats_header
 from schemas.document import Block, Cell, SourceDocument, Span, Table
 
 Grid = list[list[tuple[str, int]]]  # rows of (cell text, colspan)

@@ -9,9 +9,8 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 
-import yaml
+from extractors import vocabulary
 
 WS = re.compile(r"\s+")
 MOTTO_RE = re.compile(r"[|\s]*cộng\s+ho[àa]\s+xã\s+hội", re.IGNORECASE)
@@ -28,7 +27,7 @@ class Chrome:
 
 @functools.lru_cache(maxsize=1)
 def _patterns():
-    raw = yaml.safe_load(resources.files("extractors").joinpath("data/boilerplate.yaml").read_text("utf-8"))
+    raw = vocabulary.load("boilerplate.yaml")
 
     def comp(items):
         return [re.compile(p, re.IGNORECASE) for p in items]

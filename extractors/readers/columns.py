@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional, Protocol
 
-from extractors.tables import classify_header, is_header_row, looks_like_stt
+from extractors.readers.tables import classify_header, is_header_row, looks_like_stt
 from schemas.document import Cell, Span, Table
 
 SEGMENT_RE = re.compile(r"\S+(?: \S+)*")  # text runs separated by two spaces or more

@@ -11,10 +11,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from importlib import resources
 from typing import Optional
 
-import yaml
+from extractors import vocabulary
 
 ENCODINGS = ("tcvn3", "vni")
 # letters only Vietnamese has (the ranges neither legacy encoding can produce as single characters)
@@ -24,7 +23,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 @functools.lru_cache(maxsize=1)
 def tables() -> dict[str, dict[str, str]]:
-    data = yaml.safe_load(resources.files("extractors").joinpath("data/legacy_encodings.yaml").read_text("utf-8"))
+    data = vocabulary.load("legacy_encodings.yaml")
     return {"tcvn3": data["tcvn3"], "vni": data["vni"]}
 
 

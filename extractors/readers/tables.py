@@ -15,12 +15,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Optional
 
-import yaml
-
-from extractors import agencies
+from extractors import vocabulary
 from schemas.document import Cell, Span
 
 WS = re.compile(r"\s+")
@@ -39,7 +36,7 @@ DESCRIPTION = ColumnSpec("text", "text", ())
 
 @functools.lru_cache(maxsize=1)
 def column_vocabulary() -> tuple[ColumnSpec, ...]:
-    raw = yaml.safe_load(resources.files("extractors").joinpath("data/table_columns.yaml").read_text("utf-8"))
+    raw = vocabulary.table_columns()
     return tuple(
         ColumnSpec(f["field"], f["type"], tuple(re.compile(p, re.IGNORECASE) for p in f["labels"]), bool(f.get("weak")))
         for f in raw["fields"]
@@ -126,9 +123,17 @@ def looks_like_deadline(text: str) -> bool:
     return bool(DEADLINE_RE.match(t)) and len(t) < 80
 
 
+@functools.lru_cache(maxsize=1)
+def _agency_head_re() -> re.Pattern:
+    return re.compile(vocabulary.agency_head(), re.IGNORECASE)
+
+
+BULLET_RE = re.compile(r"^\s*[-–+•*]\s*")
+
+
 def looks_like_agency(text: str) -> bool:
     t = text.strip()
-    if not agencies.HEAD_RE.match(agencies.BULLET_RE.sub("", t)) or len(t) > 160:
+    if not _agency_head_re().match(BULLET_RE.sub("", t)) or len(t) > 160:
         return False
     body = t.rstrip(":;,. ")
     if ":" in body or len(body.split()) > 18:
