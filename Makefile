@@ -80,7 +80,7 @@ bench: setup
 	$(PY) tools/bench.py
 
 schema: setup
-	$(PY) -m schemas.extraction > schemas/extraction.schema.json
+	$(PY) -m vnplans.schemas.extraction > schemas/extraction.schema.json
 
 clean:
 	rm -rf outputs/*.db outputs/*.db-* outputs/pred outputs/pred-heldout outputs/pred-real outputs/export outputs/audit.html outputs/screenshots

@@ -11,8 +11,8 @@ import functools
 import re
 from typing import Optional
 
-from extractors import vocabulary
-from extractors.readers.tables import BULLET_RE
+from vnplans.extractors import vocabulary
+from vnplans.extractors.readers.tables import BULLET_RE
 
 HEAD = vocabulary.agency_head()  # "các sở", "UBND", "Trung tâm", ... (extractors/data/agencies.yaml)
 HEAD_RE = re.compile(HEAD, re.IGNORECASE)

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 
-from extractors import agencies, deadlines, vocabulary
-from extractors.rows import Row
-from extractors.spans import split_with_offsets
-from extractors.structure import Section
-from schemas.document import SourceDocument, Span
+from vnplans.extractors import agencies, deadlines, vocabulary
+from vnplans.extractors.rows import Row
+from vnplans.extractors.spans import split_with_offsets
+from vnplans.extractors.structure import Section
+from vnplans.schemas.document import SourceDocument, Span
 
 SKIP_KINDS = {"header", "preamble", "signature", "recipients"}
 ITEM_KINDS = {"numbered", "lettered", "bullet", "ordinal", "clause", "point", "article", "roman", "group"}

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from extractors import agencies, provinces
-from schemas.document import Block, SourceDocument, Span
+from vnplans.extractors import agencies, provinces
+from vnplans.schemas.document import Block, SourceDocument, Span
 
 DOC_TYPES = {
     "KẾ HOẠCH": "Kế hoạch", "QUYẾT ĐỊNH": "Quyết định", "NGHỊ QUYẾT": "Nghị quyết", "CÔNG VĂN": "Công văn",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Optional
 
-from extractors import vocabulary
+from vnplans.extractors import vocabulary
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class ProvinceAt:
 
 @functools.lru_cache(maxsize=1)
 def _data() -> dict:
-    return json.loads(resources.files("extractors").joinpath("data/provinces.json").read_text("utf-8"))
+    return json.loads(resources.files("vnplans.extractors").joinpath("data/provinces.json").read_text("utf-8"))
 
 
 @functools.lru_cache(maxsize=1)

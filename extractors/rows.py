@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from extractors import agencies, deadlines
-from extractors.structure import Section, section_of_block, section_path
-from extractors.readers.tables import classify_header, column_fields, is_empty, is_header_row, looks_like_deadline, looks_like_number, looks_like_stt
-from schemas.document import Block, SourceDocument, Span
+from vnplans.extractors import agencies, deadlines
+from vnplans.extractors.structure import Section, section_of_block, section_path
+from vnplans.extractors.readers.tables import classify_header, column_fields, is_empty, is_header_row, looks_like_deadline, looks_like_number, looks_like_stt
+from vnplans.schemas.document import Block, SourceDocument, Span
 
 ROLES = ("lead", "coordinate", "monitor")
 SUBITEM_RE = re.compile(r"^(\d{1,2}[.)]|[a-zđ]\))\s+(.+)$", re.S)

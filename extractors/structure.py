@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from extractors.header import NAME_RE, SIGN_TITLE_RE
-from schemas.document import Block, SourceDocument, Span
+from vnplans.extractors.header import NAME_RE, SIGN_TITLE_RE
+from vnplans.schemas.document import Block, SourceDocument, Span
 
 ROMAN = r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 

@@ -17,12 +17,12 @@ from typing import Iterable, Optional
 
 from rapidfuzz import fuzz
 
-from extractors.vocabulary import load as load_data
-from extractors.assignments import strip_assignment
-from extractors.rows import Row
-from extractors.spans import split_with_offsets
-from extractors.structure import Section, section_of_block, section_path
-from schemas.document import SourceDocument, Span
+from vnplans.extractors.vocabulary import load as load_data
+from vnplans.extractors.assignments import strip_assignment
+from vnplans.extractors.rows import Row
+from vnplans.extractors.spans import split_with_offsets
+from vnplans.extractors.structure import Section, section_of_block, section_path
+from vnplans.schemas.document import SourceDocument, Span
 
 NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 LEVELS = ("tỉnh", "huyện", "xã")

@@ -17,7 +17,7 @@ except ImportError:  # pragma: no cover
 
 def load(name: str) -> dict:
     """A data file of extractors/data, parsed."""
-    return yaml.load(resources.files("extractors").joinpath(f"data/{name}").read_text("utf-8"), Loader=_Loader)
+    return yaml.load(resources.files("vnplans.extractors").joinpath(f"data/{name}").read_text("utf-8"), Loader=_Loader)
 
 
 @functools.lru_cache(maxsize=1)

@@ -10,11 +10,11 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
-from extractors import provinces
-from extractors.errors import VnplansError
-from extractors.normalize import metrics as catalog
-from extractors.normalize.keys import key
-from pipeline.store import Store
+from vnplans.extractors import provinces
+from vnplans.extractors.errors import VnplansError
+from vnplans.extractors.normalize import metrics as catalog
+from vnplans.extractors.normalize.keys import key
+from vnplans.pipeline.store import Store
 
 
 class AuditError(VnplansError):

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, TextIO
 
-from extractors.errors import VnplansError
-from extractors.readers import MAX_BYTES, content_id
-from schemas.extraction import Extraction
+from vnplans.extractors.errors import VnplansError
+from vnplans.extractors.readers import MAX_BYTES, content_id
+from vnplans.schemas.extraction import Extraction
 
 CRASHED = "the worker process died while extracting (a crash or out of memory)"
 
@@ -63,7 +63,7 @@ class Summary:
 
 def extract_file(path: str, doc_id: Optional[str]) -> Outcome:
     """Read and extract one file (in a worker). Never raises: a failure is an Outcome with its reason."""
-    from pipeline.stages import process, to_extraction
+    from vnplans.pipeline.stages import process, to_extraction
 
     start = time.perf_counter()
     stages: dict[str, float] = {}
@@ -88,7 +88,7 @@ def extract_file(path: str, doc_id: Optional[str]) -> Outcome:
 def _warm_up(pages: Optional["multiprocessing.Queue"] = None) -> None:
     """Load the extraction code and models once per worker, before the first file; send its page records
     (readers log "page N of M") to the parent's progress display."""
-    import pipeline.stages  # noqa: F401
+    import vnplans.pipeline.stages  # noqa: F401
 
     if pages is not None:
         _page_records(logging.handlers.QueueHandler(pages))
@@ -129,7 +129,7 @@ def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=Non
     # workers start from a clean server process that has imported the pipeline, not as forks of this
     # one: they inherit neither the open database connection nor the progress bar
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipeline.stages"])
+    ctx.set_forkserver_preload(["vnplans.pipeline.stages"])
     pages = ctx.Queue() if on_page is not None else None
     while queue:
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_up, initargs=(pages,)) as pool:
@@ -215,8 +215,8 @@ class Progress:
 
 def ingest(files: Iterable[Path], db_path: str, out: TextIO, err: TextIO, workers: Optional[int] = None,
            retry_failed: bool = False, progress: Optional[bool] = None) -> Summary:
-    from pipeline.stages import extractor_version
-    from pipeline.store import Store
+    from vnplans.pipeline.stages import extractor_version
+    from vnplans.pipeline.store import Store
 
     started = time.perf_counter()
     workers = workers or os.cpu_count() or 1

@@ -7,7 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from extractors.errors import VnplansError
+from vnplans import __version__
+from vnplans.extractors.errors import VnplansError
 
 DEFAULT_DB = os.environ.get("VNPLANS_DB", "outputs/vnplans.db")
 SKIP_SUFFIXES = {".json", ".py", ".db", ".sqlite", ".gitkeep"}
@@ -25,10 +26,10 @@ def iter_files(paths: list[str]):
 
 
 def cmd_ingest(args) -> int:
-    from pipeline.batch import ingest
+    from vnplans.pipeline.batch import ingest
 
     if args.executor != "local":
-        from pipeline.distributed import ingest_distributed
+        from vnplans.pipeline.distributed import ingest_distributed
 
         summary = ingest_distributed(list(iter_files(args.paths)), args.db, args.address, args.shards,
                                      out=sys.stdout, err=sys.stderr, retry_failed=args.retry_failed,
@@ -40,18 +41,18 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_load(args) -> int:
-    from pipeline.distributed import load_shards
+    from vnplans.pipeline.distributed import load_shards
 
     summary = load_shards(args.shards, args.db, out=sys.stdout, err=sys.stderr)
     return 0 if summary.ok or not summary.failed else 1
 
 
 def cmd_extract(args) -> int:
-    from pipeline.stages import process, to_extraction
+    from vnplans.pipeline.stages import process, to_extraction
 
     ex = to_extraction(process(args.file))
     if args.json:
-        print(json.dumps(ex.model_dump(mode="json"), ensure_ascii=False, indent=1))
+        print(ex.to_json())
     else:
         _print_summary(ex.model_dump(mode="json"))
     return 0
@@ -67,7 +68,7 @@ def _print_summary(ex: dict) -> None:
 
 
 def cmd_list(args) -> int:
-    from pipeline.store import Store
+    from vnplans.pipeline.store import Store
 
     store = Store(args.db)
     if args.failed:
@@ -93,7 +94,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from pipeline.store import Store
+    from vnplans.pipeline.store import Store
 
     store = Store(args.db)
     d = store.find(args.doc)
@@ -178,8 +179,8 @@ def _print_agencies(rows: list[dict]) -> None:
 
 
 def cmd_agencies(args) -> int:
-    from extractors.normalize import agencies as registry
-    from pipeline.store import Store
+    from vnplans.extractors.normalize import agencies as registry
+    from vnplans.pipeline.store import Store
 
     store = Store(args.db)
     if args.unknown:
@@ -221,7 +222,7 @@ def cmd_agencies(args) -> int:
 
 
 def cmd_metrics(args) -> int:
-    from pipeline.store import Store
+    from vnplans.pipeline.store import Store
 
     store = Store(args.db)
     if args.unlinked:
@@ -263,8 +264,8 @@ def _emit(args, as_json, csv_rows, csv_fields, as_text) -> None:
 
 
 def cmd_compare(args) -> int:
-    from pipeline import compare
-    from pipeline.store import Store
+    from vnplans.pipeline import compare
+    from vnplans.pipeline.store import Store
 
     store = Store(args.db)
     if args.matrix:
@@ -281,12 +282,12 @@ def cmd_compare(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from pipeline import audit
-    from pipeline.store import Store
+    from vnplans.pipeline import audit
+    from vnplans.pipeline.store import Store
 
     report = audit.audit(Store(args.db), args.province, args.doc, args.as_of)
     if args.html:
-        from pipeline import html
+        from vnplans.pipeline import html
 
         html.write_audit(report, args.html)
         print(f"wrote {args.html}", file=sys.stderr)
@@ -298,8 +299,8 @@ def cmd_audit(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from pipeline.export import export
-    from pipeline.store import Store
+    from vnplans.pipeline.export import export
+    from vnplans.pipeline.store import Store
 
     manifest = export(Store(args.db), args.format, args.out)
     for table, t in manifest["tables"].items():
@@ -309,7 +310,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from pipeline import serve
+    from vnplans.pipeline import serve
 
     if not serve.is_loopback(args.host) and not args.public:
         print(f"error: --host {args.host} would expose the database beyond this machine; add --public to mean it",
@@ -322,6 +323,7 @@ def cmd_serve(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vnplans", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"vnplans {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="ingest files and folders (recursively) into the database")
@@ -425,3 +427,4 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+

@@ -12,10 +12,10 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
-from extractors.errors import VnplansError
-from extractors.normalize import metrics as catalog
-from extractors.normalize.keys import key
-from pipeline.store import Store
+from vnplans.extractors.errors import VnplansError
+from vnplans.extractors.normalize import metrics as catalog
+from vnplans.extractors.normalize.keys import key
+from vnplans.pipeline.store import Store
 
 SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "", "range": ""}
 _CODE = re.compile(r"^\d+(?:\.\d+)*$")

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Iterable, Optional, TextIO
 
-from pipeline.batch import Progress, Summary, _fail, _plan, _report, extract_file, save
+from vnplans.pipeline.batch import Progress, Summary, _fail, _plan, _report, extract_file, save
 
 CHUNK = 16  # files per task: large enough to amortise scheduling, small enough to balance OCR-heavy files
 
@@ -35,7 +35,7 @@ def shard_name(chunk: list[tuple[str, Optional[str]]], version: str) -> str:
 
 def extract_shard(chunk: list[tuple[str, Optional[str]]], shard: str) -> dict:
     """Run on a worker: extract each file of the chunk and write the results as one JSON Lines shard."""
-    from pipeline.stages import extractor_version
+    from vnplans.pipeline.stages import extractor_version
 
     target = Path(shard)
     if target.exists():
@@ -62,9 +62,9 @@ def ingest_distributed(files: Iterable[Path], db_path: str, address: Optional[st
                        err: TextIO, retry_failed: bool = False, load: bool = True) -> Summary:
     from dask.distributed import Client, as_completed
 
-    from extractors.errors import VnplansError
-    from pipeline.stages import extractor_version
-    from pipeline.store import Store
+    from vnplans.extractors.errors import VnplansError
+    from vnplans.pipeline.stages import extractor_version
+    from vnplans.pipeline.store import Store
 
     if not address:
         raise VnplansError("--executor dask needs --address of the scheduler (e.g. tcp://10.0.0.5:8786)")
@@ -117,8 +117,8 @@ def _shard_files(paths: Iterable[str]) -> list[Path]:
 
 def load_shards(paths: Iterable[str], db_path: str, out: TextIO, err: TextIO, report: bool = True) -> Summary:
     """Merge shards into the database, one transaction per document; stored documents are not rewritten."""
-    from schemas.extraction import Extraction
-    from pipeline.store import Store
+    from vnplans.schemas.extraction import Extraction
+    from vnplans.pipeline.store import Store
 
     started = time.perf_counter()
     summary = Summary()

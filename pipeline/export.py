@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from extractors.errors import VnplansError
-from pipeline.store import Store
+from vnplans.extractors.errors import VnplansError
+from vnplans.pipeline.store import Store
 
 FORMATS = ("csv", "json", "xlsx", "parquet")
 TABLES = ("documents", "sources", "sections", "rows", "targets", "assignments", "agencies", "ocr_pages", "failures",

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import jinja2
 
-from extractors.normalize import metrics as catalog
-from pipeline.audit import Audit
+from vnplans.extractors.normalize import metrics as catalog
+from vnplans.pipeline.audit import Audit
 
 # colours that stay apart in print and for the common colour-vision deficiencies (Okabe-Ito)
 COLOURS = {"good": "#009E73", "warn": "#E69F00", "bad": "#D55E00", "none": "#999999", "info": "#0072B2",
@@ -115,7 +115,7 @@ def _coverage_table(a: Audit) -> tuple[list[tuple[str, str]], list[dict]]:
 
 
 def render_audit(a: Audit) -> str:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("pipeline", "templates"),
+    env = jinja2.Environment(loader=jinja2.PackageLoader("vnplans.pipeline", "templates"),
                              autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     pillars, coverage = _coverage_table(a)
     return env.get_template("audit.html").render(

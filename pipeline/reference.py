@@ -9,8 +9,8 @@ import hashlib
 import json
 from importlib import resources
 
-from extractors import provinces
-from extractors.normalize import agencies, metrics
+from vnplans.extractors import provinces
+from vnplans.extractors.normalize import agencies, metrics
 
 FILES = ("agencies.yaml", "metrics.yaml", "dti_catalog.yaml", "provinces.json")
 
@@ -18,7 +18,7 @@ FILES = ("agencies.yaml", "metrics.yaml", "dti_catalog.yaml", "provinces.json")
 def fingerprint() -> str:
     h = hashlib.sha256()
     for name in FILES:
-        h.update(resources.files("extractors").joinpath(f"data/{name}").read_bytes())
+        h.update(resources.files("vnplans.extractors").joinpath(f"data/{name}").read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -15,8 +15,8 @@ from typing import Iterator
 
 import yaml
 
-from extractors.errors import VnplansError
-from pipeline.store import Store
+from vnplans.extractors.errors import VnplansError
+from vnplans.pipeline.store import Store
 
 SETTINGS = {"sql_time_limit_ms": 5000, "default_page_size": 50, "facet_time_limit_ms": 500,
             "default_facet_size": 20, "allow_download": False}
@@ -28,7 +28,7 @@ class ServeError(VnplansError):
 
 def metadata(db: str | Path) -> dict:
     """schemas/datasette.yaml with its `database` section under the served database's name."""
-    meta = yaml.safe_load(resources.files("schemas").joinpath("datasette.yaml").read_text("utf-8"))
+    meta = yaml.safe_load(resources.files("vnplans.schemas").joinpath("datasette.yaml").read_text("utf-8"))
     meta["databases"] = {Path(db).stem: meta.pop("database")}
     return meta
 
@@ -70,7 +70,7 @@ def running(db: str | Path, port: int = 0, timeout: float = 90) -> Iterator[str]
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port), "--db", str(db)],
+    proc = subprocess.Popen([sys.executable, "-m", "vnplans", "serve", "--port", str(port), "--db", str(db)],
                             cwd=Path(__file__).resolve().parent.parent,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -6,17 +6,17 @@ import time
 from dataclasses import dataclass
 from typing import Optional
 
-from extractors import agencies, provinces
-from extractors.assignments import extract_prose_tasks
-from extractors.header import DocumentMeta, extract_header
-from extractors.normalize import agencies as agency_registry
-from extractors.normalize.metrics import Links, MetricLink, link_all
-from extractors.readers import read_file
-from extractors.rows import ROLES, Row, extract_rows, unread_tables
-from extractors.structure import Section, segment
-from extractors.targets import Target, extract_targets
-from schemas.document import SourceDocument, Span
-from schemas.extraction import (AgencyRef, AssignmentOut, DeadlineOut, DocumentOut, Extraction, MetricRef, OcrPage, PageQuality, Period,
+from vnplans.extractors import agencies, provinces
+from vnplans.extractors.assignments import extract_prose_tasks
+from vnplans.extractors.header import DocumentMeta, extract_header
+from vnplans.extractors.normalize import agencies as agency_registry
+from vnplans.extractors.normalize.metrics import Links, MetricLink, link_all
+from vnplans.extractors.readers import read_file
+from vnplans.extractors.rows import ROLES, Row, extract_rows, unread_tables
+from vnplans.extractors.structure import Section, segment
+from vnplans.extractors.targets import Target, extract_targets
+from vnplans.schemas.document import SourceDocument, Span
+from vnplans.schemas.extraction import (AgencyRef, AssignmentOut, DeadlineOut, DocumentOut, Extraction, MetricRef, OcrPage, PageQuality, Period,
                                 Provenance, ProvinceOut, RowOut, SectionOut, TargetOut)
 
 

@@ -11,7 +11,7 @@ from typing import Optional
 
 import sqlite_utils
 
-from schemas.extraction import Extraction
+from vnplans.schemas.extraction import Extraction
 
 FTS = {"sections": ["heading"], "rows": ["text", "stt", "grp"]}
 # Columns added after the first release, per schema version (PRAGMA user_version): (table, column, type).
@@ -74,7 +74,7 @@ class Store:
                     for table, column, kind in step:
                         if column not in {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}:
                             self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-        sql = resources.files("schemas").joinpath("store.sql").read_text("utf-8")
+        sql = resources.files("vnplans.schemas").joinpath("store.sql").read_text("utf-8")
         self.conn.executescript(sql)
         self.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
         for table, cols in FTS.items():
@@ -85,7 +85,7 @@ class Store:
 
     def _create_views(self) -> None:
         """(Re)create the read-side views of schemas/views.sql when that file changed."""
-        sql = resources.files("schemas").joinpath("views.sql").read_text("utf-8")
+        sql = resources.files("vnplans.schemas").joinpath("views.sql").read_text("utf-8")
         fingerprint = hashlib.sha256(sql.encode()).hexdigest()[:16]
         row = self.conn.execute("SELECT fingerprint FROM reference WHERE name = 'views'").fetchone()
         if row and row[0] == fingerprint:
@@ -101,7 +101,7 @@ class Store:
 
     def _load_reference(self) -> None:
         """Copy the registry, catalogs and provinces into the database when their files changed."""
-        from pipeline import reference
+        from vnplans.pipeline import reference
 
         fingerprint = reference.fingerprint()
         row = self.conn.execute("SELECT fingerprint FROM reference WHERE name = 'data'").fetchone()

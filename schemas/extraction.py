@@ -185,6 +185,42 @@ class Extraction(BaseModel):
     targets: list[TargetOut]
     warnings: list[str] = Field(default_factory=list)
 
+    def to_json(self) -> str:
+        """What `vnplans extract --json` prints."""
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=1)
+
+    def rows_frame(self):
+        """The rows as a pandas DataFrame, one per row: agencies joined with "; ", the link and the printed
+        deadline's end flattened into columns."""
+        return _frame([{**_flat(r.model_dump(mode="json", exclude={"assignments", "provenance"})),
+                        "page": r.provenance.page if r.provenance else None,
+                        "line": r.provenance.line if r.provenance else None} for r in self.rows])
+
+    def targets_frame(self):
+        """The targets as a pandas DataFrame, one per target, with the metric link flattened."""
+        return _frame([{**_flat(t.model_dump(mode="json", exclude={"provenance"})),
+                        "page": t.provenance.page if t.provenance else None,
+                        "line": t.provenance.line if t.provenance else None} for t in self.targets])
+
+
+def _flat(record: dict) -> dict:
+    """Nested objects as prefixed columns (link.metric -> link_metric), lists of names joined with "; "."""
+    out = {}
+    for k, v in record.items():
+        if isinstance(v, dict):
+            out.update({f"{k}_{kk}": vv for kk, vv in v.items()})
+        elif isinstance(v, list):
+            out[k] = "; ".join(map(str, v))
+        else:
+            out[k] = v
+    return out
+
+
+def _frame(records: list[dict]):
+    import pandas  # only the notebook API needs it
+
+    return pandas.DataFrame.from_records(records)
+
 
 def json_schema() -> dict:
     schema = Extraction.model_json_schema()

@@ -25,7 +25,7 @@ def scorer():
 @pytest.fixture(scope="session")
 def extractions():
     """`extract --json` output for every seed plan, computed once."""
-    from pipeline.stages import process, to_extraction
+    from vnplans.pipeline.stages import process, to_extraction
 
     return {p.stem: to_extraction(process(p)).model_dump(mode="json") for p in SEEDS}
 
@@ -36,7 +36,7 @@ HELDOUT = sorted((CORPUS / "heldout" / "seeds").glob("*.txt"))
 @pytest.fixture(scope="session")
 def corpus_db(tmp_path_factory):
     """Every bundled plan (seeds and held-out) ingested once into one database: what `make run` builds."""
-    from pipeline.cli import main
+    from vnplans.pipeline.cli import main
 
     db = tmp_path_factory.mktemp("corpus") / "vnplans.db"
     assert main(["ingest", *map(str, SEEDS + HELDOUT), "--db", str(db)]) == 0

@@ -1,7 +1,7 @@
 """Agency cells -> one agency each, official names; real cells from the seed plans."""
 import pytest
 
-from extractors.agencies import split
+from vnplans.extractors.agencies import split
 
 
 @pytest.mark.parametrize("cell, expected", [

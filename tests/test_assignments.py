@@ -1,7 +1,7 @@
 """Prose task assignments on real snippets (003 and 004 layouts) and on phrasings of other plans."""
-from extractors.assignments import extract_prose_tasks, partners, subject_of
-from extractors.readers import read_bytes
-from extractors.structure import segment
+from vnplans.extractors.assignments import extract_prose_tasks, partners, subject_of
+from vnplans.extractors.readers import read_bytes
+from vnplans.extractors.structure import segment
 
 
 def _tasks(text):
@@ -148,7 +148,7 @@ def test_a_steering_committee_named_by_its_fields_and_holders_missing_a_comma():
     s = subject_of("Giao Trung tâm xúc tiến Đầu tư, Thương mại và Du lịch tỉnh:")
     assert s.agencies == ["Trung tâm xúc tiến Đầu tư, Thương mại và Du lịch tỉnh"]
     # Quảng Trị, 2025 (r07): "... Giám đốc Sở Khoa học và Công nghệ Giám đốc Trung tâm Phục vụ hành chính công tỉnh"
-    from extractors.agencies import split
+    from vnplans.extractors.agencies import split
 
     assert split("Giám đốc Sở Khoa học và Công nghệ Giám đốc Trung tâm Phục vụ hành chính công tỉnh") == [
         "Giám đốc Sở Khoa học và Công nghệ", "Giám đốc Trung tâm Phục vụ hành chính công tỉnh"]

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, SEEDS
-from extractors.errors import VnplansError
-from extractors.readers import legacy, read_bytes
-from pipeline.cli import main
+from vnplans.extractors.errors import VnplansError
+from vnplans.extractors.readers import legacy, read_bytes
+from vnplans.pipeline.cli import main
 
 PLAN = SEEDS[2]  # Bình Phước 382/KH-UBND: a short plan with targets
 RENDITIONS = CORPUS / "renditions"
@@ -74,7 +74,7 @@ def bad_batch(tmp_path_factory):
     (folder / "good.txt").write_text(PLAN.read_text("utf-8"), "utf-8")
     db = folder / "t.db"
     out, err = io.StringIO(), io.StringIO()
-    from pipeline.batch import ingest
+    from vnplans.pipeline.batch import ingest
 
     summary = ingest(sorted(p for p in folder.iterdir() if p.suffix != ".db"), str(db), out, err, workers=2)
     return folder, summary, err.getvalue()
@@ -102,7 +102,7 @@ def test_a_huge_file_is_refused_without_reading_it(tmp_path, capsys):
 
 def _summary(path: Path) -> dict:
     """The parts of an extraction a user would compare: number, province, rows, targets."""
-    from pipeline.stages import process, to_extraction
+    from vnplans.pipeline.stages import process, to_extraction
 
     ex = to_extraction(process(path))
     return {"number": ex.document.doc_number, "province": ex.document.province, "date": ex.document.issued_date,
@@ -192,7 +192,7 @@ def _samples() -> tuple[bytes, ...]:
 @given(st.data())
 def test_damaged_real_files_fail_only_with_the_projects_error(data):
     """Truncated, spliced and bit-flipped copies of real plans (text, DOCX, PDF)."""
-    from pipeline.stages import process_document, to_extraction
+    from vnplans.pipeline.stages import process_document, to_extraction
 
     raw = bytearray(data.draw(st.sampled_from(_samples())))
     cut = data.draw(st.integers(0, len(raw)))
@@ -222,7 +222,7 @@ WORDS = ["Số:", "12/KH-UBND", "Kế hoạch", "I.", "II.", "1.", "a)", "-", "�
 @given(st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=8)), max_size=150))
 def test_any_text_goes_through_every_stage(words):
     """Plan-like word soup, with arbitrary characters mixed in: every stage runs, the schema validates."""
-    from pipeline.stages import process_document, to_extraction
+    from vnplans.pipeline.stages import process_document, to_extraction
 
     try:
         doc = read_bytes("soup.txt", " ".join(words).encode("utf-8", errors="surrogatepass"))
@@ -244,7 +244,7 @@ def test_legacy_encodings_round_trip(text):
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=120))
 def test_deadline_and_agency_parsers_take_any_string(text):
-    from extractors import agencies, deadlines
+    from vnplans.extractors import agencies, deadlines
 
     deadlines.parse(text, 2024)
     deadlines.deadline_of(text, 2024)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import HELDOUT, ROOT, SEEDS
-from pipeline.cli import main
+from vnplans.pipeline.cli import main
 
 PLANS = SEEDS + HELDOUT
 
@@ -57,7 +57,7 @@ def test_parallel_ingest_stores_exactly_what_a_serial_one_does(tmp_path, capsys)
 def test_sigkill_mid_batch_leaves_a_consistent_database_and_a_rerun_finishes(tmp_path):
     files = _copies(tmp_path, 40)
     db = tmp_path / "t.db"
-    cmd = [sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "plans"), "--db", str(db), "--workers", "2"]
+    cmd = [sys.executable, "-m", "vnplans", "ingest", str(tmp_path / "plans"), "--db", str(db), "--workers", "2"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 120
     stored = 0
@@ -126,7 +126,7 @@ def test_progress_bar_on_a_terminal(tmp_path):
     pid, fd = pty.fork()
     if pid == 0:  # child: stdout and stderr are the terminal
         os.chdir(ROOT)
-        os.execv(sys.executable, [sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "plans"),
+        os.execv(sys.executable, [sys.executable, "-m", "vnplans", "ingest", str(tmp_path / "plans"),
                                   "--db", str(db), "--workers", "2"])
     chunks = []
     while True:
@@ -176,7 +176,7 @@ def test_dask_without_a_reachable_scheduler_is_a_clear_error(tmp_path, capsys):
 
 def test_pages_read_inside_a_document_reach_the_progress_display():
     # a 14-page plan: its pages are reported as they are read, in this process and from workers
-    from pipeline.batch import extract_all
+    from vnplans.pipeline.batch import extract_all
 
     root = Path(__file__).resolve().parent.parent / "corpus" / "renditions"
     pdf = str(root / "pdf" / "004_c147d9c3ca0a32b7.pdf")

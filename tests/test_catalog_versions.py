@@ -6,10 +6,10 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import CORPUS
-from extractors.normalize import metrics
-from pipeline import audit
-from pipeline.cli import main
-from pipeline.store import Store
+from vnplans.extractors.normalize import metrics
+from vnplans.pipeline import audit
+from vnplans.pipeline.cli import main
+from vnplans.pipeline.store import Store
 
 
 def test_each_date_gets_the_version_in_force():

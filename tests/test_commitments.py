@@ -3,11 +3,11 @@ snippets of real 2025-2026 texts (official texts r02, r08, r12, r16, r19, r25 of
 from baothanhhoa.vn and baobariavungtau.com.vn, quoted for their layout)."""
 import pytest
 
-from extractors.header import extract_header
-from extractors.readers.text import read_text
-from extractors.rows import Row
-from extractors.structure import segment
-from extractors.targets import extract_targets, quantity_of_cell, target_of_row, targets_in_text
+from vnplans.extractors.header import extract_header
+from vnplans.extractors.readers.text import read_text
+from vnplans.extractors.rows import Row
+from vnplans.extractors.structure import segment
+from vnplans.extractors.targets import extract_targets, quantity_of_cell, target_of_row, targets_in_text
 
 
 def doc_of(text: str):
@@ -70,7 +70,7 @@ def test_a_kpi_row_lists_its_target_in_its_value_column_with_its_group_period():
     row = Row(table="Phụ lục I", kind="indicator", stt="1", group="Giai đoạn 2025-2027",
               text="Tỉ lệ dịch vụ công trực tuyến toàn trình trên tổng số thủ tục hành chính có đủ điều kiện.",
               hint="100%", unit="%")
-    from extractors.deadlines import period_of
+    from vnplans.extractors.deadlines import period_of
     row.inherited = period_of("Giai đoạn 2025-2027")
     t = target_of_row(row, 2030)
     assert (t.value, t.comparator, t.unit, t.year) == (100, "=", "%", 2027)

@@ -7,10 +7,10 @@ import re
 import pytest
 
 from conftest import SEEDS, all_gold
-from extractors.normalize import metrics as catalog
-from pipeline import audit, compare
-from pipeline.cli import main
-from pipeline.store import Store
+from vnplans.extractors.normalize import metrics as catalog
+from vnplans.pipeline import audit, compare
+from vnplans.pipeline.cli import main
+from vnplans.pipeline.store import Store
 
 
 @pytest.fixture(scope="module")

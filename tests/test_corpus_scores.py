@@ -67,7 +67,7 @@ REAL = sorted((CORPUS / "realdocs" / "docs").iterdir())
 def real_scores(scorer):
     """Real plans from legal sites and provincial offices (corpus/realdocs: legal-site scrapes, DOCX for
     signature, signed PDFs), each scored on its key."""
-    from pipeline.stages import process, to_extraction
+    from vnplans.pipeline.stages import process, to_extraction
 
     out = {}
     for path in REAL:

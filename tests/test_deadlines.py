@@ -1,7 +1,7 @@
 """Deadline normalisation: every form named in the answer-key format and the issue."""
 import pytest
 
-from extractors.deadlines import deadline_of, find_deadlines, parse
+from vnplans.extractors.deadlines import deadline_of, find_deadlines, parse
 
 
 @pytest.mark.parametrize("raw, start, end, recurrence", [
@@ -59,7 +59,7 @@ def test_parse_forms_of_2025_2026_plans(raw, start, end, recurrence, kind):
 
 
 def test_period_of_a_heading_is_not_a_cited_date_or_act():
-    from extractors.deadlines import period_of
+    from vnplans.extractors.deadlines import period_of
 
     assert period_of("PHỤ LỤC I DANH MỤC NHIỆM VỤ NĂM 2026").end == "2026-12-31"
     assert period_of("Chỉ tiêu đến năm 2030").end == "2030-12-31"

@@ -8,9 +8,9 @@ import urllib.request
 import pytest
 
 from conftest import ROOT
-from pipeline.cli import main
-from pipeline.serve import running
-from pipeline.store import Store
+from vnplans.pipeline.cli import main
+from vnplans.pipeline.serve import running
+from vnplans.pipeline.store import Store
 
 sys.path.insert(0, str(ROOT / "tools"))
 import screenshot  # noqa: E402

@@ -8,12 +8,12 @@ import pytest
 import yaml
 from conftest import CORPUS, ROOT, SEEDS
 
-from extractors import agencies as printed
-from extractors import provinces
-from extractors.normalize import agencies as registry
-from extractors.normalize import metrics
-from extractors.normalize.keys import key
-from pipeline.cli import main
+from vnplans.extractors import agencies as printed
+from vnplans.extractors import provinces
+from vnplans.extractors.normalize import agencies as registry
+from vnplans.extractors.normalize import metrics
+from vnplans.extractors.normalize.keys import key
+from vnplans.pipeline.cli import main
 
 GOLD = sorted(glob.glob(str(CORPUS / "gold" / "*.json")) + glob.glob(str(CORPUS / "heldout" / "gold" / "*.json")))
 

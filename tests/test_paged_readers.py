@@ -11,10 +11,10 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from extractors.errors import ReadError
-from extractors.readers import read_bytes, read_file
-from extractors.readers.layout import Line, Word, cell_grid, paragraphs, split_segments
-from extractors.readers.pdf import text_layer_quality
+from vnplans.extractors.errors import ReadError
+from vnplans.extractors.readers import read_bytes, read_file
+from vnplans.extractors.readers.layout import Line, Word, cell_grid, paragraphs, split_segments
+from vnplans.extractors.readers.pdf import text_layer_quality
 
 ROOT = Path(__file__).resolve().parent.parent
 PDF = ROOT / "corpus" / "renditions" / "pdf" / "003_17e739ba34981291.pdf"
@@ -155,7 +155,7 @@ def test_text_layer_quality():
 
 @pytest.mark.slow
 def test_ocr_rulings_become_table_cells():
-    from extractors.readers.ocr import estimate_skew, find_tables
+    from vnplans.extractors.readers.ocr import estimate_skew, find_tables
 
     img = np.full((600, 800), 255, dtype=np.uint8)
     for y in (100, 200, 300):
@@ -168,7 +168,7 @@ def test_ocr_rulings_become_table_cells():
 
 
 def test_missing_tesseract_is_named(monkeypatch):
-    from extractors.readers import ocr
+    from vnplans.extractors.readers import ocr
 
     ocr.check_tesseract.cache_clear()
     monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
@@ -210,7 +210,7 @@ def test_encrypted_pdf_fails_with_a_reason():
 
 
 def test_figures_in_adjacent_cells_set_closer_than_a_space_are_two_words():
-    from extractors.readers.pdf import words_in_cells
+    from vnplans.extractors.readers.pdf import words_in_cells
 
     def char(text, x0):
         return {"text": text, "x0": x0, "x1": x0 + 5, "fontname": "ABCDEF+TimesNewRomanPSMT"}

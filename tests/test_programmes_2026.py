@@ -2,7 +2,7 @@
 programme (sources in extractors/data/metrics.yaml): wordings from 2026 provincial plans and news."""
 import pytest
 
-from extractors.normalize.metrics import match, metrics
+from vnplans.extractors.normalize.metrics import match, metrics
 
 
 @pytest.mark.parametrize("wording, metric_id", [
@@ -40,7 +40,7 @@ def test_national_targets_of_the_programmes(metric_id, value, year, source):
 
 
 def test_a_commitment_faces_the_national_target_of_its_year():
-    from pipeline.compare import Commitment, _national_for
+    from vnplans.pipeline.compare import Commitment, _national_for
 
     national = [dict(n) for n in metrics()["digital-economy-grdp"].national]  # 20% by 2025 (QĐ 411), 30% by 2030
 

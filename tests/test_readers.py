@@ -3,8 +3,8 @@ import unicodedata
 
 import pytest
 
-from extractors.errors import ReadError
-from extractors.readers import read_bytes, sniff
+from vnplans.extractors.errors import ReadError
+from vnplans.extractors.readers import read_bytes, sniff
 
 PLAN = "ỦY BAN NHÂN DÂN\nTỈNH BÌNH DƯƠNG\n\nSố: 12/KH-UBND\n\nBình Dương, ngày 5 tháng 3 năm 2024\n\nKẾ HOẠCH\n\nChuyển đổi số năm 2024\n\nI. MỤC TIÊU\n\n- Tỷ lệ hộ gia đình có Internet cáp quang đạt 85%.\n"
 

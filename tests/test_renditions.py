@@ -76,7 +76,7 @@ def test_scanned_values_carry_the_ocr_flag_and_page_confidence(scanned):
 
 @pytest.mark.slow
 def test_ocr_confidence_and_flags_are_stored(tmp_path):
-    from pipeline.cli import main
+    from vnplans.pipeline.cli import main
 
     db = tmp_path / "v.db"
     files = [RENDITIONS / "docx" / "003_17e739ba34981291.docx", RENDITIONS / "pdf" / "003_17e739ba34981291.pdf"]

@@ -4,7 +4,7 @@ import json
 import jsonschema
 
 from conftest import ROOT
-from schemas.extraction import json_schema
+from vnplans.schemas.extraction import json_schema
 
 
 def test_committed_schema_matches_the_model():

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from extractors.header import extract_header
-from extractors.readers import read_bytes
-from extractors.readers.chrome import find_chrome
-from extractors.readers.text import read_text
+from vnplans.extractors.header import extract_header
+from vnplans.extractors.readers import read_bytes
+from vnplans.extractors.readers.chrome import find_chrome
+from vnplans.extractors.readers.text import read_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "realdocs"
 

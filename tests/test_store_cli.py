@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from conftest import SEEDS
-from pipeline.cli import main
+from vnplans.pipeline.cli import main
 
 
 def test_ingest_is_idempotent_and_replaces_changed_files(tmp_path, capsys):
@@ -96,7 +96,7 @@ def test_prose_tasks_given_to_a_director_count_for_the_agency(seeds_db):
 
 
 def test_older_database_is_migrated_in_place(tmp_path):
-    from pipeline.store import MIGRATIONS, Store
+    from vnplans.pipeline.store import MIGRATIONS, Store
 
     db = tmp_path / "old.db"
     main(["ingest", str(SEEDS[0]), "--db", str(db)])

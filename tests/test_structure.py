@@ -2,8 +2,8 @@
 import pytest
 
 from conftest import CORPUS
-from extractors.readers import read_file
-from extractors.structure import segment
+from vnplans.extractors.readers import read_file
+from vnplans.extractors.structure import segment
 
 
 def tree(name):

@@ -1,6 +1,6 @@
 """Table reconstruction on real snippets of the awkward layouts."""
-from extractors.readers import read_bytes
-from extractors.rows import rows_of_table
+from vnplans.extractors.readers import read_bytes
+from vnplans.extractors.rows import rows_of_table
 
 PIPE_MERGED = """PHỤ LỤC 1
 STT

@@ -1,9 +1,9 @@
 """Table layouts from real plans: the legal-site scrape whose rows end with an empty cell,
 headers that name no description column, two-level headers and column-number rows."""
-from extractors.readers import read_bytes
-from extractors.readers.builder import DocBuilder
-from extractors.rows import rows_of_table
-from extractors.readers.tables import Token, align_rows, column_fields, find_header, is_column_number_row
+from vnplans.extractors.readers import read_bytes
+from vnplans.extractors.readers.builder import DocBuilder
+from vnplans.extractors.rows import rows_of_table
+from vnplans.extractors.readers.tables import Token, align_rows, column_fields, find_header, is_column_number_row
 
 
 def _rows(text: str):
@@ -123,8 +123,8 @@ def test_column_number_rows():
 
 
 def test_roles_inside_one_cell_are_told_apart():
-    from extractors.rows import roles_of_cells
-    from extractors.agencies import split
+    from vnplans.extractors.rows import roles_of_cells
+    from vnplans.extractors.agencies import split
 
     def roles(cell):
         return {k: split(v) for k, v in roles_of_cells({"lead": cell}).items() if v}
@@ -166,8 +166,8 @@ def test_markdown_pipe_table():
 
 
 def test_rows_without_a_deadline_inherit_their_sections_period():
-    from extractors.rows import extract_rows
-    from extractors.structure import segment
+    from vnplans.extractors.rows import extract_rows
+    from vnplans.extractors.structure import segment
 
     text = "\n".join([
         "PHỤ LỤC", "DANH MỤC NHIỆM VỤ NĂM 2026", "",
@@ -196,7 +196,7 @@ def test_a_table_laid_out_with_spaces_is_read():
 
 def test_a_table_seen_but_not_read_is_reported():
     # a header with no rows under it (they went to a separate paper): the plan must not lose it in silence
-    from pipeline.stages import process_document
+    from vnplans.pipeline.stages import process_document
 
     text = "\n".join([
         "KẾ HOẠCH", "Chuyển đổi số năm 2026", "", "PHỤ LỤC", "",
@@ -251,7 +251,7 @@ def test_roman_coded_sub_groups_are_groups_within_their_group():
 
 def test_a_provinces_sub_columns_hold_values_not_descriptions():
     # r19 (Báo cáo 184/BC-SNV, Lâm Đồng 2025): Lâm Đồng / Đắk Nông / Bình Thuận, each "Điểm số | Chỉ số | Thứ hạng"
-    from extractors.readers.tables import column_fields
+    from vnplans.extractors.readers.tables import column_fields
 
     assert column_fields(["STT", "Nội dung", "Điểm số", "Chỉ số", "Thứ hạng", "Điểm số", "Chỉ số", "Thứ hạng"]) == [
         "stt", "text", "score", None, None, "score", None, None]
@@ -259,7 +259,7 @@ def test_a_provinces_sub_columns_hold_values_not_descriptions():
 
 def test_a_score_printed_over_its_maximum():
     # r19: "9,49/ 9,5" in the score column is 9.49 points of 9.5
-    from extractors.rows import _score_of
+    from vnplans.extractors.rows import _score_of
 
     assert _score_of("9,49/ 9,5") == (9.49, 9.5)
     assert _score_of("10,75/\n16,5") == (10.75, 16.5)

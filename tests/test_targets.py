@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.targets import targets_in_text
+from vnplans.extractors.targets import targets_in_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,7 +77,7 @@ def test_appendix_restatement_is_linked_not_duplicated(extractions):
 
 
 def test_targets_on_seeds_and_heldout(scorer, extractions):
-    from pipeline.stages import process, to_extraction
+    from vnplans.pipeline.stages import process, to_extraction
 
     for gold_dir, preds in (("gold", extractions), ("heldout/gold", None)):
         tot, fields = [0, 0, 0], {"comparator": 0, "year": 0}

@@ -3,7 +3,7 @@ that 2025-2026 plans print (Lâm Đồng, Đồng Tháp, Bắc Ninh plans of the
 each resolved to the registry, at its level, with its successor where it was merged."""
 import pytest
 
-from extractors.normalize.agencies import current, resolve
+from vnplans.extractors.normalize.agencies import current, resolve
 
 
 @pytest.mark.parametrize("printed, agency_id", [
@@ -76,8 +76,8 @@ def test_a_close_spelling_of_another_level_is_not_a_match():
 # --- the administrative map a plan was issued under ----------------------------------------------------------
 
 def _unit(text: str):
-    from extractors.readers.text import read_text
-    from pipeline.stages import process_document, to_extraction
+    from vnplans.extractors.readers.text import read_text
+    from vnplans.pipeline.stages import process_document, to_extraction
 
     doc = read_text("plan.txt", "0" * 64, text, "utf-8")
     return to_extraction(process_document(doc)).document.province_unit
@@ -86,8 +86,8 @@ def _unit(text: str):
 def test_a_plan_whose_day_and_month_are_blank_is_dated_by_its_year():
     # r25 (Lào Cai, 2026, prepared for signature): "Lào Cai, ngày    tháng    năm 2026" -> today's Lào Cai (15)
     from pathlib import Path
-    from extractors.readers import read_bytes
-    from pipeline.stages import process_document, to_extraction
+    from vnplans.extractors.readers import read_bytes
+    from vnplans.pipeline.stages import process_document, to_extraction
 
     path = Path(__file__).resolve().parent.parent / "corpus" / "realdocs" / "docs" / "r25.docx"
     unit = to_extraction(process_document(read_bytes(str(path), path.read_bytes()))).document.province_unit
@@ -118,7 +118,7 @@ def test_districts_mean_before_and_nothing_means_uncertain():
 
 def test_a_report_of_what_was_done_is_no_task_and_no_agency():
     # r23 (Báo cáo 329/BC-UBND, Lâm Đồng 2025): "Ủy ban nhân dân tỉnh đã ban hành Kế hoạch ..." reports a result
-    from extractors.assignments import reports_done, subject_of
+    from vnplans.extractors.assignments import reports_done, subject_of
 
     s = subject_of("Ủy ban nhân dân tỉnh đã ban hành Kế hoạch số 1163/KH-UBND ngày 15/8/2025")
     assert s.agencies == ["Ủy ban nhân dân tỉnh"]
@@ -129,7 +129,7 @@ def test_a_report_of_what_was_done_is_no_task_and_no_agency():
 @pytest.mark.parametrize("text", ["Các thông số: Độ mặn, pH, oxy hòa tan",  # r04, a monitoring plan
                                   "Các yếu tố ảnh hưởng đến kết quả chỉ số"])  # r19
 def test_a_list_of_things_is_no_collective_of_agencies(text):
-    from extractors.assignments import subject_of
+    from vnplans.extractors.assignments import subject_of
 
     assert subject_of(text) is None
     assert subject_of("Các tổ chức, cá nhân có liên quan thực hiện").agencies == ["Các tổ chức, cá nhân có liên quan"]
@@ -153,7 +153,7 @@ def test_collectives_and_office_holders_of_central_documents(printed, agency_id)
 
 
 def test_a_minister_or_governor_is_the_holder_of_the_agency():
-    from extractors.agencies import holder_and_agency
+    from vnplans.extractors.agencies import holder_and_agency
 
     assert holder_and_agency("Bộ trưởng Bộ Tài chính") == ("Bộ trưởng", "Bộ Tài chính")
     assert holder_and_agency("Thống đốc Ngân hàng Nhà nước Việt Nam") == ("Thống đốc", "Ngân hàng Nhà nước Việt Nam")

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors.readers import read_file  # noqa: E402
-from pipeline.stages import process  # noqa: E402
+from vnplans.extractors.readers import read_file  # noqa: E402
+from vnplans.pipeline.stages import process  # noqa: E402
 
 RENDITIONS = ROOT / "corpus" / "renditions"
 

@@ -20,7 +20,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.stages import process, to_extraction  # noqa: E402
+from vnplans.pipeline.stages import process, to_extraction  # noqa: E402
 
 SOURCE = ROOT / "corpus/seeds/001_da5bc96585bd91bd.txt"
 TABLE = "Phụ lục 2"

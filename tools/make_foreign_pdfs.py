@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors.readers import read_file  # noqa: E402
+from vnplans.extractors.readers import read_file  # noqa: E402
 
 SEEDS = ROOT / "corpus" / "seeds"
 OUT = ROOT / "corpus" / "renditions"

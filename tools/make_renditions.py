@@ -37,8 +37,8 @@ from docx.shared import Cm, Pt
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors.readers import read_file  # noqa: E402
-from schemas.document import Block, Table  # noqa: E402
+from vnplans.extractors.readers import read_file  # noqa: E402
+from vnplans.schemas.document import Block, Table  # noqa: E402
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 SIGNATURE_RE = re.compile(r"^(TM\.|KT\.|Q\.|TL\.|TUQ\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|TRƯỞNG BAN|GIÁM ĐỐC)")

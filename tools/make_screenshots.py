@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from screenshot import screenshot  # noqa: E402
 
-from pipeline import audit, html  # noqa: E402
-from pipeline.serve import running  # noqa: E402
-from pipeline.store import Store  # noqa: E402
+from vnplans.pipeline import audit, html  # noqa: E402
+from vnplans.pipeline.serve import running  # noqa: E402
+from vnplans.pipeline.store import Store  # noqa: E402
 
 PAGES = {  # name -> (path under the database URL, window height)
     "datasette-database": ("", 1100),

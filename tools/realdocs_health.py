@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractors.errors import ReadError  # noqa: E402
-from extractors.readers.tables import looks_like_stt, normalize_label  # noqa: E402
-from pipeline.stages import process  # noqa: E402
+from vnplans.extractors.errors import ReadError  # noqa: E402
+from vnplans.extractors.readers.tables import looks_like_stt, normalize_label  # noqa: E402
+from vnplans.pipeline.stages import process  # noqa: E402
 
 
 def numbered_rows(source) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.stages import process, to_extraction  # noqa: E402
+from vnplans.pipeline.stages import process, to_extraction  # noqa: E402
 
 GOLD = ROOT / "corpus" / "gold"
 SEEDS = ROOT / "corpus" / "seeds"

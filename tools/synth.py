@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors import provinces  # noqa: E402
-from extractors.readers import legacy  # noqa: E402
+from vnplans.extractors import provinces  # noqa: E402
+from vnplans.extractors.readers import legacy  # noqa: E402
 
 PLANS = sorted((ROOT / "corpus" / "seeds").glob("*.txt")) + sorted((ROOT / "corpus" / "heldout" / "seeds").glob("*.txt"))
 LAYOUTS = ("utf-8", "utf-8", "utf-8", "crlf", "nfd", "tcvn3", "vni", "html")

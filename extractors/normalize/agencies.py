@@ -17,9 +17,9 @@ from typing import Optional
 
 from rapidfuzz import fuzz, process
 
-from extractors import agencies as printed_names
-from extractors import provinces
-from extractors.normalize.keys import key
+from vnplans.extractors import agencies as printed_names
+from vnplans.extractors import provinces
+from vnplans.extractors.normalize.keys import key
 
 FUZZY_MIN = 92  # rapidfuzz ratio over keys; below it a name is unknown rather than a guess
 _PAREN_RE = re.compile(r"\s*\(([^()]*)\)\s*$")

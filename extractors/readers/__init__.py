@@ -13,8 +13,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Callable
 
-from extractors.errors import ReadError
-from schemas.document import SourceDocument
+from vnplans.extractors.errors import ReadError
+from vnplans.schemas.document import SourceDocument
 
 LEGACY_LABELS = {"tcvn3": "TCVN3 (ABC, .VnTime)", "vni": "VNI-Windows"}
 MAX_BYTES = 100 * 1024 * 1024  # larger files are refused up front: plans are far smaller
@@ -54,27 +54,27 @@ def sniff(data: bytes) -> str:
 
 
 def _read_textual(path: str, sha: str, data: bytes) -> SourceDocument:
-    from extractors.readers.encoding import decode
-    from extractors.readers.text import read_text
+    from vnplans.extractors.readers.encoding import decode
+    from vnplans.extractors.readers.text import read_text
 
     text, enc = decode(data)
     return read_text(path, sha, text, enc)
 
 
 def _read_html(path: str, sha: str, data: bytes) -> SourceDocument:
-    from extractors.readers.html import read_html
+    from vnplans.extractors.readers.html import read_html
 
     return read_html(path, sha, data)
 
 
 def _read_docx(path: str, sha: str, data: bytes) -> SourceDocument:
-    from extractors.readers.word import read_docx
+    from vnplans.extractors.readers.word import read_docx
 
     return read_docx(path, sha, data)
 
 
 def _read_pdf(path: str, sha: str, data: bytes) -> SourceDocument:
-    from extractors.readers.pdf import read_pdf
+    from vnplans.extractors.readers.pdf import read_pdf
 
     return read_pdf(path, sha, data)
 

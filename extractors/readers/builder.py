@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from extractors.readers.chrome import find_chrome
-from extractors.readers.text import clean_markup
-from extractors.readers.tables import find_header, normalize_label, repeats_header
-from schemas.document import Block, Cell, SourceDocument, Span, Table
+from vnplans.extractors.readers.chrome import find_chrome
+from vnplans.extractors.readers.text import clean_markup
+from vnplans.extractors.readers.tables import find_header, normalize_label, repeats_header
+from vnplans.schemas.document import Block, Cell, SourceDocument, Span, Table
 
 Grid = list[list[tuple[str, int]]]  # rows of (cell text, colspan)
 WS = re.compile(r"[ \t\u00a0\r\n]+")

@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from extractors import vocabulary
+from vnplans.extractors import vocabulary
 
 WS = re.compile(r"\s+")
 MOTTO_RE = re.compile(r"[|\s]*cộng\s+ho[àa]\s+xã\s+hội", re.IGNORECASE)

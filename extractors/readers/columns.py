@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional, Protocol
 
-from extractors.readers.tables import classify_header, is_header_row, looks_like_stt
-from schemas.document import Cell, Span, Table
+from vnplans.extractors.readers.tables import classify_header, is_header_row, looks_like_stt
+from vnplans.schemas.document import Cell, Span, Table
 
 SEGMENT_RE = re.compile(r"\S+(?: \S+)*")  # text runs separated by two spaces or more
 PAGE_NUMBER_RE = re.compile(r"^(?:-\s*)?\d{1,4}(?:\s*-)?$")

@@ -6,8 +6,8 @@ import codecs
 import re
 import unicodedata
 
-from extractors.errors import ReadError
-from extractors.readers import legacy
+from vnplans.extractors.errors import ReadError
+from vnplans.extractors.readers import legacy
 
 # Vietnamese letters with diacritics: a decode that yields many of them is a plausible one.
 _VI_MARKS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")

@@ -10,10 +10,10 @@ import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from extractors.errors import ReadError
-from extractors.readers.builder import DocBuilder
-from extractors.readers.encoding import decode, nfc
-from schemas.document import SourceDocument
+from vnplans.extractors.errors import ReadError
+from vnplans.extractors.readers.builder import DocBuilder
+from vnplans.extractors.readers.encoding import decode, nfc
+from vnplans.schemas.document import SourceDocument
 
 DROP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "button", "select",
              "svg", "canvas", "template", "input", "textarea", "head"}

@@ -21,10 +21,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
-from extractors.readers.builder import DocBuilder, Grid
-from extractors.readers.columns import place_words, read_column_table
-from extractors.readers.text import MARKER_RE
-from extractors.readers.tables import classify_header, is_header_row
+from vnplans.extractors.readers.builder import DocBuilder, Grid
+from vnplans.extractors.readers.columns import place_words, read_column_table
+from vnplans.extractors.readers.text import MARKER_RE
+from vnplans.extractors.readers.tables import classify_header, is_header_row
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 PAGE_NUMBER_RE = re.compile(r"^(-\s*)?(trang\s+)?\d{1,4}(\s*/\s*\d{1,4})?(\s*-)?$", re.I)

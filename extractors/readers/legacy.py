@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Optional
 
-from extractors import vocabulary
+from vnplans.extractors import vocabulary
 
 ENCODINGS = ("tcvn3", "vni")
 # letters only Vietnamese has (the ranges neither legacy encoding can produce as single characters)

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from extractors.errors import ReadError
-from extractors.readers.encoding import nfc
-from extractors.readers.layout import Box, Page, Word, tables_from_edges
+from vnplans.extractors.errors import ReadError
+from vnplans.extractors.readers.encoding import nfc
+from vnplans.extractors.readers.layout import Box, Page, Word, tables_from_edges
 
 LANG = os.environ.get("VNPLANS_OCR_LANG", "vie")
 # Tesseract's OpenMP threads make one page several times slower on a small machine; vnplans

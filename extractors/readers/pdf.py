@@ -12,12 +12,12 @@ import logging
 import re
 from io import BytesIO
 
-from extractors.errors import ReadError
-from extractors.readers.builder import DocBuilder
-from extractors.readers.encoding import nfc
-from extractors.readers.layout import Box, Page, PageLayout, Word, tables_from_edges
-from extractors.readers.quality import TextQuality, measure
-from schemas.document import SourceDocument
+from vnplans.extractors.errors import ReadError
+from vnplans.extractors.readers.builder import DocBuilder
+from vnplans.extractors.readers.encoding import nfc
+from vnplans.extractors.readers.layout import Box, Page, PageLayout, Word, tables_from_edges
+from vnplans.extractors.readers.quality import TextQuality, measure
+from vnplans.schemas.document import SourceDocument
 
 MAX_PAGES = 2000
 # "page N of M read" records, for a progress display inside a long document (a scan OCR'd page by page);
@@ -139,7 +139,7 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
                 out.warnings.append(f"page {number}: unreadable text layer ({exc.__class__.__name__})")
                 quality = "garbled"
             if ocr is None:
-                from extractors.readers.ocr import PdfOcr
+                from vnplans.extractors.readers.ocr import PdfOcr
 
                 ocr = PdfOcr(data)
             try:
@@ -167,7 +167,7 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
     doc = out.document(path, sha256, "pdf", pages=n_pages, ocr_confidence=ocr_conf)
     doc.page_quality = page_quality
     if 1 not in ocr_conf:
-        from extractors.readers.ocr import stamped_header
+        from vnplans.extractors.readers.ocr import stamped_header
 
         doc.stamps = stamped_header(data)
     return doc

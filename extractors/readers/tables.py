@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from extractors import vocabulary
-from schemas.document import Cell, Span
+from vnplans.extractors import vocabulary
+from vnplans.schemas.document import Cell, Span
 
 WS = re.compile(r"\s+")
 

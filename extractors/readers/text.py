@@ -11,12 +11,12 @@ import functools
 import re
 from dataclasses import dataclass
 
-from extractors.readers.chrome import find_chrome
-from extractors.readers.columns import read_column_table
-from extractors.readers.tables import (Token, align_rows, align_stream, classify_header, column_types, fold_subheader, is_column_number_row,
+from vnplans.extractors.readers.chrome import find_chrome
+from vnplans.extractors.readers.columns import read_column_table
+from vnplans.extractors.readers.tables import (Token, align_rows, align_stream, classify_header, column_types, fold_subheader, is_column_number_row,
                                find_header, is_empty, is_header_row, is_numbered_header, is_subheader_row, looks_like_stt, normalize_label,
                                repeats_header)
-from schemas.document import Block, Cell, SourceDocument, Span, Table
+from vnplans.schemas.document import Block, Cell, SourceDocument, Span, Table
 
 
 @dataclass

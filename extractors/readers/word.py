@@ -15,11 +15,11 @@ import re
 from io import BytesIO
 from typing import Optional
 
-from extractors.errors import ReadError
-from extractors.readers.builder import DocBuilder, Grid
-from extractors.readers import legacy
-from extractors.readers.encoding import nfc
-from schemas.document import SourceDocument
+from vnplans.extractors.errors import ReadError
+from vnplans.extractors.readers.builder import DocBuilder, Grid
+from vnplans.extractors.readers import legacy
+from vnplans.extractors.readers.encoding import nfc
+from vnplans.schemas.document import SourceDocument
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"),

@@ -1,0 +1,1 @@
+"""Format readers (bytes -> SourceDocument) and field extractors (SourceDocument -> fields)."""

@@ -1,0 +1,31 @@
+"""Match keys: two spellings of the same name get the same key.
+
+Vietnamese text has two accepted tone placements ("hoá"/"hóa", "uỷ"/"ủy"), several dashes
+and free punctuation; none of that distinguishes one agency or metric from another.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TONED = {"a": "áàảãạ", "e": "éèẻẽẹ", "y": "ýỳỷỹỵ"}
+_BASE = {"o": "óòỏõọ", "u": "úùủũụ"}
+# "oá" at the end of a syllable -> "óa" (the newer placement); "oạch" keeps its tone where it is.
+_PAIRS = {("o", "a"), ("o", "e"), ("u", "y")}
+_MOVE: dict[str, str] = {}
+for first, second in _PAIRS:
+    for i, toned in enumerate(_TONED[second]):
+        _MOVE[first + toned] = _BASE[first][i] + second
+_MOVE_RE = re.compile("(" + "|".join(_MOVE) + r")(?!\w)")
+
+
+def fold_tones(text: str) -> str:
+    return _MOVE_RE.sub(lambda m: _MOVE[m.group(1)], text)
+
+
+def key(text: str) -> str:
+    """Lower case, NFC, one tone placement, words only (dashes and punctuation become spaces)."""
+    t = unicodedata.normalize("NFC", text).casefold().replace("tỉ ", "tỷ ")
+    t = fold_tones(t)
+    t = re.sub(r"[^\w%]+", " ", t)
+    return re.sub(r"\s+", " ", t).strip()

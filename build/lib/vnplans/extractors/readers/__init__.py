@@ -1,0 +1,147 @@
+"""Format readers: detect a file's format from its bytes and turn it into a SourceDocument.
+
+Adding a reader: write `read_<fmt>(path, sha256, data) -> SourceDocument` producing
+the model in schemas/document.py, teach `sniff` to recognise the format, and add it
+to READERS.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from io import BytesIO
+from pathlib import Path
+from typing import Callable
+
+from vnplans.extractors.errors import ReadError
+from vnplans.schemas.document import SourceDocument
+
+LEGACY_LABELS = {"tcvn3": "TCVN3 (ABC, .VnTime)", "vni": "VNI-Windows"}
+MAX_BYTES = 100 * 1024 * 1024  # larger files are refused up front: plans are far smaller
+
+
+def sniff(data: bytes) -> str:
+    """The format of a file from its content: pdf, docx, doc, html, text."""
+    head = data[:4096]
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            raise ReadError("corrupt ZIP container (not a readable DOCX)") from None
+        if "word/document.xml" in names:
+            return "docx"
+        raise ReadError("ZIP archive that is not a Word document")
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        # an OLE container: old Word, or a password-protected DOCX/XLSX (encrypted OOXML package)
+        if "EncryptedPackage".encode("utf-16-le") in data[:1 << 20]:
+            return "encrypted-office"
+        return "doc"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            probe = head.decode("utf-16")[:1000].lstrip().lower().encode()
+        except UnicodeDecodeError:
+            pass
+    if probe.startswith((b"<!doctype html", b"<html", b"<?xml")) or (
+        probe.startswith(b"<") and any(t in probe for t in (b"<body", b"<div", b"<p>", b"<p ", b"<table", b"<head"))
+    ):
+        return "html"
+    return "text"
+
+
+def _read_textual(path: str, sha: str, data: bytes) -> SourceDocument:
+    from vnplans.extractors.readers.encoding import decode
+    from vnplans.extractors.readers.text import read_text
+
+    text, enc = decode(data)
+    return read_text(path, sha, text, enc)
+
+
+def _read_html(path: str, sha: str, data: bytes) -> SourceDocument:
+    from vnplans.extractors.readers.html import read_html
+
+    return read_html(path, sha, data)
+
+
+def _read_docx(path: str, sha: str, data: bytes) -> SourceDocument:
+    from vnplans.extractors.readers.word import read_docx
+
+    return read_docx(path, sha, data)
+
+
+def _read_pdf(path: str, sha: str, data: bytes) -> SourceDocument:
+    from vnplans.extractors.readers.pdf import read_pdf
+
+    return read_pdf(path, sha, data)
+
+
+def _unsupported(reason: str) -> Callable[[str, str, bytes], SourceDocument]:
+    def reader(path: str, sha: str, data: bytes) -> SourceDocument:
+        raise ReadError(reason)
+
+    return reader
+
+
+READERS: dict[str, Callable[[str, str, bytes], SourceDocument]] = {
+    "text": _read_textual,
+    "html": _read_html,
+    "docx": _read_docx,
+    "pdf": _read_pdf,
+    "encrypted-office": _unsupported("password-protected Office document: remove the password and save it again"),
+    "doc": _unsupported("legacy Word .doc format is not supported: save it as .docx or PDF"),
+    "rtf": _unsupported("RTF is not supported: save it as .docx or PDF"),
+}
+
+
+def register(fmt: str, reader: Callable[[str, str, bytes], SourceDocument]) -> None:
+    READERS[fmt] = reader
+
+
+def read_bytes(path: str, data: bytes) -> SourceDocument:
+    if not data or not data.strip():
+        raise ReadError("empty file", path)
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        fmt = sniff(data)
+        reader = READERS.get(fmt)
+        if reader is None:
+            raise ReadError(f"no reader for {fmt.upper()} files in this installation")
+        doc = reader(path, sha, data)
+    except ReadError as exc:
+        exc.path = path
+        exc.args = (f"{path}: {exc.reason}",)
+        raise
+    if not doc.blocks:
+        raise ReadError("no text found in the file", path)
+    for name, label in LEGACY_LABELS.items():
+        if doc.encoding and name in doc.encoding.split("/"):
+            doc.warnings.append(f"text typed in the legacy {label} font encoding: converted to Unicode")
+    return doc
+
+
+def read_file(path: str | os.PathLike) -> SourceDocument:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise ReadError(f"cannot open: {exc.strerror}", str(p)) from None
+    if size > MAX_BYTES:
+        raise ReadError(f"file too large ({size // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)", str(p))
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror}", str(p)) from None
+    return read_bytes(str(p), data)
+
+
+def content_id(path: str | os.PathLike) -> str:
+    """SHA-256 of the raw bytes: the document id, computed without parsing."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

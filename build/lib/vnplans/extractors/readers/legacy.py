@@ -1,0 +1,157 @@
+"""Legacy Vietnamese font encodings (TCVN3/ABC and VNI-Windows) to Unicode.
+
+Older provincial documents were typed in .VnTime (TCVN3) or VNI-Times (VNI) fonts: the bytes are
+Latin-1 / Windows-1252 characters that only the font draws as Vietnamese ("Céng hoµ x· héi",
+"Coäng hoøa xaõ hoäi"). Whether text is in one of them is decided on the whole text: converted, it
+must carry far more Vietnamese letters than it did, and Unicode Vietnamese (which has letters like
+ạ ế ộ that neither encoding can produce) is never converted. Tables: extractors/data/legacy_encodings.yaml.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Optional
+
+from vnplans.extractors import vocabulary
+
+ENCODINGS = ("tcvn3", "vni")
+# letters only Vietnamese has (the ranges neither legacy encoding can produce as single characters)
+_VIETNAMESE = re.compile(r"[\u1ea0-\u1ef9ăđơưĩũĂĐƠƯĨŨ]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@functools.lru_cache(maxsize=1)
+def tables() -> dict[str, dict[str, str]]:
+    data = vocabulary.load("legacy_encodings.yaml")
+    return {"tcvn3": data["tcvn3"], "vni": data["vni"]}
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern(encoding: str) -> re.Pattern:
+    keys = sorted(tables()[encoding], key=len, reverse=True)  # a base letter and its mark before the lone mark
+    return re.compile("|".join(map(re.escape, keys)))
+
+
+def convert(text: str, encoding: str, upper: bool = False) -> str:
+    """Text typed in a legacy font, read as Latin-1/Windows-1252 characters, as Unicode.
+
+    `upper`: typed in an uppercase font (.VnTimeH), whose lowercase codes draw capitals.
+    """
+    table = tables()[encoding]
+    out = _pattern(encoding).sub(lambda m: table[m.group(0)], text)
+    if upper:
+        return out.upper()
+    if encoding == "tcvn3":
+        out = _recase(out)
+    return unicodedata.normalize("NFC", out)
+
+
+def _recase(after: str) -> str:
+    """TCVN3 has no capitals with tone marks: a heading typed in .VnTimeH comes back as "CéNG" -> "CộNG".
+    A converted word whose two or more plain letters are all capitals is made all capitals; then, on a
+    line where that happened, so is a converted word with one plain capital ("TP. Hå CHÝ MINH")."""
+    def caps(w: str, least: int) -> bool:
+        if w.isascii() or w.isupper() or w.islower():  # nothing converted, or nothing to raise
+            return False
+        plain = [c for c in w if c.isascii() and c.isalpha()]
+        return len(plain) >= least and all(c.isupper() for c in plain) and not w.isupper()
+
+    def line(text: str) -> str:
+        if text.isascii():
+            return text
+        words = re.findall(r"\w+", text)
+        if not any(caps(w, 2) for w in words):
+            return text
+        return re.sub(r"\w+", lambda m: m.group(0).upper() if caps(m.group(0), 1) else m.group(0), text)
+
+    return "\n".join(line(t) for t in after.split("\n"))
+
+
+# precomposed letters carrying a tone mark (grave, acute, tilde, hook, dot below)
+_TONED = re.compile("[" + "".join(
+    ch for ch in map(chr, range(0xC0, 0x1EFA))
+    if ch.isalpha() and any(m in unicodedata.normalize("NFD", ch) for m in "\u0300\u0301\u0303\u0309\u0323")) + "]")
+
+
+def vietnamese_share(text: str) -> float:
+    """Letters only Vietnamese has, per letter: around 0.2 in Vietnamese text, near 0 in anything else."""
+    sample = text[:50000]
+    letters = len(_LETTER.findall(sample))
+    return len(_VIETNAMESE.findall(sample)) / letters if letters else 0.0
+
+
+def syllable_score(text: str) -> float:
+    """Words that read as Vietnamese syllables (a Vietnamese letter, one tone mark at most) less the
+    impossible ones (two tone marks), per word: tells VNI from TCVN3 when both yield Vietnamese letters."""
+    words = re.findall(r"[^\W\d_]+", text[:50000])
+    if not words:
+        return 0.0
+    good = bad = 0
+    for w in words:
+        tones = len(_TONED.findall(w)) if not w.isascii() else 0
+        if tones > 1:
+            bad += 1
+        elif _VIETNAMESE.search(w):
+            good += 1
+    return (good - 3 * bad) / len(words)
+
+
+def best(text: str) -> tuple[Optional[str], float]:
+    """(the legacy encoding `text` reads best in, its syllable score); (None, 0) when it is Unicode already."""
+    if vietnamese_share(text) > 0.01:
+        return None, 0.0
+    sample = text[:50000]
+    found, found_score = None, 0.05
+    for encoding in ENCODINGS:
+        score = syllable_score(convert(sample, encoding))
+        if score > found_score:
+            found, found_score = encoding, score
+    return found, (found_score if found else 0.0)
+
+
+def detect(text: str) -> Optional[str]:
+    """The legacy encoding `text` is typed in, or None when it reads as Unicode already."""
+    return best(text)[0]
+
+
+def repair(text: str) -> tuple[str, Optional[str]]:
+    """(Unicode text, the legacy encoding it was in or None)."""
+    encoding = detect(text)
+    return (convert(text, encoding), encoding) if encoding else (text, None)
+
+
+def font_encoding(font: Optional[str]) -> Optional[tuple[str, bool]]:
+    """The legacy encoding a font name implies, and whether it is an uppercase font: .VnTimeH -> (tcvn3, True)."""
+    if not font:
+        return None
+    f = font.strip().lower()
+    if f.startswith(".vn"):
+        return "tcvn3", f.endswith("h")
+    if f.startswith(("vni-", "vni ")):
+        return "vni", False
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def _encoder(encoding: str) -> dict[str, str]:
+    # the shortest spelling of each letter (VNI has two for ỵ)
+    out: dict[str, str] = {}
+    for code, letter in sorted(tables()[encoding].items(), key=lambda kv: len(kv[0]), reverse=True):
+        out[letter] = code
+    return out
+
+
+def encode(text: str, encoding: str) -> str:
+    """Unicode -> the legacy font's characters (for tests and the benchmark's legacy-encoded plans).
+    TCVN3 writes capitals with tone marks as their lowercase code, as the uppercase font would."""
+    enc = _encoder(encoding)
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch in enc:
+            out.append(enc[ch])
+        elif ch.lower() in enc and encoding == "tcvn3":
+            out.append(enc[ch.lower()])
+        else:
+            out.append(ch)
+    return "".join(out)

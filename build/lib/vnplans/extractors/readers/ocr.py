@@ -1,0 +1,273 @@
+"""OCR for scanned PDF pages: render, deskew, Tesseract (Vietnamese), and find the ruled tables in the image.
+
+The result is the same `Page` a text layer gives (words with boxes in PDF points,
+cell boxes of ruled tables), so layout.py treats a scan like a born-digital page.
+Ruling lines are found by a morphological opening of the binarised image (dark
+runs longer than a fifth of an inch) and handed to pdfplumber's own
+edges -> intersections -> cells -> tables functions, the ones its table finder
+uses on vector lines.
+
+Tesseract is a system program (Debian: tesseract-ocr, tesseract-ocr-vie); when it
+or its Vietnamese data is missing the reader says which package to install.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+import numpy as np
+
+from vnplans.extractors.errors import ReadError
+from vnplans.extractors.readers.encoding import nfc
+from vnplans.extractors.readers.layout import Box, Page, Word, tables_from_edges
+
+LANG = os.environ.get("VNPLANS_OCR_LANG", "vie")
+# Tesseract's OpenMP threads make one page several times slower on a small machine; vnplans
+# parallelises over documents instead.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+ARTIFACT_RE = re.compile(r"^[|_\[\]{}¦]+$")
+# what Tesseract makes of a bullet glyph at the start of a line: "•" read as e, s, ©, ®, «, *, ...
+BULLET_NOISE_RE = re.compile(r"^([©®«»*•◦¢°_~]+[.,»]*|[eso][».,]*|s»)$")
+
+
+@dataclass
+class ScannedPage:
+    page: Page
+    confidence: float  # mean word confidence, 0-100
+    angle: float  # the skew corrected, in degrees
+
+
+@functools.lru_cache(maxsize=1)
+def check_tesseract() -> str:
+    """The tesseract binary, or a ReadError naming the missing Debian package."""
+    exe = shutil.which("tesseract")
+    if not exe:
+        raise ReadError("scanned pages need OCR, but Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)")
+    langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30).stdout.split()
+    if LANG not in langs:
+        raise ReadError(f"Tesseract has no '{LANG}' language data (apt-get install tesseract-ocr-{LANG})")
+    return exe
+
+
+def _dpi(pdf_page, width_pt: float) -> int:
+    """OCR at the scan's own resolution (200-400 dpi), 300 when the page has no image to tell."""
+    try:
+        objs = [o for o in pdf_page.get_objects() if o.type == 3]  # FPDF_PAGEOBJ_IMAGE
+        if objs:
+            px = max(o.get_px_size()[0] for o in objs)
+            return int(min(400, max(200, px / (width_pt / 72))))
+    except Exception:
+        pass
+    return 300
+
+
+def estimate_skew(gray: np.ndarray) -> float:
+    """The rotation (degrees) that makes text rows sharpest: the maximum variance of the row profile."""
+    from PIL import Image
+
+    small = Image.fromarray(gray)
+    scale = 1000 / max(1, small.width)
+    small = small.resize((max(1, int(small.width * scale)), max(1, int(small.height * scale))))
+    ink = Image.fromarray(((np.asarray(small) < 160) * 255).astype(np.uint8))
+
+    def score(angle: float) -> float:
+        rows = np.asarray(ink.rotate(angle, resample=Image.BILINEAR, fillcolor=0), dtype=np.float32).sum(axis=1)
+        return float(np.var(rows))
+
+    best = max(np.arange(-2.0, 2.01, 0.25), key=score)
+    best = max(np.arange(best - 0.25, best + 0.26, 0.05), key=score)
+    return round(float(best), 2)
+
+
+def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
+    """(row, start, end) of every horizontal run of True at least `min_len` long."""
+    h, w = mask.shape
+    if w < min_len:
+        return []
+    c = np.cumsum(np.pad(mask.astype(np.int32), ((0, 0), (1, 0))), axis=1)
+    full = (c[:, min_len:] - c[:, :-min_len]) == min_len  # the window [x, x + min_len) is all dark
+    d = np.diff(np.pad(full.astype(np.int8), ((0, 0), (1, 1))), axis=1)
+    starts = np.argwhere(d == 1)
+    ends = np.argwhere(d == -1)
+    # a run of window starts [s, e) is a dark run [s, e + min_len - 1)
+    return [(int(r), int(s), int(e) + min_len - 1) for (r, s), (_, e) in zip(starts, ends)]
+
+
+def find_tables(gray: np.ndarray, dpi: int) -> list[list[Box]]:
+    """Cell boxes (in PDF points) of the ruled tables in a page image."""
+    ink = gray < 140
+    min_len = max(20, dpi // 5)
+    k = 72 / dpi
+    edges = []
+    for r, s, e in _runs(ink, min_len):
+        edges.append({"x0": s * k, "x1": e * k, "top": r * k, "bottom": r * k, "width": (e - s) * k, "height": 0,
+                      "orientation": "h"})
+    for c, s, e in _runs(ink.T, min_len):
+        edges.append({"x0": c * k, "x1": c * k, "top": s * k, "bottom": e * k, "width": 0, "height": (e - s) * k,
+                      "orientation": "v"})
+    return tables_from_edges(edges)
+
+
+EDGE_NOISE = "_|`'‘’¦"  # a ruling's remains stuck to a word: "_UBND", "'TT&TT"
+
+
+def _read_cell(clean: np.ndarray, box: Box, k: float) -> list[Word]:
+    """The words of one cell read on their own (one line, Tesseract's --psm 7), when the cell holds ink."""
+    import pytesseract
+    from PIL import Image
+
+    x0, y0, x1, y1 = (int(round(v / k)) for v in box)
+    pad = 3
+    crop = clean[max(0, y0 + pad):max(0, y1 - pad), max(0, x0 + pad):max(0, x1 - pad)]
+    if crop.size == 0 or (crop < 140).mean() < 0.004:
+        return []
+    try:
+        text = pytesseract.image_to_string(Image.fromarray(crop), lang=LANG, config="--oem 1 --psm 7", timeout=30)
+    except (pytesseract.TesseractError, RuntimeError):
+        return []
+    text = nfc(text.strip().strip(EDGE_NOISE))
+    if not text or ARTIFACT_RE.match(text):
+        return []
+    return [Word(box[0] + pad * k, box[1] + pad * k, box[2] - pad * k, box[3] - pad * k, text)]
+
+
+def erase_rulings(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """The page with its ruling lines whitened, for Tesseract: a cell's border read as "|", "_" or "—" sticks to
+    the words beside it ("|2", "Í_ Chủ trì") whatever scanner made the page. Runs of ink longer than half an
+    inch, with the grey fringe a scan gives them, are lines; letters are never that tall or wide."""
+    ink = gray < 140
+    min_len = max(40, dpi // 2)
+    line = np.zeros_like(ink)
+    for r, s, e in _runs(ink, min_len):
+        line[r, s:e] = True
+    for c, s, e in _runs(ink.T, min_len):
+        line[s:e, c] = True
+    fringe = np.zeros_like(line)
+    fringe[1:, :] |= line[:-1, :]
+    fringe[:-1, :] |= line[1:, :]
+    fringe[:, 1:] |= line[:, :-1]
+    fringe[:, :-1] |= line[:, 1:]
+    out = gray.copy()
+    out[line | (fringe & (gray < 200))] = 255
+    return out
+
+
+class PdfOcr:
+    """OCR of the pages of one PDF; the PDF is opened for rendering once."""
+
+    def __init__(self, data: bytes) -> None:
+        check_tesseract()
+        import pypdfium2 as pdfium
+
+        try:
+            self.pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise ReadError(f"corrupt or unreadable PDF (cannot be rendered for OCR: {exc})") from None
+
+    def close(self) -> None:
+        self.pdf.close()
+
+    def page(self, index: int) -> ScannedPage:
+        import pytesseract
+        from PIL import Image
+
+        import pypdfium2 as pdfium
+
+        try:
+            pdf_page = self.pdf[index]
+            width_pt, height_pt = pdf_page.get_size()
+            dpi = _dpi(pdf_page, width_pt)
+            img = pdf_page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            pdf_page.close()
+        except pdfium.PdfiumError as exc:
+            raise ReadError(f"page {index + 1} cannot be rendered for OCR ({exc})") from None
+        gray = np.asarray(img)
+        angle = estimate_skew(gray)
+        if abs(angle) >= 0.05:
+            img = img.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+            gray = np.asarray(img)
+        try:
+            data = pytesseract.image_to_data(Image.fromarray(erase_rulings(gray, dpi)), lang=LANG, config="--oem 1 --psm 3",
+                                             output_type=pytesseract.Output.DICT, timeout=300)
+        except (pytesseract.TesseractError, RuntimeError) as exc:
+            raise ReadError(f"OCR failed on page {index + 1}: {str(exc)[:120]}") from None
+        k = 72 / dpi
+        words, confs = [], []
+        line_seen: set[tuple[int, int, int]] = set()
+        for i, text in enumerate(data["text"]):
+            text, conf = nfc((text or "").strip().strip(EDGE_NOISE)), float(data["conf"][i])
+            if not text or conf < 0 or ARTIFACT_RE.match(text) or (conf < 40 and len(text) <= 2 and not text.isalnum()):
+                continue  # ruling lines read as letters, and speckle
+            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            if key not in line_seen:
+                line_seen.add(key)
+                text = "-" if BULLET_NOISE_RE.match(text) else text
+            x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+            words.append(Word(x * k, y * k, (x + w) * k, (y + h) * k, text))
+            confs.append(conf)
+        tables = find_tables(gray, dpi)
+        clean = None
+        for cells in tables:
+            for box in cells:
+                if any(box[0] <= (w.x0 + w.x1) / 2 <= box[2] and box[1] <= (w.top + w.bottom) / 2 <= box[3] for w in words):
+                    continue
+                clean = erase_rulings(gray, dpi) if clean is None else clean
+                found = _read_cell(clean, box, k)  # a lone "3" in its cell, which page segmentation skips
+                words += found
+                confs += [90.0] * len(found)
+        confidence = sum(confs) / len(confs) if confs else 0.0
+        return ScannedPage(Page(index + 1, width_pt, height_pt, words, tables), confidence, angle)
+
+
+def stamped_header(data: bytes) -> dict[str, str]:
+    """What an e-signature system stamped over page 1: signed PDFs are issued with the number and day left
+    blank in the text layer ("Số:   /BC-SNV", "ngày   tháng 11") and filled by signature widgets drawn
+    over them. Returns the OCR text of the band those widgets cover (forms drawn) as "stamped_header",
+    and the first signature's signing time as "signed_date" (ISO); {} for a PDF without such widgets."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+    import pytesseract
+
+    out: dict[str, str] = {}
+    pdf = pdfium.PdfDocument(data)
+    try:
+        if raw.FPDF_GetSignatureCount(pdf.raw) > 0:
+            sig = raw.FPDF_GetSignatureObject(pdf.raw, 0)
+            size = raw.FPDFSignatureObj_GetTime(sig, None, 0)
+            if size > 0:
+                buf = (raw.c_char * size)()
+                raw.FPDFSignatureObj_GetTime(sig, buf, size)
+                m = re.match(r"D:(\d{4})(\d{2})(\d{2})", bytes(buf).decode("latin-1"))
+                if m:
+                    out["signed_date"] = "-".join(m.groups())
+        pdf.init_forms()
+        page = pdf[0]
+        width, height = page.get_size()
+        bands = []
+        for i in range(raw.FPDFPage_GetAnnotCount(page.raw)):
+            annot = raw.FPDFPage_GetAnnot(page.raw, i)
+            try:
+                if raw.FPDFAnnot_GetSubtype(annot) != raw.FPDF_ANNOT_WIDGET:
+                    continue
+                rect = raw.FS_RECTF()
+                raw.FPDFAnnot_GetRect(annot, rect)
+                if rect.bottom > height / 2 and rect.top - rect.bottom < 80:
+                    bands.append((rect.bottom, rect.top))
+            finally:
+                raw.FPDFPage_CloseAnnot(annot)
+        if not bands:
+            return out
+        check_tesseract()
+        low, high = max(0.0, min(b for b, _ in bands) - 12), min(height, max(t for _, t in bands) + 12)
+        image = page.render(scale=300 / 72, may_draw_forms=True, crop=(0, low, 0, height - high)).to_pil()
+        text = pytesseract.image_to_string(image, lang=LANG, config="--psm 6", timeout=60)
+        out["stamped_header"] = nfc(text)
+    except (ReadError, RuntimeError, OSError, pdfium.PdfiumError, pytesseract.TesseractError):
+        pass  # no Tesseract, or a form layer pdfium cannot draw: the text layer alone is read
+    finally:
+        pdf.close()
+    return out

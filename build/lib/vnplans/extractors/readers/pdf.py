@@ -1,0 +1,173 @@
+"""PDF reader: the text layer through pdfplumber, or Tesseract OCR for pages that have none.
+
+A page is read from its text layer when it has one that decodes to Vietnamese;
+a page with no text, or with text in legacy font encodings (TCVN3/VNI fonts
+without a Unicode map come out as "¸nh s¸ng" or "(cid:12)"), is rasterised and
+OCR'd (see ocr.py). Either way the page becomes positioned words plus the cell
+boxes of its ruled tables, and layout.py turns those into paragraphs and tables.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from io import BytesIO
+
+from vnplans.extractors.errors import ReadError
+from vnplans.extractors.readers.builder import DocBuilder
+from vnplans.extractors.readers.encoding import nfc
+from vnplans.extractors.readers.layout import Box, Page, PageLayout, Word, tables_from_edges
+from vnplans.extractors.readers.quality import TextQuality, measure
+from vnplans.schemas.document import SourceDocument
+
+MAX_PAGES = 2000
+# "page N of M read" records, for a progress display inside a long document (a scan OCR'd page by page);
+# the batch attaches a handler, readers know nothing of bars
+PAGES = logging.getLogger("vnplans.pages")
+VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
+LEGACY_GLYPHS = re.compile(r"[¸¹µ¶·¾»¼½ÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßãåæçèéêëìíîïóòôõöøùúûüýþ®©¤¥¦§¨«¬]")
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
+                  "join_tolerance": 3, "intersection_tolerance": 3}
+
+
+def text_layer_quality(text: str) -> tuple[str, TextQuality]:
+    """'ok', 'empty' or 'garbled' (whether a page's text layer can be used as it is), with its measure."""
+    measured = measure(text)
+    letters = sum(c.isalpha() for c in text)
+    if letters < 20:
+        return "empty", measured
+    if text.count("(cid:") * 5 > letters or text.count("\ufffd") * 20 > letters or measured.garbled:
+        return "garbled", measured
+    viet = len(VIETNAMESE.findall(text))
+    legacy = len(LEGACY_GLYPHS.findall(text))
+    if legacy > 2 * viet and legacy > 0.03 * letters:
+        return "garbled", measured
+    return "ok", measured
+
+
+def _text_layer(page) -> tuple[tuple[str, TextQuality], list[dict]]:
+    """The page's text layer, read once: its quality and its upright words. Words are built from glyph
+    positions alone: Word and other exporters put accented letters in a second subset of the same font
+    ("ABCDEF+TimesNewRomanPSMT", "ABCDEG+TimesNewRomanPSMT"), so splitting at font changes would read
+    "K ế ho ạ ch". A word is bold when most of its glyphs are."""
+    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, return_chars=True)
+    return text_layer_quality(" ".join(w["text"] for w in raw)), [w for w in raw if w.get("upright", True)]
+
+
+def words_in_cells(raw: list[dict], tables: list[list[Box]]) -> list[Word]:
+    """Words, each cut where a cell's side runs through it: two figures in adjacent cells set closer than a
+    space ("62,5" | "85") are two words, not "62,585"."""
+    # each table's sides once (a side is shared by the cells on either hand), looked at only for words at its height
+    tables_sides = [(min(c[1] for c in cells), max(c[3] for c in cells),
+                     {(x, c[1], c[3]) for c in cells for x in (c[0], c[2])}) for cells in tables if cells]
+    out: list[Word] = []
+    for w in raw:
+        chars = w["chars"]
+        mid = (w["top"] + w["bottom"]) / 2
+        cuts = sorted({x for lo, hi, sides in tables_sides if lo <= mid <= hi for x, top, bottom in sides
+                       if w["x0"] + 0.5 < x < w["x1"] - 0.5 and top <= mid <= bottom})
+        groups: list[list[dict]] = [[] for _ in range(len(cuts) + 1)]
+        for ch in chars:
+            centre = (ch["x0"] + ch["x1"]) / 2
+            groups[sum(centre > x for x in cuts)].append(ch)
+        for part in (g for g in groups if g):
+            text = "".join(ch["text"] for ch in part).strip() if cuts else w["text"]
+            if text:
+                x0, x1 = (min(ch["x0"] for ch in part), max(ch["x1"] for ch in part)) if cuts else (w["x0"], w["x1"])
+                out.append(Word(x0, w["top"], x1, w["bottom"], nfc(text), _mostly_bold(part)))
+    return out
+
+
+def _mostly_bold(chars: list[dict]) -> bool:
+    bold = sum("bold" in c.get("fontname", "").lower() for c in chars)
+    return bold * 2 > len(chars)
+
+
+def _ruled_tables(page) -> list[list[Box]]:
+    """Cell boxes of the page's ruled tables. On a page turned by /Rotate (a landscape appendix stored
+    portrait) pdfplumber labels the rulings' orientation before the turn, so they are relabelled from
+    their displayed geometry and go through the same edges -> cells steps."""
+    if page.rotation % 180 == 0:
+        return [t.cells for t in page.find_tables(TABLE_SETTINGS)]
+    edges = []
+    for e in page.edges:
+        horizontal = abs(e["bottom"] - e["top"]) <= abs(e["x1"] - e["x0"])
+        edges.append({**e, "orientation": "h" if horizontal else "v"})
+    return tables_from_edges(edges)
+
+
+def _quality(source: str, measured: TextQuality) -> dict:
+    return {"source": source, "non_syllable": measured.non_syllable, "single_letter": measured.single_letter}
+
+
+def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(BytesIO(data))
+        n_pages = len(pdf.pages)
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors; look at the original
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise ReadError("password-protected PDF: ask the issuer for an unprotected copy") from None
+        if isinstance(cause, PDFSyntaxError):
+            raise ReadError(f"corrupt PDF ({cause})") from None
+        raise ReadError(f"corrupt or unreadable PDF ({cause.__class__.__name__}: {str(cause)[:100]})") from None
+    if n_pages == 0:
+        raise ReadError("PDF has no pages")
+    if n_pages > MAX_PAGES:
+        raise ReadError(f"PDF has {n_pages} pages; the limit is {MAX_PAGES}")
+    out = DocBuilder()
+    layout = PageLayout(out, n_pages)
+    pages: list[Page] = []
+    ocr_conf: dict[int, float] = {}
+    page_quality: dict[int, dict] = {}
+    ocr = None
+    with pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            PAGES.info("%s", path, extra={"page": number - 1, "pages": n_pages})
+            try:
+                (quality, measured), raw_words = _text_layer(page)
+                if quality == "ok":
+                    tables = _ruled_tables(page)
+                    words = words_in_cells(raw_words, tables)
+                    pages.append(Page(number, float(page.width), float(page.height), words, tables))
+                    page_quality[number] = _quality("text", measured)
+                    continue
+            except Exception as exc:  # a damaged page: say so and go on with the rest
+                out.warnings.append(f"page {number}: unreadable text layer ({exc.__class__.__name__})")
+                quality = "garbled"
+            if ocr is None:
+                from vnplans.extractors.readers.ocr import PdfOcr
+
+                ocr = PdfOcr(data)
+            try:
+                scanned = ocr.page(number - 1)
+            except ReadError as exc:
+                if n_pages == 1:
+                    raise
+                out.warnings.append(f"page {number}: not read ({exc.reason})")  # the other pages still count
+                continue
+            pages.append(scanned.page)
+            ocr_conf[number] = scanned.confidence
+            page_quality[number] = _quality("ocr", measure(" ".join(w.text for w in scanned.page.words)))
+            if quality == "garbled":
+                out.warnings.append(f"page {number}: text layer garbled (a legacy font encoding, or words cut at every"
+                                    " letter); read by OCR instead")
+    if ocr is not None:
+        ocr.close()
+    layout.learn_running_lines(pages)
+    for page in pages:
+        layout.add(page)
+    layout.flush_table()
+    if ocr_conf:
+        mean = sum(ocr_conf.values()) / len(ocr_conf)
+        out.warnings.append(f"OCR on {len(ocr_conf)} of {n_pages} pages, mean word confidence {mean:.0f}%")
+    doc = out.document(path, sha256, "pdf", pages=n_pages, ocr_confidence=ocr_conf)
+    doc.page_quality = page_quality
+    if 1 not in ocr_conf:
+        from vnplans.extractors.readers.ocr import stamped_header
+
+        doc.stamps = stamped_header(data)
+    return doc

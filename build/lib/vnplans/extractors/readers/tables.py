@@ -1,0 +1,484 @@
+"""Table reconstruction shared by every reader: header vocabulary and flattened-stream alignment.
+
+Text renditions of plan tables lose their grid. A web scrape leaves one cell per
+`|`-terminated chunk with merged cells silently spanning several columns; a copy
+from a browser leaves one paragraph per cell, with multi-paragraph cells and
+non-breaking spaces for empty cells. Both become a flat stream of tokens, and
+cutting that stream back into rows is a sequence-alignment problem: each column
+has a type known from its header label (STT, number, agency, deadline, free
+text), and the best split is the one whose cells fit their columns' types at
+the lowest total cost. `align_stream` solves it by dynamic programming, so one
+odd cell cannot derail every row after it.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from vnplans.extractors import vocabulary
+from vnplans.schemas.document import Cell, Span
+
+WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    field: str
+    type: str
+    patterns: tuple[re.Pattern, ...]
+    weak: bool = False  # the label may also name the description column ("Đơn vị")
+
+
+DESCRIPTION = ColumnSpec("text", "text", ())
+
+
+@functools.lru_cache(maxsize=1)
+def column_vocabulary() -> tuple[ColumnSpec, ...]:
+    raw = vocabulary.table_columns()
+    return tuple(
+        ColumnSpec(f["field"], f["type"], tuple(re.compile(p, re.IGNORECASE) for p in f["labels"]), bool(f.get("weak")))
+        for f in raw["fields"]
+    )
+
+
+def normalize_label(label: str) -> str:
+    return WS.sub(" ", label.replace("\u00a0", " ").replace("*", "")).strip().lower()
+
+
+def column_specs(header: list[str]) -> list[Optional[ColumnSpec]]:
+    """Each column's spec from its label. A table whose labels name no description column
+    ("Thứ hạng | Đơn vị | Điểm ...", "STT | Đơn vị được kiểm tra | Thời gian") takes the first
+    unlabelled (or weakly labelled) column after STT as its description."""
+    specs = [classify_header(h) for h in header]
+    seen: set[str] = set()
+    for k, spec in enumerate(specs):
+        # a province's sub-columns ("Điểm số | Chỉ số | Thứ hạng" under "Lâm Đồng"): a second number column, or a
+        # description label after a figure column, holds values, not the row's number or description
+        if spec and (spec.field == "stt" and "stt" in seen or spec.field == "text" and seen & {"score", "max_score"}):
+            specs[k] = None
+        elif spec:
+            seen.add(spec.field)
+    if any(s and s.field == "text" for s in specs):
+        return specs
+    first = next((k + 1 for k, s in enumerate(specs) if s and s.field == "stt"), 0)
+    for k in range(first, len(specs)):
+        if not is_empty(header[k]) and (specs[k] is None or specs[k].weak):
+            specs[k] = DESCRIPTION
+            break
+    return specs
+
+
+def column_fields(header: list[str]) -> list[Optional[str]]:
+    return [s.field if s else None for s in column_specs(header)]
+
+
+def classify_header(label: str) -> Optional[ColumnSpec]:
+    """The column spec a header label names, or None when the label is not in the vocabulary."""
+    norm = normalize_label(label)
+    if not norm or len(norm) > 80:
+        return None
+    for spec in column_vocabulary():
+        if any(p.match(norm) for p in spec.patterns):
+            return spec
+    return None
+
+
+def column_types(header: list[str]) -> list[str]:
+    return [spec.type if spec else "free" for spec in column_specs(header)]
+
+
+# --- what a cell looks like -------------------------------------------------------------
+
+STT_RE = re.compile(r"^(\d{1,3}(\.\d{1,3}){0,3}\.?|[IVXL]{1,6}(\.\d{1,3}){0,3}\.?|[A-Z]\.?|[a-zđ]\)?|[a-zđ]\.|\*)$")
+NUMBER_RE = re.compile(r"^-?\d{1,4}([.,]\d{1,3})?$")
+DEADLINE_RE = re.compile(
+    r"^(tháng|quý|năm|hàng năm|hằng năm|định kỳ|thường xuyên|trước|từ|đến|giai đoạn|theo (kế hoạch|niên độ|lộ trình|tiến độ)|"
+    r"\d{1,2}/\d{4}|\d{4}(\s*[-–]\s*\d{4})?$|\d{1,2}/\d{1,2}/\d{4}|liên tục|hoàn thành)",
+    re.IGNORECASE,
+)
+VERBISH_RE = re.compile(
+    r"\b(thực hiện|triển khai|phối hợp|tổng hợp:|tuyên truyền|đảm bảo|sẽ|gửi|nâng cao|tạo điều kiện|"
+    r"đề xuất|thúc đẩy|chỉ định|thống kê:)",
+    re.IGNORECASE,
+)
+
+
+def is_empty(text: str) -> bool:
+    """Blank, including markdown emphasis around nothing ("** **")."""
+    return not text.replace("\u00a0", " ").replace("*", "").strip()
+
+
+def looks_like_stt(text: str) -> bool:
+    return bool(STT_RE.match(text.strip()))
+
+
+def looks_like_number(text: str) -> bool:
+    return bool(NUMBER_RE.match(text.strip()))
+
+
+def looks_like_deadline(text: str) -> bool:
+    t = text.strip()
+    return bool(DEADLINE_RE.match(t)) and len(t) < 80
+
+
+@functools.lru_cache(maxsize=1)
+def _agency_head_re() -> re.Pattern:
+    return re.compile(vocabulary.agency_head(), re.IGNORECASE)
+
+
+BULLET_RE = re.compile(r"^\s*[-–+•*]\s*")
+
+
+def looks_like_agency(text: str) -> bool:
+    t = text.strip()
+    if not _agency_head_re().match(BULLET_RE.sub("", t)) or len(t) > 160:
+        return False
+    body = t.rstrip(":;,. ")
+    if ":" in body or len(body.split()) > 18:
+        return False
+    return not VERBISH_RE.search(body)
+
+
+def cell_fit(col_type: str, text: str) -> float:
+    """Cost of putting `text` in a column of `col_type`: 0 is a perfect fit."""
+    if is_empty(text):
+        return {"stt": 0.4, "text": 1.2, "number": 0.3, "agency": 0.3, "deadline": 0.3, "free": 0.1}[col_type]
+    t = text.strip()
+    if col_type == "stt":
+        return 0.0 if looks_like_stt(t) else 12.0
+    if col_type == "number":
+        return 0.0 if looks_like_number(t) else 9.0
+    if col_type == "deadline":
+        if looks_like_deadline(t):
+            return 0.0
+        return 3.0 if len(t) < 60 and not looks_like_agency(t) else 6.0
+    if col_type == "agency":
+        if looks_like_agency(t):
+            return 0.0
+        if looks_like_number(t) or looks_like_stt(t):
+            return 6.0
+        return 2.5
+    if col_type == "text":
+        if looks_like_number(t):
+            return 2.0
+        return 0.3 if looks_like_stt(t) else 0.0
+    # free text
+    if looks_like_stt(t):
+        return 1.5
+    return 1.2 if looks_like_agency(t) else 0.2
+
+
+@dataclass
+class Token:
+    text: str
+    span: Optional[Span] = None
+
+
+def _join_cell(tokens: list[Token], sep: str) -> Cell:
+    texts = [t.text.strip() for t in tokens if not is_empty(t.text)]
+    spans = [t.span for t in tokens if t.span is not None]
+    span = None
+    if spans:
+        span = Span(spans[0].start, spans[-1].end, spans[0].line, spans[0].page)
+    return Cell(sep.join(texts), span)
+
+
+def align_stream(
+    tokens: list[Token],
+    types: list[str],
+    max_cell_tokens: int = 1,
+    allow_span: bool = False,
+    drop_cost: float = 2.5,
+) -> tuple[list[list[Cell]], int]:
+    """Cut a flat token stream into rows of len(types) columns.
+
+    Returns (rows, consumed): rows of cells and how many tokens were used; tokens
+    after `consumed` did not fit the table (they are what follows it). A cell takes
+    1..max_cell_tokens tokens (multi-paragraph cells), or with allow_span one token
+    covering several columns (a merged cell in a scrape).
+    """
+    n, ncol = len(tokens), len(types)
+    if n == 0 or ncol == 0:
+        return [], 0
+    fits = [[cell_fit(t, tok.text) for tok in tokens] for t in types]
+    empty = [is_empty(tok.text) for tok in tokens]  # the inner loops ask these again and again
+    colon = [tok.text.rstrip().endswith(":") for tok in tokens]
+    multi = [types[c] not in ("stt", "number", "deadline") for c in range(ncol)]
+    INF = float("inf")
+    best = [[INF] * ncol for _ in range(n + 1)]
+    back: list[list[Optional[tuple[int, int, int]]]] = [[None] * ncol for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for i in range(n):
+        row = best[i]
+        for c in range(ncol):
+            base = row[c]
+            if base == INF:
+                continue
+            # one cell of k tokens in column c; a cell rarely starts right after a line ending in ':'
+            acc = 1.5 if i > 0 and colon[i - 1] else 0.0
+            nxt = (c + 1) % ncol
+            fit = fits[c]
+            for k in range(1, max_cell_tokens + 1):
+                j = i + k - 1
+                if j >= n:
+                    break
+                if k > 1:
+                    if empty[j] or not multi[c] or empty[i]:
+                        break
+                    acc += 0.0 if colon[j - 1] else 0.9
+                acc += fit[j]
+                cost = base + acc
+                if cost < best[i + k][nxt]:
+                    best[i + k][nxt] = cost
+                    back[i + k][nxt] = (i, c, 1)
+            # one token spanning several columns (merged cell)
+            if allow_span and not empty[i]:
+                least = INF
+                for s in range(1, ncol - c + 1):
+                    least = min(least, fits[c + s - 1][i])  # the cheapest column of the span so far
+                    if s < 2:
+                        continue
+                    cost = base + least + 1.2 + 0.6 * (s - 2)
+                    nxt_s = (c + s) % ncol
+                    if cost < best[i + 1][nxt_s]:
+                        best[i + 1][nxt_s] = cost
+                        back[i + 1][nxt_s] = (i, c, s)
+    # choose where the table ends: at a row boundary, or inside the last row (missing cells)
+    end_i, end_c, end_cost = 0, 0, INF
+    for i in range(n + 1):
+        for c in range(ncol):
+            if best[i][c] == INF:
+                continue
+            missing = 0 if c == 0 else (ncol - c) * 0.8
+            cost = best[i][c] + missing + (n - i) * drop_cost
+            if cost < end_cost - 1e-9 or (abs(cost - end_cost) < 1e-9 and i > end_i):
+                end_i, end_c, end_cost = i, c, cost
+    # walk back
+    cells_rev: list[tuple[int, int, int, int]] = []  # (i_start, i_end, col, span)
+    i, c = end_i, end_c
+    while i > 0:
+        prev = back[i][c]
+        if prev is None:
+            break
+        pi, pc, s = prev
+        cells_rev.append((pi, i, pc, s))
+        i, c = pi, pc
+    rows: list[list[Cell]] = []
+    current: list[Cell] = []
+    for start, stop, col, span in reversed(cells_rev):
+        if col == 0 and current:
+            rows.append(current)
+            current = []
+        cell = _join_cell(tokens[start:stop], "\n")
+        cell.colspan = span
+        current.append(cell)
+    if current:
+        filled = sum(cell.colspan for cell in current)
+        current.extend(Cell("") for _ in range(ncol - filled))
+        rows.append(current)
+    return rows, end_i
+
+
+SKIP_COST = {"stt": float("inf"), "text": 3.0, "number": 0.9, "agency": 0.9, "deadline": 0.9, "free": 0.9}
+
+
+def align_rows(tokens: list[Token], types: list[str], drop_cost: float = 2.5,
+               missing_terminator: float = 2.0) -> tuple[list[list[Cell]], int]:
+    """Cut a stream whose rows end with an empty token (a web scrape where cells are separated by
+    one `|` line and rows by two) into rows of len(types) columns.
+
+    Empty tokens are ambiguous: an empty cell or the end of a row. The split chosen is the one whose
+    cells fit their columns' types best, where a row may also print fewer cells than the header:
+    a cell merged across columns (one token spanning several) or down from the row above (no token;
+    the cell is returned with rowspan 0 and the text of the cell above it). Returns (rows, consumed).
+    """
+    n, ncol = len(tokens), len(types)
+    if n == 0 or ncol == 0:
+        return [], 0
+    INF = float("inf")
+    fits = [[cell_fit(t, tok.text) for tok in tokens] for t in types]
+    empty = [is_empty(tok.text) for tok in tokens]
+    best = [[INF] * (ncol + 1) for _ in range(n + 1)]
+    back: list[list[Optional[tuple[str, int, int, int]]]] = [[None] * (ncol + 1) for _ in range(n + 1)]
+
+    def relax(i: int, c: int, cost: float, how: tuple[str, int, int, int]) -> None:
+        if cost < best[i][c]:
+            best[i][c], back[i][c] = cost, how
+
+    best[0][0] = 0.0
+    for i in range(n + 1):
+        row = best[i]
+        for c in range(1, ncol):  # a cell merged down from the row above prints nothing
+            if row[c] < INF:
+                # on a tie the left column is the merged one: merges run down the lead, not the last columns
+                relax(i, c + 1, row[c] + SKIP_COST[types[c]] + 0.01 * c, ("skip", i, c, 1))
+        if row[ncol] < INF:
+            if i < n and empty[i]:
+                relax(i + 1, 0, row[ncol], ("end", i, ncol, 1))
+            relax(i, 0, row[ncol] + missing_terminator, ("end", i, ncol, 0))
+        if i == n:
+            break
+        for c in range(ncol):
+            base = row[c]
+            if base == INF:
+                continue
+            relax(i + 1, c + 1, base + fits[c][i], ("cell", i, c, 1))
+            if not empty[i]:
+                least = fits[c][i]
+                for s in range(2, ncol - c + 1):
+                    least = min(least, fits[c + s - 1][i])
+                    relax(i + 1, c + s, base + least + 1.2 + 0.3 * (s - 2), ("cell", i, c, s))
+        if row[0] < INF:
+            relax(i + 1, 0, row[0] + drop_cost, ("drop", i, 0, 1))
+    end_i, end_c, end_cost = 0, 0, INF
+    for i in range(n + 1):
+        for c in (0, ncol):
+            cost = best[i][c] + (n - i) * drop_cost + (missing_terminator if c else 0.0)
+            if cost < end_cost - 1e-9 or (abs(cost - end_cost) < 1e-9 and i > end_i):
+                end_i, end_c, end_cost = i, c, cost
+    steps: list[tuple[str, int, int, int]] = []
+    i, c = end_i, end_c
+    while (i, c) != (0, 0) and back[i][c] is not None:
+        how = back[i][c]
+        steps.append(how)
+        kind, ti, col, s = how
+        if kind == "skip":
+            i, c = ti, col
+        elif kind == "end":
+            i, c = ti, ncol
+        elif kind == "cell":
+            i, c = ti, col
+        else:  # drop
+            i, c = ti, 0
+    rows: list[list[Cell]] = []
+    current: list[Cell] = []
+    for kind, ti, col, s in reversed(steps):
+        if kind == "cell":
+            cell = _join_cell([tokens[ti]], "\n")
+            cell.colspan = s
+            current.append(cell)
+        elif kind == "skip":
+            above = _cell_at(rows[-1], col) if rows else None
+            above = above if above is not None and above.colspan == 1 else None  # a group title is not carried down
+            current.append(Cell(above.text if above else "", above.span if above else None, rowspan=0))
+        elif kind == "end" and current:
+            rows.append(current)
+            current = []
+    if current:
+        rows.append(current)
+    return rows, end_i
+
+
+def _cell_at(row: list[Cell], col: int) -> Optional[Cell]:
+    c = 0
+    for cell in row:
+        if c <= col < c + cell.colspan:
+            return cell
+        c += cell.colspan
+    return None
+
+
+def is_header_row(cells: list[str], min_known: int = 3) -> bool:
+    """A row is a header when most cells are known column labels, among them a text or STT column;
+    an STT label with one more known label is enough ("STT | Đơn vị được kiểm tra | Thời gian")."""
+    specs = [classify_header(c) for c in cells if not is_empty(c)]
+    known = [s for s in specs if s]
+    fields = {s.field for s in known}
+    enough = len(known) >= min_known or ("stt" in fields and len([s for s in known if not s.weak]) >= 2)
+    if not enough or len(known) < 0.6 * len(specs):
+        return False
+    return bool(fields & {"stt", "text"})
+
+
+def is_numbered_header(cells: list[str], first_below: str) -> bool:
+    """A header the vocabulary does not know, read from the table's shape: an STT label first, short
+    labels after it, and a row number ("1", "I", "1.1") opening the row below."""
+    texts = [c for c in cells if not is_empty(c)]
+    if len(texts) < 3 or not texts[0].strip() or not (s := classify_header(texts[0])) or s.field != "stt":
+        return False
+    if any(len(t) > 90 or looks_like_stt(normalize_label(t)) or looks_like_number(t) for t in texts[1:]):
+        return False
+    return looks_like_stt(normalize_label(first_below))
+
+
+NUMBER_LABEL_RE = re.compile(r"^\(?\s*(\d{1,2}|[A-Za-z])\s*\)?$")
+
+
+def is_column_number_row(cells: list[str]) -> bool:
+    """The row under a header that numbers its columns: "(1) (2) (3) ..." or "1 2 3 ..."."""
+    texts = [normalize_label(c) for c in cells if not is_empty(c)]
+    if len(texts) < 3 or not all(NUMBER_LABEL_RE.match(t) for t in texts):
+        return False
+    digits = [int(re.sub(r"\D", "", t)) for t in texts if re.search(r"\d", t)]
+    return len(digits) >= 2 and digits[1] == digits[0] + 1
+
+
+def is_subheader_row(cells: list[str]) -> bool:
+    """A second header row: short labels only, no row number, no figure ("Chủ trì | Phối hợp")."""
+    texts = [c for c in cells if not is_empty(c)]
+    if not texts or any(len(t) > 90 or looks_like_stt(normalize_label(t)) or looks_like_number(t) for t in texts):
+        return False
+    return not any(DEADLINE_RE.match(t.strip()) and re.search(r"\d{4}", t) for t in texts)
+
+
+def merge_header_rows(parent: list[str], child: list[str]) -> list[str]:
+    """One label per column from a two-level header: the child's label where it has its own
+    meaning ("Chủ trì" under "Cơ quan thực hiện"), else the parent's followed by the child's
+    ("Điểm số" over "Năm 2024 (tự đánh giá)")."""
+    out = []
+    for p, c in zip(parent, child):
+        if is_empty(c) or normalize_label(c) == normalize_label(p):
+            out.append(p)
+        elif classify_header(c):
+            out.append(c)
+        else:
+            out.append(f"{p} {c}".strip())
+    return out
+
+
+def repeats_header(cells: list[str], header_rows: list[list[str]]) -> bool:
+    """A row that repeats one of the header's rows after a page break, or its column numbers."""
+    return [normalize_label(c) for c in cells] in header_rows or is_column_number_row(cells)
+
+
+def fold_subheader(parent: list[str], child: list[str]) -> list[str]:
+    """A two-level header printed without spans (one label per printed cell): the child labels sit
+    under one parent cell; the parent chosen is the one that gives the most columns a known
+    meaning, the rightmost on a tie."""
+    best, best_score = parent, -1
+    for p in range(len(parent)):
+        labels = parent[:p] + merge_header_rows([parent[p]] * len(child), child) + parent[p + 1 :]
+        known = [f for f in column_fields(labels) if f]
+        score = len(known) - (len(known) - len(set(known)))
+        if score >= best_score:
+            best, best_score = labels, score
+    return best
+
+
+def find_header(rows: list[list[tuple[str, int]]], limit: int = 3) -> Optional[tuple[list[str], int]]:
+    """The header of a grid (rows of (text, colspan)): one label per grid column, with a second
+    header row folded in and a column-number row skipped; and the index of the first data row."""
+    for h, row in enumerate(rows[:limit]):
+        below = next((r[0][0] for r in rows[h + 1 : h + 4] if r and not is_column_number_row([t for t, _ in r])
+                      and not is_subheader_row([t for t, _ in r])), "")
+        if not is_header_row([t for t, _ in row]) and not is_numbered_header([t for t, _ in row], below):
+            continue
+        labels = _per_column(row)
+        k = h + 1
+        spans = any(cs > 1 for _, cs in row)
+        if k < len(rows) and spans and is_subheader_row([t for t, _ in rows[k]]):
+            labels = merge_header_rows(labels, _per_column(rows[k]) + [""] * (len(labels) - len(_per_column(rows[k]))))
+            k += 1
+        if k < len(rows) and is_column_number_row([t for t, _ in rows[k]]):
+            k += 1
+        return labels, k
+    return None
+
+
+def _per_column(row: list[tuple[str, int]]) -> list[str]:
+    out = []
+    for text, colspan in row:
+        out.extend([WS.sub(" ", text).strip()] * max(1, colspan))
+    return out

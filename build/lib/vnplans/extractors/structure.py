@@ -1,0 +1,166 @@
+"""The legal structure of a plan: Phần/Chương/Mục/Điều/Khoản/Điểm, Roman-numeral sections,
+numbered and lettered items, bullets, appendices, recipients and signature, as a tree.
+
+Each heading opens a section that runs until the next heading of the same or an
+outer level; plain paragraphs and tables belong to the innermost open section.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from vnplans.extractors.header import NAME_RE, SIGN_TITLE_RE
+from vnplans.schemas.document import Block, SourceDocument, Span
+
+ROMAN = r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+
+# kind, regex (label group 1, heading group 2), level (smaller = outer)
+PATTERNS: list[tuple[str, re.Pattern, float]] = [
+    ("appendix", re.compile(r"^(PHỤ LỤC(?:\s+(?:[IVXLC]+|\d+|[A-Z]))?|Phụ lục(?:\s+(?:[IVXLC]+|\d+|[A-Z]))?)\s*[:.\-–]?\s*(.*)$"), 0),
+    ("recipients", re.compile(r"^(Nơi nhận)\s*:?\s*(.*)$"), 0),
+    ("part", re.compile(r"^((?:Phần|PHẦN)\s+(?:thứ\s+\w+|[IVXLC]+|\d+))\s*[.:\-–]?\s*(.*)$", re.IGNORECASE), 1),
+    ("chapter", re.compile(r"^((?:Chương|CHƯƠNG)\s+(?:[IVXLC]+|\d+))\s*[.:\-–]?\s*(.*)$"), 2),
+    ("section", re.compile(r"^((?:Mục|MỤC)\s+(?:[IVXLC]+|\d+))\s*[.:\-–]?\s*(.*)$"), 3),
+    ("article", re.compile(r"^((?:Điều|ĐIỀU)\s+\d+[a-z]?)\s*[.:]\s*(.*)$"), 4),
+    ("clause", re.compile(r"^((?:Khoản)\s+\d+)\s*[.:]\s*(.*)$"), 7),
+    ("point", re.compile(r"^((?:Điểm)\s+[a-zđ])\s*[.:)]\s*(.*)$"), 9),
+    ("roman", re.compile(rf"^({ROMAN})[.)]\s+(.*)$"), 5),
+    ("group", re.compile(r"^([A-H])[.)]\s+(.*)$"), 4.5),
+    ("numbered", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})[.)]\s*(.*)$"), 6),
+    ("numbered", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\s+(.*)$"), 6),
+    ("ordinal", re.compile(r"^(Thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười))\s*[:.,]\s*(.*)$", re.IGNORECASE), 6),
+    ("lettered", re.compile(r"^(?:[-–]\s*)?([a-zđ])\)\s*(.*)$"), 10),
+    ("bullet", re.compile(r"^([-–•∙●○▪*])\s*(.*)$"), 11),
+    # "+" items sit under "-" items in Vietnamese administrative writing ("- Giai đoạn 2025-2027" / "+ 100% ...")
+    ("bullet", re.compile(r"^([+])\s*(.*)$"), 11.5),
+]
+
+
+@dataclass
+class Section:
+    id: int
+    parent: Optional[int]
+    kind: str
+    label: str
+    heading: str
+    level: float
+    span: Span
+    end: int  # character offset where the section's content ends
+    end_line: int
+    blocks: list[int] = field(default_factory=list)  # indices of the blocks inside (the heading block first)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "parent": self.parent, "kind": self.kind, "label": self.label, "heading": self.heading,
+                "line": self.span.line, "end_line": self.end_line, "start": self.span.start, "end": self.end,
+                "page": self.span.page}
+
+
+def classify(block: Block) -> Optional[tuple[str, str, str, float]]:
+    """(kind, label, heading, level) when the block opens a section, else None."""
+    t = block.text.strip()
+    if not t:
+        return None
+    for kind, rx, level in PATTERNS:
+        m = rx.match(t)
+        if not m:
+            continue
+        label, heading = m.group(1), m.group(2).strip()
+        if kind == "roman" and not label:
+            continue
+        if kind == "numbered":
+            depth = label.count(".") + (0 if label.endswith(".") else 0)
+            level = 6 + 0.5 * depth
+            if not heading:
+                continue
+        if kind == "group" and not (heading and heading[:1].isupper()):
+            continue
+        return kind, label, heading, level
+    return None
+
+
+def segment(doc: SourceDocument) -> list[Section]:
+    sections: list[Section] = []
+    stack: list[Section] = []
+    in_signature = False
+
+    def open_section(kind: str, label: str, heading: str, level: float, block: Block, idx: int) -> Section:
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        parent = stack[-1].id if stack else None
+        sec = Section(len(sections), parent, kind, label, heading, level, block.span, block.span.end, block.span.line, [idx])
+        sections.append(sec)
+        stack.append(sec)
+        return sec
+
+    first_heading = next((i for i, b in enumerate(doc.blocks) if b.kind == "line" and classify(b) and classify(b)[0] in
+                          ("roman", "part", "chapter", "article", "numbered", "appendix")), None)
+    for idx, block in enumerate(doc.blocks):
+        if block.kind == "line" and first_heading is not None and idx < first_heading and not sections:
+            open_section("header", "", "", -1, block, idx)
+            continue
+        got = classify(block) if block.kind == "line" else None
+        if in_signature and block.kind == "line" and NAME_RE.match(block.text.strip()) and not block.text.isupper():
+            stack[-1].blocks.append(idx)
+            _extend(stack, block)
+            stack.clear()  # the signer's name closes the signature block
+            in_signature = False
+            continue
+        if block.kind == "line" and SIGN_TITLE_RE.match(block.text) and block.text.replace(".", "").isupper():
+            if not in_signature:
+                stack.clear()
+                open_section("signature", "", block.text, 0, block, idx)
+                in_signature = True
+                continue
+        elif got and got[0] != "bullet":
+            in_signature = False
+        if got:
+            kind, label, heading, level = got
+            if kind == "appendix":
+                stack.clear()
+                in_signature = False
+            if stack and stack[-1].kind in ("recipients",) and kind == "bullet":
+                level = 11
+            if stack and stack[0].kind in ("header", "preamble") and len(stack) == 1 and level > 0:
+                stack.clear()
+            open_section(kind, label, heading, level, block, idx)
+            continue
+        if stack:
+            stack[-1].blocks.append(idx)
+        else:
+            open_section("preamble", "", "", -1, block, idx)
+        _extend(stack, block)
+        if stack and stack[-1].kind == "appendix" and block.kind == "line" and not stack[-1].heading and len(stack[-1].blocks) <= 3:
+            stack[-1].heading = block.text  # the appendix caption is the line right after "PHỤ LỤC"
+    # a section runs to the end of its last descendant
+    for sec in reversed(sections):
+        if sec.parent is not None:
+            par = sections[sec.parent]
+            if sec.end > par.end:
+                par.end, par.end_line = sec.end, sec.end_line
+    return sections
+
+
+def _extend(stack: list[Section], block: Block) -> None:
+    for sec in stack:
+        if block.span.end > sec.end:
+            sec.end = block.span.end
+            sec.end_line = block.span.line
+
+
+def section_path(sections: list[Section], sec_id: Optional[int]) -> list[Section]:
+    out = []
+    while sec_id is not None:
+        sec = sections[sec_id]
+        out.append(sec)
+        sec_id = sec.parent
+    return list(reversed(out))
+
+
+def section_of_block(sections: list[Section]) -> dict[int, int]:
+    """Block index -> id of the innermost section it belongs to."""
+    out: dict[int, int] = {}
+    for sec in sections:
+        for b in sec.blocks:
+            out[b] = sec.id
+    return out

@@ -1,0 +1,621 @@
+"""Quantified targets: a number attached to something the plan commits to reach.
+
+A text unit (a paragraph, or a table row's task and hint cells) is cut into sentences
+by underthesea and into clauses at ";" and before a new "tỷ lệ". Each number in a clause
+is read with what surrounds it: the comparator words before it, the unit after it, the
+administrative level of its segment. Dates, legal references, ages, increments
+("thêm 02 đợt") and clauses that report results ("so với", "xếp thứ") are not targets.
+The vocabulary lives in data/targets.yaml.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from rapidfuzz import fuzz
+
+from vnplans.extractors.vocabulary import load as load_data
+from vnplans.extractors.assignments import strip_assignment
+from vnplans.extractors.rows import Row
+from vnplans.extractors.spans import split_with_offsets
+from vnplans.extractors.structure import Section, section_of_block, section_path
+from vnplans.schemas.document import SourceDocument, Span
+
+NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+LEVELS = ("tỉnh", "huyện", "xã")
+SKIP_KINDS = {"header", "signature", "recipients"}
+
+
+@dataclass
+class Target:
+    metric: str
+    comparator: str
+    value: float
+    value_max: Optional[float]
+    unit: Optional[str]
+    year: Optional[int]
+    scope: Optional[str]
+    quote: str
+    span: Optional[Span] = None
+    row_index: Optional[int] = None
+    listed: bool = False  # read from a KPI table's value column: a listing of its own, never merged with prose
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    comparators: list[tuple[re.Pattern, str]]
+    lower_bound_after: re.Pattern
+    unit: re.Pattern
+    commit: re.Pattern
+    not_before: re.Pattern
+    not_after: re.Pattern
+    baseline: re.Pattern
+    baseline_sections: re.Pattern
+    metric_head: re.Pattern
+    lead_verbs: re.Pattern
+    rank: list[re.Pattern]
+    stated: re.Pattern
+    open_unit_after: re.Pattern
+    not_units: frozenset[str]
+    national: re.Pattern
+    provincial: re.Pattern
+    result_before: re.Pattern
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    raw = load_data("targets.yaml")
+    w = r"(?<![\w])(?:{})(?![\w])"
+    return Vocabulary(
+        comparators=[(re.compile(r"(?:" + _alt(words) + r")\s*$", re.I), op) for op, words in raw["comparators"].items()],
+        lower_bound_after=re.compile(r"^\s*(?:" + _alt(raw["lower_bound_after"]) + r")(?!\w)", re.I),
+        unit=re.compile(r"^\s*(%|(?:" + _alt(raw["units"]) + r")(?!\w))", re.I),
+        commit=re.compile(r"(?:" + _alt(raw["commit_verbs"]) + r")\s*(?:từ\s+)?$", re.I),
+        not_before=re.compile(r"(?<![\w])(?:" + _alt(raw["not_before"]) + r")\s*$", re.I),
+        not_after=re.compile(r"^\s*(?:" + _alt(raw["not_after"]) + r")(?!\w)", re.I),
+        baseline=re.compile(w.format(_alt(raw["baseline_markers"])), re.I),
+        baseline_sections=re.compile(w.format(_alt(raw["baseline_sections"])), re.I),
+        metric_head=re.compile(w.format(_alt(raw["metric_heads"])), re.I),
+        lead_verbs=re.compile(r"^(?:(?:" + _alt(raw["lead_verbs"]) + r")(?:\s+|$))+", re.I),
+        rank=[re.compile(p, re.I) for p in raw["rank_patterns"]],
+        open_unit_after=re.compile(r"(?<![\w])(?:" + _alt(raw["open_unit_after"]) + r")\s*(?:ít nhất|tối thiểu)?\s*$", re.I),
+        not_units=frozenset(w.casefold() for w in raw["not_units"]),
+        stated=re.compile(r"(?<![\w])(?:" + _alt(raw["stated_target"]) + r")(?![\w])\s*:?\s*", re.I),
+        national=re.compile("|".join(f"(?:{p})" for p in raw["national_subject"]), re.I),
+        provincial=re.compile(w.format(_alt(raw["provincial_subject"])), re.I),
+        result_before=re.compile(r"(?<![\w])(?:" + _alt(raw["result_before"]) + r")(?![\w])[^;()]{0,40}$", re.I),
+    )
+
+
+def parse_number(s: str) -> float:
+    """Vietnamese number formats: "72,84" -> 72.84, "100.000" -> 100000, "02" -> 2."""
+    return float(s.replace(".", "").replace(",", "."))
+
+
+def _sentences(text: str) -> list[tuple[str, int]]:
+    from underthesea import sent_tokenize  # loaded on first use
+
+    out, pos = [], 0
+    for s in sent_tokenize(text):
+        at = text.find(s, pos)
+        if at < 0:
+            at = pos
+        out.append((s, at))
+        pos = at + len(s)
+    return out or [(text, 0)]
+
+
+# a clause that carries on the previous one's metric: "; 40% đối với cấp huyện", "cấp huyện đạt 95%"
+CONTINUES_RE = re.compile(r"^(?:(?:" + NUM + r")\s*%?\s*(?:đối với|tại|ở)?\s*cấp|cấp\s+(?:tỉnh|huyện|xã))", re.I)
+CLAUSE_SPLIT_RE = re.compile(r";\s*|(?<=%)(?=[A-ZĐ])|,\s*(?=t[ỷỉ] (?:lệ|trọng)\b)|\.\s+(?=[A-ZĐ])", re.I)
+
+
+def _clauses(sentence: str) -> list[tuple[str, int]]:
+    return split_with_offsets(sentence, CLAUSE_SPLIT_RE)
+
+
+@dataclass
+class _Mention:
+    value: float
+    value_max: Optional[float]
+    comparator: str
+    unit: Optional[str]
+    start: int  # where the comparator phrase starts in the clause
+    end: int  # where the unit ends
+    level: Optional[str] = None
+
+
+def _mentions(clause: str) -> list[_Mention]:
+    v = vocabulary()
+    out: list[_Mention] = []
+    for pattern in v.rank:
+        for m in pattern.finditer(clause):
+            out.append(_Mention(float(m.group(1)), None, "<=", "hạng", m.start(), m.end()))
+    if out:
+        return out
+    taken_until = -1
+    for m in re.finditer(r"(?<![\w/.,-])(" + NUM + r")(/\d{1,3}(?=\s+[^\W\d_]))?(?![\w/]|[.,]\d)", clause):
+        if m.start() < taken_until:
+            continue
+        before, after = clause[:m.start()], clause[m.end():]
+        periodic = v.open_unit_after.search(before)  # "mỗi tháng 02 chuyên mục" is a rate, not a date
+        from_ = re.search(r"\btừ\s*$", before)
+        if (v.not_before.search(before) and not periodic) or v.not_after.match(after) or re.search(r"[/\-–]$", before):
+            continue
+        if v.result_before.search(before):
+            continue  # "(đến nay mới đạt 39,5%)": reached so far
+        if re.match(r"\s*%?\s*(?:" + NUM + r")\s*%", after) or re.search(r"(?:" + NUM + r")\s*%\s*$", before):
+            continue  # a series of figures ("99,9% 99,5% 99,2%") is a table of results, not a commitment
+        value = parse_number(m.group(1))
+        end, value_max, comparator = m.end(), None, "="
+        rng = re.match(r"\s*%?\s*(?:[-–]|đến)\s*(" + NUM + r")(?![\w/])", after)
+        if rng:
+            value_max, comparator = parse_number(rng.group(1)), "range"
+            end = m.end() + rng.end()
+        start = m.start()
+        pre = re.sub(r"\s*(?:từ|đạt|là|:)\s*$", "", before, flags=re.I)
+        pre = re.sub(r"\(\s*(?:đạt\s+)?(?:t[ỷỉ] lệ\s+)?$", "", pre, flags=re.I)  # "(đạt tỷ lệ ≥ 5%)"
+        stated_comparator = None
+        if comparator != "range":
+            for rx, op in v.comparators:
+                cm = rx.search(pre)
+                if cm:
+                    stated_comparator, start = op, cm.start()
+                    break
+        unit_m = v.unit.match(clause[end:])
+        if m.group(2) and not unit_m:
+            continue  # "03/7 cơ sở dữ liệu" (3 of the 7) counts a known noun; "30/6 hằng năm" is a date
+        if unit_m:
+            unit = unit_m.group(1)
+            end += unit_m.end()
+            per = re.match(r"(?:/ ?[^\W\d_]+(?: [^\W\d_]+)?)+", clause[end:]) if unit != "%" else None
+            if per:  # "01 sáng kiến/mô hình/ giải pháp", "300 mẫu đo/xã/tháng"
+                unit, end = unit + re.sub(r"/ ", "/", per.group(0)), end + per.end()
+        elif stated_comparator or periodic or from_:
+            found = _open_unit(clause[end:], v)
+            if found is None:
+                continue
+            unit, end = found[0], end + found[1]
+        else:
+            continue
+        if comparator != "range":
+            comparator = stated_comparator or comparator
+            lower_bound = v.lower_bound_after.match(clause[end:])
+            if lower_bound:
+                comparator, end = ">=", end + lower_bound.end()
+            elif unit != "%" and from_ and re.match(
+                    r"\s+(?:[^\W\d_]+\s+){0,12}?trở lên(?!\w)", clause[end:]):
+                comparator = ">="  # "từ 05 mỏ khoáng sản ... trở lên"
+        if out and out[-1].unit == "%" and unit != "%" and not re.search(r";|\b(?:và|đạt)\b", clause[out[-1].end:m.start()]) \
+                and re.search(r"\b(?:sử dụng|có|với)\s+(?:ít nhất|tối thiểu|từ)?\s*$", before):
+            continue  # "100% cơ quan sử dụng ít nhất 01 ứng dụng AI": the count qualifies the share
+        if unit != "%" and before.count("(") > before.count(")") and not periodic:
+            continue  # a count in parentheses describes ("hơn 500 cơ sở giáo dục"), it does not commit
+        listed = bool(out) and out[-1].unit not in ("%", "hạng") and re.fullmatch(r"\s*(?:,|và)\s*", clause[out[-1].end:m.start()])
+        if unit != "%" and comparator == "=" and not v.commit.search(before) and not listed and not periodic:
+            continue  # a counted number needs a commitment verb or a comparator: "đề ra 69 nhiệm vụ" is not a target
+        if value >= 1900 and value <= 2100 and unit != "%":
+            continue
+        out.append(_Mention(value, value_max, comparator, unit, start, end))
+        taken_until = end
+    return out
+
+
+def _open_unit(after: str, v: Vocabulary) -> Optional[tuple[str, int]]:
+    """The counted noun right after a number, as underthesea segments words: "03 cụm Trung tâm" -> "cụm",
+    "01 sáng kiến/mô hình/giải pháp về" -> "sáng kiến/mô hình/giải pháp"; with where it ends."""
+    from underthesea import word_tokenize  # loaded on first use
+
+    m = re.match(r"\s+([^\W\d_][\w/]*(?:\s+[^\W\d_][\w/]*){0,5})", after)
+    if not m:
+        return None
+    words = word_tokenize(m.group(1))
+    if not words or words[0].casefold() in v.not_units or not words[0][:1].islower():
+        return None
+    unit = words[0]
+    k = 1
+    while k + 1 < len(words) and words[k] == "/":
+        unit, k = f"{unit}/{words[k + 1]}", k + 2
+    at = after.find(unit.split("/")[-1], m.start(1)) + len(unit.split("/")[-1])
+    return unit, at
+
+
+def _level(segment: str) -> Optional[str]:
+    found = {lv for lv in LEVELS if re.search(r"cấp\s+" + lv + r"\b", segment, re.I)}
+    return found.pop() if len(found) == 1 else None
+
+
+LEVEL_SEGMENT_RE = re.compile(r",\s*|\s+và\s+|:\s*|\s+trong đó\s*")
+
+
+def _assign_levels(clause: str, mentions: list[_Mention]) -> None:
+    """Each mention's level from its own segment ("cấp tỉnh đạt 100%", "55% đối với cấp tỉnh")."""
+    for i, mention in enumerate(mentions):
+        seg_start = mentions[i - 1].end if i else 0
+        seg_end = mentions[i + 1].start if i + 1 < len(mentions) else len(clause)
+        # the level can sit before the number ("cấp tỉnh đạt 100%") or after it ("55% đối với cấp tỉnh")
+        left = LEVEL_SEGMENT_RE.split(clause[seg_start:mention.start])[-1]
+        right = LEVEL_SEGMENT_RE.split(clause[mention.end:seg_end])[0]
+        mention.level = _level(left + " " + right)
+
+
+def _rank_metric(before: str, after: str) -> str:
+    """'Phấn đấu đến năm 2025 Chỉ số DTI của tỉnh nằm trong nhóm 30 ...' -> 'Chỉ số DTI của tỉnh'."""
+    stem = vocabulary().lead_verbs.sub("", before.rsplit(",", 1)[-1].strip())
+    stem = re.sub(r"^(?:đến(?: hết)? năm \d{4},?\s*)", "", stem, flags=re.I)
+    stem = re.sub(r"\s*(?:xếp hạng\s*)?(?:nằm trong|vào|thuộc|lọt vào|trong)\s*$", "", stem, flags=re.I).strip(" ,")
+    stem = vocabulary().lead_verbs.sub("", stem)
+    if stem and not re.fullmatch(r"(?:tiếp tục\s+)?(?:duy trì|nâng mức)?\s*xếp hạng", stem, re.I):
+        return stem
+    topic = re.sub(r"^.*?\b(?:đứng đầu|dẫn đầu)?\s*(?:về|trong)\s+", "", after, count=1).strip(" ,.")
+    return ("Xếp hạng " + topic).strip()
+
+
+def _level_free(text: str) -> str:
+    """A clause's lead-in without its level: "tỷ lệ hồ sơ công việc tại cấp huyện trên" -> "tỷ lệ hồ sơ công việc"."""
+    text = re.sub(r"\s*(?:tại|đối với|ở)?\s*cấp\s+(?:tỉnh|huyện|xã)\b.*$", "", text, flags=re.I)
+    return re.sub(r"\s+", " ", text).strip(" ,;:-").casefold()
+
+
+def _metric(clause: str, mention: _Mention, inherited: Optional[str], after_previous: int = 0) -> str:
+    """The shortest phrase of the clause that says what is measured."""
+    v = vocabulary()
+    before = clause[after_previous:mention.start]
+    if after_previous and "," in before:
+        before = before.rsplit(",", 1)[1]  # "70% A, phổ cập B cho tối thiểu 50.000 lượt người": B only
+    before = strip_assignment(before)
+    if mention.unit == "hạng":
+        return _rank_metric(before, clause[mention.end:])
+    head = v.metric_head.search(before)
+    if head:
+        metric = before[head.start():]
+    else:
+        after = clause[mention.end:]
+        after = re.split(r"\s+(?:trong năm|đến năm|vào năm|năm \d{4}|trước ngày|trong quý|trong tháng|quý [IV]+/)\b"
+                         r"|\s*\((?:đạt|theo)\b", after)[0]
+        unit = mention.unit if mention.unit not in ("%", "hạng") else ""
+        stem = re.sub(r"^.*\bmục tiêu\s+", "", before)  # "Kế hoạch cũng đặt mục tiêu 70% ..."
+        stem = v.lead_verbs.sub("", re.sub(r"^[\s,;:]*(?:(?:và|trong đó)\s*:?\s*)*", "", stem).strip())
+        core = re.sub(r"(?:(?:tại|đối với|ở)\s+)?cấp\s+(?:tỉnh|huyện|xã)|\b(?:đạt|là|và|trong đó)\b|[\s,:]", "", stem)
+        if inherited and not core:
+            return inherited
+        if re.search(r"\b(?:đạt|là|ở mức)\s*$", stem) and len(stem.split()) > 3:
+            metric = stem  # "X đạt 50% doanh nghiệp trên địa bàn": the measured thing is X
+        else:
+            metric = " ".join(p for p in (stem, unit, after.strip()) if p)
+    metric = re.sub(r"\s*(?:tại\s+)?(?:đối với\s+)?cấp\s+(?:tỉnh|huyện|xã)\b", "", metric) if mention.level else metric
+    metric = re.sub(r"\s*\(\s*(?:đạt\s+)?(?:t[ỷỉ] lệ\s*)?$", "", metric.strip())
+    metric = re.sub(r",?\s*(?:mục tiêu\s+)?(?:đến\s+)?(?:hết\s+)?năm\s+\d{4}\s*$", "", metric)
+    metric = re.sub(r"[\s,:;(–-]*(?:\b(?:đạt|là|lên|đến|đảm bảo|từ)\b|:)?\s*$", "", metric.strip())
+    return re.sub(r"\s+", " ", metric).strip(" ,;:-–.")[:300]
+
+
+YEAR_RE = re.compile(r"(?:đến|trong|vào|hết|cuối|mục tiêu)?\s*năm\s+((?:19|20)\d{2})\b(?!\s*[-–/])", re.I)
+SECTION_YEAR_RE = re.compile(r"(?:giai đoạn\s+(?:19|20)\d{2}\s*[-–]\s*|đến(?: hết)?(?: năm)?\s+|năm\s+)((?:19|20)\d{2})\b", re.I)
+
+
+def _sentence_year(text: str) -> Optional[int]:
+    for m in YEAR_RE.finditer(text):
+        before = text[max(0, m.start() - 25):m.start()]
+        if re.search(r"(?:ngày|tháng)\s*\d*\s*$|\d/\s*$", before):
+            continue  # part of a date: "ngày 15 tháng 3 năm 2022"
+        return int(m.group(1))
+    return None
+
+
+PERIOD_END_RE = re.compile(r"giai đoạn\s+(?:19|20)\d{2}\s*[-–]\s*((?:19|20)\d{2})\b", re.I)
+
+
+def _year_phrases(clause: str) -> list[tuple[int, int, int]]:
+    """(start, end, year) of each target year the clause names: "đến năm 2030", "giai đoạn 2020 – 2025"."""
+    out = []
+    for m in list(YEAR_RE.finditer(clause)) + list(PERIOD_END_RE.finditer(clause)):
+        if not re.search(r"(?:ngày|tháng)\s*\d*\s*$|\d/\s*$", clause[max(0, m.start() - 25):m.start()]):
+            out.append((m.start(), m.end(), int(m.group(1))))
+    return sorted(out)
+
+
+def _mention_year(years: list[tuple[int, int, int]], mention: "_Mention", previous_end: int, next_start: int) -> Optional[int]:
+    """The year that governs one number of a clause naming several: the nearest one before it since the previous
+    number, else one right after it ("30% GDP vào năm 2030"), else the last one before it."""
+    before = [y for start, end, y in years if previous_end <= start and end <= mention.start]
+    if before:
+        return before[-1]
+    after = [y for start, _, y in years if mention.end <= start < min(next_start, mention.end + 40)]
+    if after:
+        return after[0]
+    earlier = [y for _, end, y in years if end <= mention.start]
+    return earlier[-1] if earlier else None
+
+
+def _section_year(sections: list[Section], sec_id: Optional[int]) -> Optional[int]:
+    for sec in reversed(section_path(sections, sec_id)):
+        if sec.kind in SKIP_KINDS or sec.kind in ("preamble",):
+            continue
+        m = SECTION_YEAR_RE.search(sec.heading or "")
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _stated(clause: str) -> Optional[tuple[str, int, list[_Mention]]]:
+    """The target a report states beside a result: "X đạt 72% (chỉ tiêu đề ra là tối thiểu 80%)" gives
+    (X, where the numbers start, [>= 80%]); None when the clause states no target."""
+    v = vocabulary()
+    for m in v.stated.finditer(clause):
+        rest = clause[m.end():]
+        cut = re.search(r"[,;)]|\s+(?:hiện|nhưng|song)\s", rest)
+        piece = rest[:cut.start()] if cut else rest
+        mentions = _mentions(piece)
+        lead_in = piece[:mentions[0].start].split() if mentions else []
+        if not mentions or len(lead_in) > (1 if m.group(0).strip(" :").casefold() == "chỉ tiêu" else 3):
+            continue  # "chỉ tiêu Trung ương giao từ 4%" names the target, it does not state it
+        subject = clause[:m.start()]
+        subject = re.split(r"\s+(?:(?:hiện|mới|chỉ)\s+)*đạt\b", subject)[0].strip(" ,;:(")
+        head = v.metric_head.search(subject)
+        subject = subject[head.start():] if head else subject.rsplit(",", 1)[-1]
+        subject = re.sub(r"^(?:tính đến ngày [\d/]+\s*)", "", subject.strip(), flags=re.I).strip(" ,;:(")
+        return subject, m.end(), mentions
+    return None
+
+
+def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None, results: bool = False) -> list[Target]:
+    """Targets in one text unit (a paragraph or a table cell). In a report of results (`results`), only
+    targets the text states as such ("chỉ tiêu đề ra là 80%") count."""
+    v = vocabulary()
+    text = re.sub(r"\s+", " ", text).strip()
+    label = re.match(r"^(?:[-–+•*]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)+", text)
+    if label:  # a list label is not part of any quote
+        text = text[label.end():]
+        if span:
+            span = Span(span.start + label.end(), span.end, span.line, span.page)
+    out: list[Target] = []
+    if not re.search(r"\d", text):
+        return out
+    for sentence, s_at in _sentences(text):
+        s_year = _sentence_year(sentence) or year
+        inherited: Optional[str] = None
+        clauses = _clauses(sentence)
+        found: list[tuple[str, int, list[_Mention]]] = []
+        for clause, c_at in clauses:
+            stated = _stated(clause)
+            if stated is not None:
+                subject, offset, mentions = stated
+                for mention in mentions:
+                    at = s_at + c_at
+                    sp = Span(span.start + at, span.start + at + len(clause), span.line, span.page) if span else None
+                    metric = subject or _metric(clause[offset:], mention, None)
+                    out.append(Target(metric[:300], mention.comparator, mention.value, mention.value_max, mention.unit,
+                                      _sentence_year(clause) or s_year, None, clause, sp))
+                found.append((clause, c_at, []))
+                continue
+            if results or v.baseline.search(clause):
+                found.append((clause, c_at, []))
+                continue
+            found.append((clause, c_at, _mentions(clause)))
+        # a level counts only where one metric is split by level, possibly across clauses:
+        # "đạt 55% đối với cấp tỉnh; 40% đối với cấp huyện và 20% đối với cấp xã"
+        groups: list[list[_Mention]] = []
+        last_key = None
+        for clause, _, ms in found:
+            _assign_levels(clause, ms)
+            key = _level_free(clause[:ms[0].start]) if ms else None
+            if ms and groups and (CONTINUES_RE.match(clause) or (key and key == last_key)):
+                groups[-1].extend(ms)
+            elif ms:
+                groups.append(list(ms))
+            if ms:
+                last_key = key
+        for group in groups:
+            if len({m.level for m in group if m.level}) < 2:
+                for m in group:
+                    m.level = None
+        for clause, c_at, ms in found:
+            c_year = _sentence_year(clause) or s_year
+            years = _year_phrases(clause) if ms else []
+            several = len({y for _, _, y in years}) > 1  # "đến năm 2025, … 20% và đến năm 2030, … 30%"
+            previous_end = 0
+            for k, mention in enumerate(ms):
+                if several:
+                    c_year = _mention_year(years, mention, previous_end, ms[k + 1].start if k + 1 < len(ms) else len(clause)) or c_year
+                metric = _metric(clause, mention, inherited, previous_end)
+                previous_end = mention.end
+                if not metric:
+                    continue
+                if v.metric_head.match(metric):
+                    inherited = metric
+                at = s_at + c_at
+                sp = Span(span.start + at, span.start + at + len(clause), span.line, span.page) if span else None
+                scope = mention.level or ("national" if _national(sentence, c_at + mention.start, c_at + mention.end) else None)
+                out.append(Target(metric, mention.comparator, mention.value, mention.value_max, mention.unit, c_year,
+                                  scope, clause, sp))
+    return out
+
+
+def _national(sentence: str, start: int, end: int) -> bool:
+    """A national target restated as context: a national subject before the number with no provincial one
+    after it ("Chính phủ đặt mục tiêu … 30%"; not "… Nghị quyết 57, tỉnh phấn đấu 30%"), or a share of GDP."""
+    v = vocabulary()
+    if re.match(r"\s*(?:%\s*)?(?:tổng sản phẩm trong nước|GDP)\b", sentence[end:end + 30]):
+        return True
+    before = sentence[:start]
+    subject = None
+    for subject in v.national.finditer(before):
+        pass
+    return subject is not None and not v.provincial.search(before, subject.end())
+
+
+def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row], plan_year: Optional[int],
+                    provincial: bool = True) -> list[Target]:
+    """Every target in the document, one per (metric, value, scope), quoting its first occurrence. In a central
+    document (not `provincial`) national targets are its own: their scope stays null."""
+    where = section_of_block(sections)
+    found: list[Target] = []
+    intro_year, intro_kind = None, None
+    for idx, text, span in _text_units(doc, where):
+        path = section_path(sections, where.get(idx))
+        kind = _list_kind(text)
+        if kind is None or kind == intro_kind:  # the list under the intro has ended
+            intro_year = None
+        if any(s.kind in SKIP_KINDS for s in path):
+            continue
+        year = intro_year or _section_year(sections, where.get(idx)) or plan_year
+        found.extend(targets_in_text(text, year, span, results=_reports_results(path)))
+        if text.rstrip().endswith(":"):  # "Theo đó, đến năm 2025, tỉnh phấn đấu:" dates the list below it
+            intro_year, intro_kind = _sentence_year(_sentences(text)[-1][0]) or intro_year, kind
+    table_sections = {doc.blocks[i].span.start: where.get(i) for i in range(len(doc.blocks)) if doc.blocks[i].kind == "table"}
+    table_starts = sorted(table_sections)
+    for i, row in enumerate(rows):
+        if row.origin != "table":
+            continue
+        if row.span is not None and table_starts:
+            at = table_starts[max(0, bisect.bisect_right(table_starts, row.span.start) - 1)]
+            if _reports_results(section_path(sections, table_sections[at])):
+                continue  # "Kết quả Chỉ số năm 2024": a table of results holds no commitments
+        listed = target_of_row(row, plan_year)
+        if listed is not None:
+            listed.row_index = i
+            found.append(listed)
+        for text in ((row.text, row.hint) if listed is None else ()):  # a KPI row's text defines its indicator
+            if text:
+                for t in targets_in_text(text, row.horizon() or plan_year, row.span):
+                    t.row_index = i
+                    found.append(t)
+    if not provincial:
+        for t in found:
+            t.scope = None if t.scope == "national" else t.scope
+    return _dedupe(found)
+
+
+LIST_ITEM_RE = re.compile(r"^\s*(?:([-–•*])|(\+)|([a-zđ])\)|(\d{1,2})[.)]\s)")
+
+
+def _list_kind(text: str) -> Optional[int]:
+    """Which kind of list label a line opens with ("-", "+", "a)", "1."), or None for running text."""
+    m = LIST_ITEM_RE.match(text)
+    return next(i for i in range(1, 5) if m.group(i)) if m else None
+CONTINUATION_RE = re.compile(r"^\s*(?:" + NUM + r")\s*%?\s")
+
+
+def _text_units(doc: SourceDocument, where: dict[int, Optional[int]]) -> list[tuple[int, str, Optional[Span]]]:
+    """The document's lines, a line that opens on a bare quantity joined to the one it continues: a split by
+    level wrapped after its semicolon ("... đạt 90% tại cấp tỉnh;" / "80% tại cấp huyện và 70% tại cấp xã")."""
+    units: list[tuple[int, str, Optional[Span]]] = []
+    previous: Optional[int] = None
+    for idx, block in enumerate(doc.blocks):
+        if block.kind != "line":
+            previous = None
+            continue
+        if (units and previous is not None and where.get(previous) == where.get(idx) and CONTINUATION_RE.match(block.text)
+                and units[-1][1].rstrip().endswith((";", ","))):
+            first, text, span = units[-1]
+            joined = Span(span.start, block.span.end, span.line, span.page) if span and block.span else span
+            units[-1] = (first, f"{text} {block.text}", joined)
+        else:
+            units.append((idx, block.text, block.span))
+        previous = idx
+    return units
+
+
+def _reports_results(path: list[Section]) -> bool:
+    """Inside a section that reports results or the current situation ("Kết quả năm 2025", "Thực trạng"), or
+    that sets rating rules ("Tiêu chí xếp loại"): its numbers are results and thresholds, not commitments."""
+    v = vocabulary()
+    return any(v.baseline_sections.search(s.heading or "")
+               and s.kind in ("roman", "part", "chapter", "section", "article", "numbered") for s in path)
+
+
+def quantity_of_cell(cell: str) -> Optional[tuple[str, float, Optional[float], Optional[str]]]:
+    """(comparator, value, value_max, unit) of a cell that holds one quantity and nothing else:
+    "100%", "≥ 80", "Trên 90", "Tối thiểu 50%", "70 - 80%", "từ 05 trở lên"."""
+    v = vocabulary()
+    m = re.fullmatch(r"\s*(.*?)\s*(" + NUM + r")\s*(?:(?:%\s*)?(?:[-–]|đến)\s*(" + NUM + r"))?\s*(%)?\s*(.*?)\s*\.?\s*",
+                     cell, re.I)
+    if not m:
+        return None
+    before, after = re.sub(r"^(?:từ|đạt|là)\s+|\s+(?:từ|đạt)$", "", m.group(1), flags=re.I), m.group(5)
+    comparator = "range" if m.group(3) else "="
+    if before:
+        found = next((op for rx, op in v.comparators if (cm := rx.search(before)) and cm.start() == 0), None)
+        if found is None:
+            return None
+        comparator = found if comparator == "=" else comparator
+    if after:
+        lower = v.lower_bound_after.match(after)
+        if not lower or after[lower.end():].strip():
+            return None
+        comparator = ">="
+    value_max = parse_number(m.group(3)) if m.group(3) else None
+    return comparator, parse_number(m.group(2)), value_max, "%" if m.group(4) else None
+
+
+def target_of_row(row: Row, plan_year: Optional[int]) -> Optional[Target]:
+    """A KPI table row that lists its own target in a value column (Chỉ tiêu | Đơn vị tính | Mục tiêu):
+    the row's indicator is the metric, the cell its value, the unit column its unit."""
+    cell = row.target or (row.hint if row.kind == "indicator" else None)
+    if not cell or not row.text:
+        return None
+    quantity = quantity_of_cell(cell)
+    if quantity is None:
+        return None
+    comparator, value, value_max, unit = quantity
+    unit = unit or (row.unit.strip() if row.unit and len(row.unit) < 40 else None)
+    metric = re.sub(r"\s*\(\s*%\s*\)\s*$|[\s.;:]+$", "", row.text)
+    year = row.target_year or row.horizon() or plan_year
+    return Target(metric[:300], comparator, value, value_max, unit, year, None, f"{row.text} | {cell}".strip(), row.span,
+                  listed=True)
+
+
+def _dedupe(found: list[Target]) -> list[Target]:
+    abbreviations = _abbreviations(t.quote for t in found)
+    kept: list[Target] = []
+    for t in found:
+        same = next((k for k in kept if _same_target(k, t, abbreviations)), None)
+        if same is None:
+            kept.append(t)
+        elif same.row_index is None and t.row_index is not None:
+            same.row_index = t.row_index  # a prose target restated in an appendix row: link, don't duplicate
+    return kept
+
+
+def _same_target(a: Target, b: Target, abbreviations: dict[str, str]) -> bool:
+    """A task row restating a target of the text is that target (linked to the row); the same commitment
+    printed twice in the text, or listed in a KPI table, is one entry per occurrence."""
+    if (a.value, a.value_max, a.scope, a.unit) != (b.value, b.value_max, b.scope, b.unit) or a.listed != b.listed:
+        return False
+    if (a.row_index is None) == (b.row_index is None) and a.span != b.span:
+        return False  # two occurrences
+    if a.year != b.year and a.row_index is None and b.row_index is None:
+        return False  # the same level promised for two years is two targets
+    x, y = _plain(a.metric, abbreviations), _plain(b.metric, abbreviations)
+    if x == y or fuzz.ratio(x, y) >= 97:  # "máy chủ" and "máy trạm" differ by one word and are two targets
+        return True
+    # an appendix row restating a prose target words it differently: one phrase inside the other
+    restated = (a.row_index is None) != (b.row_index is None)
+    return restated and min(len(x), len(y)) >= 25 and fuzz.partial_ratio(x, y) >= 92
+
+
+def _plain(metric: str, abbreviations: dict[str, str]) -> str:
+    for abbr, full in abbreviations.items():
+        metric = re.sub(r"\s*\(" + re.escape(abbr) + r"\)", "", metric)
+        metric = re.sub(r"\b" + re.escape(abbr) + r"\b", full, metric)
+    return re.sub(r"[\s.,;:()\-–]+", " ", metric).casefold().strip()
+
+
+def _abbreviations(texts: Iterable[str]) -> dict[str, str]:
+    """Abbreviations the document defines inline: "thủ tục hành chính (TTHC)" -> TTHC = thủ tục hành chính."""
+    out: dict[str, str] = {}
+    for text in texts:
+        for m in re.finditer(r"((?:[\wÀ-ỹ]+\s+){1,8})\(([A-ZĐ]{2,8})\)", text):
+            words, abbr = m.group(1).split(), m.group(2)
+            n = len(abbr)
+            if len(words) >= n and "".join(w[0] for w in words[-n:]).upper() == abbr:
+                out[abbr] = " ".join(words[-n:])
+    return out

@@ -1,0 +1,95 @@
+"""`vnplans serve`: Datasette on the store, on localhost, with our metadata, facets and canned queries."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+
+from vnplans.extractors.errors import VnplansError
+from vnplans.pipeline.store import Store
+
+SETTINGS = {"sql_time_limit_ms": 5000, "default_page_size": 50, "facet_time_limit_ms": 500,
+            "default_facet_size": 20, "allow_download": False}
+
+
+class ServeError(VnplansError):
+    pass
+
+
+def metadata(db: str | Path) -> dict:
+    """schemas/datasette.yaml with its `database` section under the served database's name."""
+    meta = yaml.safe_load(resources.files("vnplans.schemas").joinpath("datasette.yaml").read_text("utf-8"))
+    meta["databases"] = {Path(db).stem: meta.pop("database")}
+    return meta
+
+
+def app(db: str | Path):
+    """The Datasette instance (its views created or brought up to date first)."""
+    from datasette.app import Datasette
+
+    path = Path(db)
+    if not path.exists():
+        raise ServeError(f"{db}: no database yet (run: vnplans ingest PATH --db {db})")
+    Store(path).close()  # migrations and views, before Datasette reads the schema
+    ds = Datasette([str(path)], metadata=metadata(path), settings=SETTINGS)
+    asyncio.new_event_loop().run_until_complete(ds.invoke_startup())
+    return ds
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+    import uvicorn
+
+    ds = app(db)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+
+
+@contextlib.contextmanager
+def running(db: str | Path, port: int = 0, timeout: float = 90) -> Iterator[str]:
+    """`vnplans serve` in a child process for as long as the block runs; yields the database's URL.
+
+    For tests and tools/make_screenshots.py: the server runs exactly as a user starts it.
+    """
+    if not port:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "vnplans", "serve", "--port", str(port), "--db", str(db)],
+                            cwd=Path(__file__).resolve().parent.parent,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + timeout
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/-/versions.json", timeout=5):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    proc.kill()
+                    raise ServeError("vnplans serve did not start: "
+                                     + proc.stdout.read().decode("utf-8", "replace")) from None
+                time.sleep(0.3)
+        yield f"{base}/{Path(db).stem}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -1,0 +1,357 @@
+"""The SQLite store: create it from schemas/store.sql, write one document per transaction, read it back."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+import sqlite_utils
+
+from vnplans.schemas.extraction import Extraction
+
+FTS = {"sections": ["heading"], "rows": ["text", "stt", "grp"]}
+# Columns added after the first release, per schema version (PRAGMA user_version): (table, column, type).
+MIGRATIONS: list[list[tuple[str, str, str]]] = [
+    [("assignments", "holder", "TEXT"), ("assignments", "printed", "TEXT")],
+    [("documents", "extractor", "TEXT")],
+    [("documents", "pages", "INTEGER"), ("rows", "ocr", "INTEGER NOT NULL DEFAULT 0"),
+     ("targets", "ocr", "INTEGER NOT NULL DEFAULT 0")],
+    [("documents", "province_code", "TEXT"), ("documents", "province_successor", "TEXT"),
+     ("documents", "province_successor_code", "TEXT")]
+    + [("assignments", c, t) for c, t in (("canonical_id", "TEXT"), ("agency_province", "TEXT"), ("qualifier", "TEXT"),
+                                          ("link_method", "TEXT"), ("link_score", "REAL"))]
+    + [(table, c, t) for table in ("rows", "targets")
+       for c, t in (("metric_id", "TEXT"), ("indicator_code", "TEXT"), ("catalog", "TEXT"), ("link_method", "TEXT"),
+                    ("link_score", "REAL"))],
+    [("failures", "extractor", "TEXT")],
+    [("rows", "deadline_kind", "TEXT"), ("rows", "inherited_start", "TEXT"), ("rows", "inherited_end", "TEXT"),
+     ("rows", "inherited_from", "TEXT")],
+    [("documents", "province_regime", "TEXT")],
+]
+
+
+def _link_columns(link) -> tuple:
+    if link is None:
+        return (None, None, None, None, None)
+    return (link.metric, link.indicator, link.catalog, link.method, link.score)
+
+
+def _position(pv) -> tuple:
+    """line, page, start, end, ocr of a provenance (all None, and ocr 0, without one)."""
+    if pv is None:
+        return (None, None, None, None, 0)
+    return (pv.line, pv.page, pv.start, pv.end, int(bool(pv.ocr)))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(self.path), isolation_level=None)
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        # WAL with NORMAL sync: a killed process never loses or half-writes a committed document; only
+        # a power cut may roll back the last few commits (the database stays consistent either way)
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.db = sqlite_utils.Database(self.conn)
+        self._agency_ids: dict[str, int] = {}
+        self._create()
+
+    def _create(self) -> None:
+        fresh = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'documents'").fetchone()[0] == 0
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if not fresh and version < len(MIGRATIONS):
+            with self._tx():
+                for step in MIGRATIONS[version:]:
+                    for table, column, kind in step:
+                        if column not in {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}:
+                            self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        sql = resources.files("vnplans.schemas").joinpath("store.sql").read_text("utf-8")
+        self.conn.executescript(sql)
+        self.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        for table, cols in FTS.items():
+            if not self.db[table].detect_fts():
+                self.db[table].enable_fts(cols, create_triggers=True, tokenize="unicode61 remove_diacritics 0")
+        self._load_reference()
+        self._create_views()
+
+    def _create_views(self) -> None:
+        """(Re)create the read-side views of schemas/views.sql when that file changed."""
+        sql = resources.files("vnplans.schemas").joinpath("views.sql").read_text("utf-8")
+        fingerprint = hashlib.sha256(sql.encode()).hexdigest()[:16]
+        row = self.conn.execute("SELECT fingerprint FROM reference WHERE name = 'views'").fetchone()
+        if row and row[0] == fingerprint:
+            return
+        with self._tx():
+            statement = ""
+            for line in sql.splitlines(keepends=True):
+                statement += line
+                if sqlite3.complete_statement(statement):
+                    self.conn.execute(statement)
+                    statement = ""
+            self.conn.execute("INSERT OR REPLACE INTO reference(name, fingerprint) VALUES ('views', ?)", (fingerprint,))
+
+    def _load_reference(self) -> None:
+        """Copy the registry, catalogs and provinces into the database when their files changed."""
+        from vnplans.pipeline import reference
+
+        fingerprint = reference.fingerprint()
+        row = self.conn.execute("SELECT fingerprint FROM reference WHERE name = 'data'").fetchone()
+        if row and row[0] == fingerprint:
+            return
+        with self._tx():
+            for table, rows in reference.tables().items():
+                self.conn.execute(f"DELETE FROM {table}")
+                if rows:
+                    cols = list(rows[0])
+                    self.conn.executemany(
+                        f"INSERT INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                        [tuple(r[c] for c in cols) for r in rows])
+            self.conn.execute("INSERT OR REPLACE INTO reference(name, fingerprint) VALUES ('data', ?)", (fingerprint,))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- writing ------------------------------------------------------------------------
+
+    def known(self, doc_id: str, extractor: Optional[str] = None) -> bool:
+        """Stored already (and, when `extractor` is given, by that version of the extraction code)."""
+        row = self.conn.execute("SELECT extractor FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row is not None and (extractor is None or row[0] == extractor)
+
+    def stored(self, path: str, doc_id: str, extractor: str) -> bool:
+        """Whether this content is stored by this extractor version; if so, `path` now points at it."""
+        if not self.known(doc_id, extractor):
+            return False
+        if self.path_doc(path) != doc_id:
+            self.link_path(path, doc_id)
+        return True
+
+    def path_doc(self, path: str) -> Optional[str]:
+        row = self.conn.execute("SELECT doc_id FROM sources WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else None
+
+    def link_path(self, path: str, doc_id: str) -> None:
+        """Point a path at an already stored document (same content under another name)."""
+        with self._tx():
+            old = self.path_doc(path)
+            self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, doc_id))
+            if old and old != doc_id:
+                self._drop_if_orphan(old)
+            self.conn.execute("DELETE FROM failures WHERE path = ?", (path,))
+
+    def save(self, path: str, ex: Extraction, body: str, extractor: Optional[str] = None) -> None:
+        """Store one document and everything extracted from it, replacing what the path held before."""
+        with self._tx():
+            old = self.path_doc(path)
+            self._delete(ex.doc_id)
+            d = ex.document
+            pu = d.province_unit
+            self.conn.execute(
+                "INSERT INTO documents(id, source, format, ingested_at, doc_number, doc_number_raw, doc_type, issuer,"
+                " province, place, issued_date, issued_month, signer, signer_title, title, form, period_start,"
+                " period_end, warnings, body, extractor, pages, province_code, province_successor,"
+                " province_successor_code, province_regime) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (ex.doc_id, ex.source, ex.format, _now(), d.doc_number, d.doc_number_raw, d.doc_type, d.issuer,
+                 d.province, d.place, d.issued_date, d.issued_month, d.signer, d.signer_title, d.title, d.form,
+                 d.period.start, d.period.end, json.dumps(ex.warnings, ensure_ascii=False), body, extractor, ex.pages,
+                 pu.code if pu else None, pu.successor if pu else None, pu.successor_code if pu else None,
+                 pu.regime if pu else None),
+            )
+            self.conn.executemany("INSERT INTO ocr_pages(doc_id, page, confidence) VALUES (?,?,?)",
+                                  [(ex.doc_id, o.page, o.confidence) for o in ex.ocr_pages])
+            self.conn.executemany("INSERT INTO page_quality(doc_id, page, source, non_syllable, single_letter)"
+                                  " VALUES (?,?,?,?,?)",
+                                  [(ex.doc_id, q.page, q.source, q.non_syllable, q.single_letter) for q in ex.page_quality])
+            self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, ex.doc_id))
+            self.conn.executemany(
+                'INSERT INTO sections(doc_id, id, parent, kind, label, heading, line, end_line, start, "end", page)'
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(ex.doc_id, s.id, s.parent, s.kind, s.label, s.heading, s.line, s.end_line, s.start, s.end, s.page)
+                 for s in ex.sections],
+            )
+            self.conn.executemany(
+                "INSERT INTO rows(doc_id, idx, table_name, kind, stt, grp, text, max_score, score, deadline_raw,"
+                " deadline_start, deadline_end, recurrence, deadline_kind, inherited_start, inherited_end, inherited_from,"
+                ' note, origin, line, page, start, "end", ocr,'
+                " metric_id, indicator_code, catalog, link_method, link_score)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(ex.doc_id, i, r.table, r.kind, r.stt, r.group, r.text, r.max_score, r.score, r.deadline_raw,
+                  r.deadline.start, r.deadline.end, r.deadline.recurrence, r.deadline.kind,
+                  *((r.deadline_inherited.start, r.deadline_inherited.end) if r.deadline_inherited else (None, None)),
+                  r.deadline_inherited_from, r.note, r.origin,
+                  *_position(r.provenance), *_link_columns(r.link)) for i, r in enumerate(ex.rows)],
+            )
+            row_ids = [rid for (rid,) in self.conn.execute("SELECT id FROM rows WHERE doc_id = ? ORDER BY idx",
+                                                           (ex.doc_id,))]
+            self.conn.executemany(
+                "INSERT INTO assignments(doc_id, row_id, agency_id, role, position, holder, printed, canonical_id,"
+                " agency_province, qualifier, link_method, link_score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(ex.doc_id, row_ids[i], self._agency_id(a.agency), a.role, a.position, a.holder, a.printed,
+                  *((c.id, c.province, c.qualifier, c.method, c.score) if (c := a.canonical) else (None,) * 5))
+                 for i, r in enumerate(ex.rows) for a in r.assignments],
+            )
+            self.conn.executemany(
+                "INSERT INTO targets(doc_id, idx, metric, comparator, value, value_max, unit, year, scope, quote,"
+                ' row_id, line, page, start, "end", ocr, metric_id, indicator_code, catalog, link_method,'
+                " link_score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(ex.doc_id, i, t.metric, t.comparator, t.value, t.value_max, t.unit, t.year, t.scope, t.quote,
+                  row_ids[t.row_index] if t.row_index is not None and t.row_index < len(row_ids) else None,
+                  *_position(t.provenance), *_link_columns(t.link)) for i, t in enumerate(ex.targets)],
+            )
+            if old and old != ex.doc_id:
+                self._drop_if_orphan(old)
+            self.conn.execute("DELETE FROM failures WHERE path = ?", (path,))
+
+    def record_failure(self, path: str, reason: str, doc_id: Optional[str] = None,
+                       extractor: Optional[str] = None) -> None:
+        """Remember why a file failed; the next run skips it until its content or the extractor changes."""
+        with self._tx():
+            self.conn.execute("INSERT OR REPLACE INTO failures(path, doc_id, reason, at, extractor) VALUES (?,?,?,?,?)",
+                              (path, doc_id, reason, _now(), extractor))
+
+    def _agency_id(self, name: str) -> int:
+        """The id of a printed agency name, added on first sight (ids are never reused, so they can be cached)."""
+        known = self._agency_ids.get(name)
+        if known is not None:
+            return known
+        row = self.conn.execute("SELECT id FROM agencies WHERE name = ?", (name,)).fetchone()
+        ident = row[0] if row else self.conn.execute("INSERT INTO agencies(name) VALUES (?)", (name,)).lastrowid
+        self._agency_ids[name] = ident
+        return ident
+
+    def _delete(self, doc_id: str) -> None:
+        self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def _drop_if_orphan(self, doc_id: str) -> None:
+        if not self.conn.execute("SELECT 1 FROM sources WHERE doc_id = ?", (doc_id,)).fetchone():
+            self._delete(doc_id)
+
+    def _tx(self):
+        store = self
+
+        class _T:
+            def __enter__(self_inner):
+                store.conn.execute("BEGIN IMMEDIATE")
+
+            def __exit__(self_inner, exc_type, exc, tb):
+                if exc_type:
+                    store.conn.execute("ROLLBACK")
+                    store._agency_ids.clear()  # ids handed out inside the transaction are gone
+                else:
+                    store.conn.execute("COMMIT")
+                return False
+
+        return _T()
+
+    # --- reading ------------------------------------------------------------------------
+
+    def query(self, sql: str, params=()) -> list[dict]:
+        """Rows of a read query as dicts (the views of schemas/views.sql are meant for this)."""
+        return [dict(r) for r in self.db.query(sql, params)]
+
+    def documents(self) -> list[dict]:
+        q = ("SELECT d.*, (SELECT count(*) FROM sections s WHERE s.doc_id = d.id) AS n_sections,"
+             " (SELECT count(*) FROM rows r WHERE r.doc_id = d.id) AS n_rows,"
+             " (SELECT count(*) FROM targets t WHERE t.doc_id = d.id) AS n_targets,"
+             " (SELECT group_concat(path, '; ') FROM sources p WHERE p.doc_id = d.id) AS paths"
+             " FROM documents d ORDER BY d.province, d.issued_date")
+        return self.query(q)
+
+    def failures(self) -> list[dict]:
+        return self.query("SELECT * FROM failures ORDER BY path")
+
+    def find(self, ref: str) -> Optional[dict]:
+        """A document by id prefix, file name (or its unique beginning) or path."""
+        rows = list(self.db.query(
+            "SELECT DISTINCT d.id FROM documents d LEFT JOIN sources p ON p.doc_id = d.id"
+            " WHERE d.id LIKE :pre OR d.source LIKE :pre OR p.path = :ref OR p.path LIKE :suffix",
+            {"pre": ref + "%", "ref": ref, "suffix": "%/" + ref}))
+        if len(rows) != 1:
+            return None
+        return next(r for r in self.documents() if r["id"] == rows[0]["id"])
+
+    def pages(self, doc_id: str) -> list[dict]:
+        """Each PDF page: how it was read, its text's measure, and OCR confidence where OCR read it."""
+        return self.query("SELECT q.page, q.source, q.non_syllable, q.single_letter, o.confidence FROM page_quality q"
+                          " LEFT JOIN ocr_pages o ON o.doc_id = q.doc_id AND o.page = q.page"
+                          " WHERE q.doc_id = ? ORDER BY q.page", [doc_id])
+
+    def sections(self, doc_id: str) -> list[dict]:
+        return self.query("SELECT * FROM sections WHERE doc_id = ? ORDER BY id", [doc_id])
+
+    def rows(self, doc_id: str) -> list[dict]:
+        q = ("SELECT r.*, (SELECT group_concat(a.name, '; ') FROM assignments x JOIN agencies a ON a.id = x.agency_id"
+             "  WHERE x.row_id = r.id AND x.role = 'lead' ORDER BY x.position) AS lead,"
+             " (SELECT group_concat(coalesce(c.name, '?' || a.name), '; ') FROM assignments x"
+             "  JOIN agencies a ON a.id = x.agency_id LEFT JOIN canonical_agencies c ON c.id = x.canonical_id"
+             "  WHERE x.row_id = r.id AND x.role = 'lead' ORDER BY x.position) AS lead_canonical"
+             " FROM rows r WHERE r.doc_id = ? ORDER BY r.idx")
+        return self.query(q, [doc_id])
+
+    def targets(self, doc_id: str) -> list[dict]:
+        q = ("SELECT t.*, m.name AS metric_name FROM targets t LEFT JOIN metrics m ON m.id = t.metric_id"
+             " WHERE t.doc_id = ? ORDER BY t.idx")
+        return self.query(q, [doc_id])
+
+    def document_agencies(self, doc_id: str) -> list[dict]:
+        """Each distinct printed agency of a document with what it resolved to and how often it is named."""
+        q = ("SELECT x.printed, a.name AS agency, x.canonical_id, c.name AS canonical, c.kind, c.level,"
+             " x.agency_province, x.qualifier, x.link_method, x.link_score, c.current_id,"
+             " (SELECT name FROM canonical_agencies WHERE id = c.current_id) AS current_name, count(*) AS n"
+             " FROM assignments x JOIN agencies a ON a.id = x.agency_id"
+             " LEFT JOIN canonical_agencies c ON c.id = x.canonical_id WHERE x.doc_id = ?"
+             " GROUP BY x.printed ORDER BY x.canonical_id IS NOT NULL, n DESC, x.printed")
+        return self.query(q, [doc_id])
+
+    def unknown_agencies(self) -> list[dict]:
+        q = ("SELECT a.name AS agency, count(*) AS n, count(DISTINCT x.doc_id) AS documents,"
+             " group_concat(DISTINCT x.role) AS roles, min(d.source) AS example"
+             " FROM assignments x JOIN agencies a ON a.id = x.agency_id JOIN documents d ON d.id = x.doc_id"
+             " WHERE x.canonical_id IS NULL GROUP BY a.name ORDER BY n DESC, a.name")
+        return self.query(q)
+
+    def agency_loads(self) -> list[dict]:
+        """Assignments per canonical agency, counted under today's agency (successor chain followed)."""
+        q = ("SELECT c.current_id AS id, cur.name, cur.kind, cur.level,"
+             " sum(x.role = 'lead') AS lead, sum(x.role = 'coordinate') AS coordinate, sum(x.role = 'monitor') AS monitor,"
+             " count(DISTINCT x.doc_id) AS documents"
+             " FROM assignments x JOIN canonical_agencies c ON c.id = x.canonical_id"
+             " JOIN canonical_agencies cur ON cur.id = c.current_id GROUP BY c.current_id ORDER BY lead DESC, id")
+        return self.query(q)
+
+    def agency_assignments(self, agency_ids: list[str], role: Optional[str] = None) -> list[dict]:
+        marks = ",".join("?" * len(agency_ids))
+        q = ("SELECT x.role, x.printed, x.canonical_id, x.agency_province, d.province, d.doc_number, d.issued_date,"
+             " d.source, r.stt, r.text, r.deadline_raw, r.deadline_end, r.indicator_code"
+             " FROM assignments x JOIN rows r ON r.id = x.row_id JOIN documents d ON d.id = x.doc_id"
+             f" WHERE x.canonical_id IN ({marks})" + (" AND x.role = ?" if role else "") +
+             " ORDER BY d.province, d.issued_date, r.idx")
+        return self.query(q, [*agency_ids, *([role] if role else [])])
+
+    def metric_usage(self) -> list[dict]:
+        q = ("SELECT m.id, m.name, m.unit, m.dti_code, m.national,"
+             " (SELECT count(*) FROM targets t WHERE t.metric_id = m.id) AS targets,"
+             " (SELECT count(*) FROM rows r WHERE r.metric_id = m.id) AS rows,"
+             " (SELECT count(DISTINCT d.province) FROM targets t JOIN documents d ON d.id = t.doc_id"
+             "  WHERE t.metric_id = m.id) AS provinces"
+             " FROM metrics m ORDER BY targets DESC, rows DESC, m.id")
+        return self.query(q)
+
+    def unlinked(self) -> list[dict]:
+        """Targets and indicator rows that link to no catalog entry, the same wording counted once."""
+        q = ("SELECT 'target' AS item, t.metric AS text, t.unit, count(*) AS n, count(DISTINCT t.doc_id) AS documents,"
+             " min(d.source) AS example FROM targets t JOIN documents d ON d.id = t.doc_id WHERE t.metric_id IS NULL"
+             " GROUP BY t.metric, t.unit"
+             " UNION ALL SELECT 'indicator row', r.text, NULL, count(*), count(DISTINCT r.doc_id), min(d.source)"
+             " FROM rows r JOIN documents d ON d.id = r.doc_id WHERE r.metric_id IS NULL AND r.kind = 'indicator'"
+             " GROUP BY r.text ORDER BY 1 DESC, 4 DESC, 2")
+        return self.query(q)

@@ -1,0 +1,2 @@
+"""Data model of vnplans: the intermediate document model, the extraction output model,
+its JSON Schema and the SQL store schema."""
