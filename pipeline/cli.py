@@ -25,26 +25,41 @@ def iter_files(paths: list[str]):
             yield path
 
 
+# Exit status of ingest and load: 0 every file stored, PARTIAL some failed (the rest stored), 1 none stored
+# or an error, 2 a usage error.
+PARTIAL = 3
+
+
+def _status(summary) -> int:
+    if not (summary.failed or summary.skipped):
+        return 0
+    return PARTIAL if summary.ok else 1
+
+
 def cmd_ingest(args) -> int:
     from vnplans.pipeline.batch import ingest
 
+    files = list(iter_files(args.paths))
+    if not files:
+        raise VnplansError("no files to ingest (folders are read recursively; hidden files, .json, .py and "
+                           "databases are left out)", " ".join(args.paths))
     if args.executor != "local":
         from vnplans.pipeline.distributed import ingest_distributed
 
-        summary = ingest_distributed(list(iter_files(args.paths)), args.db, args.address, args.shards,
+        summary = ingest_distributed(files, args.db, args.address, args.shards,
                                      out=sys.stdout, err=sys.stderr, retry_failed=args.retry_failed,
                                      load=not args.no_load)
     else:
-        summary = ingest(list(iter_files(args.paths)), args.db, out=sys.stdout, err=sys.stderr, workers=args.workers,
+        summary = ingest(files, args.db, out=sys.stdout, err=sys.stderr, workers=args.workers,
                          retry_failed=args.retry_failed, progress=False if args.no_progress else None)
-    return 0 if summary.ok or not summary.failed else 1
+    return _status(summary)
 
 
 def cmd_load(args) -> int:
     from vnplans.pipeline.distributed import load_shards
 
     summary = load_shards(args.shards, args.db, out=sys.stdout, err=sys.stderr)
-    return 0 if summary.ok or not summary.failed else 1
+    return _status(summary)
 
 
 def cmd_extract(args) -> int:
@@ -70,7 +85,7 @@ def _print_summary(ex: dict) -> None:
 def cmd_list(args) -> int:
     from vnplans.pipeline.store import Store
 
-    store = Store(args.db)
+    store = Store.existing(args.db)
     if args.failed:
         failures = store.failures()
         for f in failures:
@@ -96,7 +111,7 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     from vnplans.pipeline.store import Store
 
-    store = Store(args.db)
+    store = Store.existing(args.db)
     d = store.find(args.doc)
     if d is None:
         print(f"error: no single stored document matches {args.doc!r} (use an id prefix or file name; see vnplans list)",
@@ -182,7 +197,7 @@ def cmd_agencies(args) -> int:
     from vnplans.extractors.normalize import agencies as registry
     from vnplans.pipeline.store import Store
 
-    store = Store(args.db)
+    store = Store.existing(args.db)
     if args.unknown:
         rows = store.unknown_agencies()
         if not rows:
@@ -224,7 +239,7 @@ def cmd_agencies(args) -> int:
 def cmd_metrics(args) -> int:
     from vnplans.pipeline.store import Store
 
-    store = Store(args.db)
+    store = Store.existing(args.db)
     if args.unlinked:
         rows = store.unlinked()
         for r in rows:
@@ -267,7 +282,7 @@ def cmd_compare(args) -> int:
     from vnplans.pipeline import compare
     from vnplans.pipeline.store import Store
 
-    store = Store(args.db)
+    store = Store.existing(args.db)
     if args.matrix:
         mx = compare.matrix(store, args.year, args.merged)
         _emit(args, mx.to_json, lambda: compare.matrix_csv_rows(mx), ["metric_id", "metric_name", *mx.provinces],
@@ -285,7 +300,7 @@ def cmd_audit(args) -> int:
     from vnplans.pipeline import audit
     from vnplans.pipeline.store import Store
 
-    report = audit.audit(Store(args.db), args.province, args.doc, args.as_of)
+    report = audit.audit(Store.existing(args.db), args.province, args.doc, args.as_of)
     if args.html:
         from vnplans.pipeline import html
 
@@ -302,7 +317,7 @@ def cmd_export(args) -> int:
     from vnplans.pipeline.export import export
     from vnplans.pipeline.store import Store
 
-    manifest = export(Store(args.db), args.format, args.out)
+    manifest = export(Store.existing(args.db), args.format, args.out)
     for table, t in manifest["tables"].items():
         print(f"{t['rows']:>7}  {table:<20} -> {Path(args.out) / t['file']}")
     print(f"exported {len(manifest['tables'])} tables as {args.format} to {args.out} (manifest.json lists them)")

@@ -38,9 +38,7 @@ def app(db: str | Path):
     from datasette.app import Datasette
 
     path = Path(db)
-    if not path.exists():
-        raise ServeError(f"{db}: no database yet (run: vnplans ingest PATH --db {db})")
-    Store(path).close()  # migrations and views, before Datasette reads the schema
+    Store.existing(path).close()  # migrations and views, before Datasette reads the schema
     ds = Datasette([str(path)], metadata=metadata(path), settings=SETTINGS)
     asyncio.new_event_loop().run_until_complete(ds.invoke_startup())
     return ds

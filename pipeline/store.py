@@ -11,6 +11,8 @@ from typing import Optional
 
 import sqlite_utils
 
+from vnplans.extractors.errors import VnplansError
+
 from vnplans.schemas.extraction import Extraction
 
 FTS = {"sections": ["heading"], "rows": ["text", "stt", "grp"]}
@@ -51,7 +53,19 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
+class MissingDatabase(VnplansError, FileNotFoundError):
+    """A read command pointed at a path with no database: it is not created there."""
+
+
 class Store:
+    @classmethod
+    def existing(cls, path: str | Path) -> "Store":
+        """The store at `path` for reading; a missing file is an error, not a new empty database."""
+        if not Path(path).is_file():
+            raise MissingDatabase(f"no database here (vnplans ingest PATH --db {path} makes one; "
+                                  f"VNPLANS_DB sets the default)", str(path))
+        return cls(path)
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -44,7 +44,7 @@ def test_open_gives_the_views_as_frames_and_the_reports_as_objects(corpus_db):
 
 
 def test_open_refuses_a_path_with_no_database(tmp_path):
-    with pytest.raises(FileNotFoundError, match="no vnplans database"):
+    with pytest.raises(FileNotFoundError, match="no database here"):
         vnplans.open(tmp_path / "missing.db")
 
 

@@ -98,16 +98,16 @@ def test_failed_files_are_skipped_until_changed_or_retried(tmp_path, capsys):
     good = tmp_path / "good.txt"
     good.write_text(SEEDS[2].read_text("utf-8"), "utf-8")
     db = str(tmp_path / "t.db")
-    assert main(["ingest", str(tmp_path), "--db", db]) == 0
+    assert main(["ingest", str(tmp_path), "--db", db]) == 3
     captured = capsys.readouterr()
     assert f"error: {bad}: binary data, not text" in captured.err
     assert "1 ingested, 0 unchanged, 1 failed" in captured.out and f"  {bad}: binary data, not text" in captured.out
     assert main(["list", "--failed", "--db", db]) == 0
     assert f"{bad}: binary data, not text" in capsys.readouterr().out
-    assert main(["ingest", str(tmp_path), "--db", db]) == 0
+    assert main(["ingest", str(tmp_path), "--db", db]) == 3
     out = capsys.readouterr().out
     assert f"skipped    {bad}: failed before (binary data, not text)" in out and "1 skipped (failed before)" in out
-    assert main(["ingest", str(tmp_path), "--db", db, "--retry-failed"]) == 0
+    assert main(["ingest", str(tmp_path), "--db", db, "--retry-failed"]) == 3
     assert "0 ingested, 1 unchanged, 1 failed" in capsys.readouterr().out
     bad.write_text(SEEDS[4].read_text("utf-8"), "utf-8")  # fixed by its owner
     assert main(["ingest", str(tmp_path), "--db", db]) == 0

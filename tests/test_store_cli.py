@@ -40,7 +40,7 @@ def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path, capsys):
     (src / "junk.txt").write_bytes(bytes(range(256)) * 10)
     (src / "recipe.txt").write_text("Bánh mì trứng\n\nĐập hai quả trứng, thêm muối.\n\nChiên vàng hai mặt.", "utf-8")
     shutil.copy(SEEDS[2], src / SEEDS[2].name)
-    assert main(["ingest", str(src), "--db", str(db)]) == 0
+    assert main(["ingest", str(src), "--db", str(db)]) == 3  # some stored, some failed
     captured = capsys.readouterr()
     assert "empty.txt: empty file" in captured.err
     assert "junk.txt: binary data" in captured.err
@@ -125,3 +125,19 @@ def test_documents_from_an_older_extractor_are_extracted_again(tmp_path, capsys)
     assert capsys.readouterr().out.startswith("ingested")
     main(["ingest", str(SEEDS[0]), "--db", str(db)])
     assert capsys.readouterr().out.startswith("unchanged")
+
+
+def test_exit_status_and_read_commands_on_a_missing_database(tmp_path, capsys):
+    db = tmp_path / "t.db"
+    assert main(["ingest", str(SEEDS[0]), "--db", str(db)]) == 0  # every file stored
+    assert main(["ingest", str(SEEDS[0]), "--db", str(db)]) == 0  # unchanged is fine too
+    (tmp_path / "empty").mkdir()
+    assert main(["ingest", str(tmp_path / "empty"), "--db", str(db)]) == 1
+    assert "no files to ingest" in capsys.readouterr().err
+    # a read command in the wrong folder says so, and makes no empty database there
+    missing = tmp_path / "elsewhere" / "vnplans.db"
+    for cmd in (["list"], ["show", "x"], ["agencies"], ["metrics"], ["compare", "smartphone-adults"], ["audit"],
+                ["export", "--format", "csv", "--out", str(tmp_path / "out")]):
+        assert main([*cmd, "--db", str(missing)]) == 1, cmd
+        assert "no database here" in capsys.readouterr().err
+    assert not missing.exists() and not missing.parent.exists()

@@ -21,10 +21,8 @@ class Database:
     def __init__(self, path: str | os.PathLike):
         from vnplans.pipeline.store import Store
 
-        if not Path(path).is_file():
-            raise FileNotFoundError(f"{path}: no vnplans database here (vnplans ingest FILES --db {path} makes one)")
         self.path = Path(path)
-        self.store = Store(self.path)
+        self.store = Store.existing(self.path)  # a missing file raises; no empty database is made
 
     def query(self, sql: str, params=()):
         """Any SQL over the store, as a DataFrame."""
