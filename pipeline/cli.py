@@ -317,7 +317,7 @@ def cmd_export(args) -> int:
     from vnplans.pipeline.export import export
     from vnplans.pipeline.store import Store
 
-    manifest = export(Store.existing(args.db), args.format, args.out)
+    manifest = export(Store.existing(args.db), args.format, args.out, excel=args.excel)
     for table, t in manifest["tables"].items():
         print(f"{t['rows']:>7}  {table:<20} -> {Path(args.out) / t['file']}")
     print(f"exported {len(manifest['tables'])} tables as {args.format} to {args.out} (manifest.json lists them)")
@@ -420,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("export", help="write the normalized tables (ids, canonical links, provenance) to files")
     p.add_argument("--format", required=True, choices=["csv", "json", "xlsx", "parquet"])
     p.add_argument("--out", required=True, help="directory to write into (created if missing)")
+    p.add_argument("--excel", action="store_true",
+                   help="with --format csv: a UTF-8 byte-order mark, and codes written so Excel keeps them as text")
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_export)
 

@@ -126,19 +126,12 @@ def resolve_metric(store: Store, query: str) -> MetricInfo:
 def _commitments(store: Store, metric_id: Optional[str] = None, year: Optional[int] = None) -> list[Commitment]:
     """Linked targets (of one metric, or all), each plan's commitment once; a national target a plan restates
     as context is not the province's commitment."""
-    where = ["metric_id IS NOT NULL", "(scope IS NULL OR scope <> 'national')"] + (["metric_id = :metric"] if metric_id else []) + (["year = :year"] if year else [])
+    # restated: the same plan stored twice (a text and a PDF rendition), or a target restated in an appendix
+    where = ["metric_id IS NOT NULL", "(scope IS NULL OR scope <> 'national')", "NOT restated"] + (
+        ["metric_id = :metric"] if metric_id else []) + (["year = :year"] if year else [])
     sql = f"SELECT * FROM commitments WHERE {' AND '.join(where)} ORDER BY metric_id, province, plan_date, year, target_id"
-    out: list[Commitment] = []
-    seen: set[tuple] = set()
-    for r in store.query(sql, {"metric": metric_id, "year": year}):
-        # the same plan stored twice (a text and a PDF rendition), or a target restated in an appendix
-        same = (r["metric_id"], r["province"], r["doc_number"], r["plan_date"], r["comparator"], r["value"],
-                r["value_max"], r["unit"], r["year"], r["scope"])
-        if same in seen:
-            continue
-        seen.add(same)
-        out.append(Commitment(*(r[f] for f in _ROW_FIELDS)))
-    return out
+    return [Commitment(*(r[f] for f in _ROW_FIELDS), latest=bool(r["latest"]))
+            for r in store.query(sql, {"metric": metric_id, "year": year})]
 
 
 _ROW_FIELDS = ("metric_id", "metric_name", "province", "province_successor", "doc_type", "doc_number", "plan_date",
@@ -173,15 +166,17 @@ def compare(store: Store, query: str, merged: bool = False, year: Optional[int] 
         groups.setdefault((c.unit, c.scope), []).append(c)
     spreads: list[Spread] = []
     for (unit, scope), cs in groups.items():
-        latest: dict[Optional[str], Commitment] = {}
-        for c in cs:
-            if c.province not in latest or _recency(c) >= _recency(latest[c.province]):
-                latest[c.province] = c
-        values = [c.value for c in latest.values()]
+        if year is not None:  # the latest among this year's commitments, by the view's rule
+            latest: dict[Optional[str], Commitment] = {}
+            for c in cs:
+                c.latest = False
+                if c.province not in latest or _recency(c) >= _recency(latest[c.province]):
+                    latest[c.province] = c
+            for c in latest.values():
+                c.latest = True
+        values = [c.value for c in cs if c.latest]
         median = statistics.median(values)
         spreads.append(Spread(unit, scope, len(values), min(values), median, max(values)))
-        for c in latest.values():
-            c.latest = True
         for c in cs:
             c.vs_median = round(c.value - median, 4) if len(values) > 1 else None
     for c in commitments:

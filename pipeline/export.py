@@ -2,8 +2,14 @@
 
 Every table keeps its ids (document ids, canonical agency and metric ids) and provenance columns
 (line, page, start, end into documents' text), so an exported value can be traced back. The three
-read-side views (commitments, items, agency_items) come along as flat tables for spreadsheet users.
-Files are written under temporary names and renamed, so a crash never leaves half a table behind.
+read-side views (commitments, items, agency_items, commitment_matrix) come along as flat tables for
+spreadsheet users. Files are written under temporary names and renamed, so a crash never leaves half a
+table behind.
+
+Every export carries a Frictionless `datapackage.json` declaring each column's type, so that a reader does
+not guess: codes ("5.10", "01") are strings, years integers, ISO dates dates. Text a spreadsheet would run as
+a formula (a cell starting with = + - @, a tab or a carriage return) is neutralised as OWASP recommends: in
+CSV with a leading apostrophe, in the workbook as a text cell.
 """
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +28,8 @@ from vnplans.pipeline.store import Store
 
 FORMATS = ("csv", "json", "xlsx", "parquet")
 TABLES = ("documents", "sources", "sections", "rows", "targets", "assignments", "agencies", "ocr_pages", "failures",
-          "canonical_agencies", "metrics", "dti_indicators", "dti_correspondence", "provinces", "commitments", "items", "agency_items")
+          "canonical_agencies", "metrics", "dti_indicators", "dti_correspondence", "provinces", "commitments", "items",
+          "agency_items", "commitment_matrix")
 # documents.body is the text every span (start, end) points into; an Excel cell holds at most 32,767
 # characters, so the workbook leaves it out (the other formats keep it)
 LEAVE_OUT = {"xlsx": {"documents": {"body"}}}
@@ -68,14 +76,33 @@ def _atomic(path: Path, mode: str = "w", **kw):
         raise
 
 
-def _csv(store: Store, table: str, cols: list[str], out: Path) -> Path:
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CODE_RE = re.compile(r"^[0-9A-Za-z.\-/]+$")
+
+
+def neutralised(value):
+    """A text cell a spreadsheet would evaluate, made inert with a leading apostrophe (OWASP, CSV injection).
+    A lone "=" (the comparator) evaluates nothing and stays as it is."""
+    if isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv(store: Store, table: str, cols: list[str], out: Path, types: list[str], excel: bool = False) -> Path:
+    """UTF-8 CSV; `excel`: with a byte-order mark, and code columns written as ="01" so Excel keeps them text."""
     path = out / f"{table}.csv"
-    with _atomic(path, "w", encoding="utf-8", newline="") as f:
+    codes = [excel and t == "string" and _is_code_column(c) for c, t in zip(cols, types)]
+    with _atomic(path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(cols)
         for rows in _batches(store, table, cols):
-            w.writerows(rows)
+            w.writerows([f'="{v}"' if code and isinstance(v, str) and CODE_RE.match(v) else neutralised(v)
+                         for v, code in zip(r, codes)] for r in rows)
     return path
+
+
+def _is_code_column(name: str) -> bool:
+    return name in ("code", "stt", "pillar", "parent", "from_code", "to_code") or name.endswith(("_code", "_number"))
 
 
 def _json(store: Store, table: str, cols: list[str], out: Path) -> Path:
@@ -91,29 +118,45 @@ def _json(store: Store, table: str, cols: list[str], out: Path) -> Path:
     return path
 
 
-def _arrow_schema(store: Store, table: str, cols: list[str]):
-    """Column types from the values SQLite holds: integer, real (ints and reals mixed: real), else text;
-    a column holding only nulls takes its declared type. One pass over the table for all columns."""
-    import pyarrow as pa
+ISO_DATE_GLOB = "[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
 
+
+def column_types(store: Store, table: str, cols: list[str]) -> list[str]:
+    """Each column's Frictionless type from the values SQLite holds: integer, number (ints and reals mixed),
+    date (every value an ISO day), else string; a column of nulls only takes its declared type. Codes are text
+    in SQLite, so they stay strings. One pass over the table for all columns."""
     declared = {r["name"]: (r["type"] or "").upper() for r in store.query(f"PRAGMA table_info({table})")}
-    probes = ", ".join(f'max(typeof("{c}") = \'{kind}\')' for c in cols for kind in ("integer", "real", "text", "blob"))
+    probes = ", ".join(
+        [f'max(typeof("{c}") = \'{kind}\')' for c in cols for kind in ("integer", "real", "text", "blob")]
+        + [f'max(typeof("{c}") = \'text\' AND "{c}" NOT GLOB \'{ISO_DATE_GLOB}\')' for c in cols])
     seen = store.conn.execute(f"SELECT {probes} FROM {table}").fetchone()
-    fields = []
+    out = []
     for n, c in enumerate(cols):
         integer, real, text, blob = (bool(x) for x in seen[4 * n:4 * n + 4])
+        not_date = bool(seen[4 * len(cols) + n])
         if not (integer or real or text or blob):
             integer, real = "INT" in declared.get(c, ""), "REAL" in declared.get(c, "")
-        kind = pa.string() if text or blob else pa.float64() if real else pa.int64() if integer else pa.string()
-        fields.append(pa.field(c, kind))
-    return pa.schema(fields)
+        if text and not (not_date or integer or real or blob):
+            out.append("date")
+        else:
+            out.append("string" if text or blob else "number" if real else "integer" if integer else "string")
+    return out
 
 
-def _parquet(store: Store, table: str, cols: list[str], out: Path) -> Path:
+def _typed(value, kind: str):
+    if value is None:
+        return None
+    if kind == "date":
+        return dt.date.fromisoformat(value)
+    return str(value) if kind == "string" else value
+
+
+def _parquet(store: Store, table: str, cols: list[str], out: Path, types: list[str]) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = _arrow_schema(store, table, cols)
+    arrow = {"integer": pa.int64(), "number": pa.float64(), "date": pa.date32(), "string": pa.string()}
+    schema = pa.schema([pa.field(c, arrow[t]) for c, t in zip(cols, types)])
     path = out / f"{table}.parquet"
     with _atomic(path, "wb") as tmp:
         with pq.ParquetWriter(tmp, schema) as writer:
@@ -121,39 +164,68 @@ def _parquet(store: Store, table: str, cols: list[str], out: Path) -> Path:
             for rows in _batches(store, table, cols):
                 written = True
                 columns = list(zip(*rows))
-                arrays = [pa.array([None if v is None else (str(v) if f.type == pa.string() else v) for v in col],
-                                   type=f.type) for col, f in zip(columns, schema)]
+                arrays = [pa.array([_typed(v, t) for v in col], type=f.type)
+                          for col, f, t in zip(columns, schema, types)]
                 writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
             if not written:  # an empty table still gets its columns
                 writer.write_table(schema.empty_table())
     return path
 
 
-def _xlsx(store: Store, tables: list[tuple[str, list[str]]], out: Path) -> Path:
+def _xlsx(store: Store, tables: list[tuple[str, list[str], list[str]]], out: Path) -> Path:
+    """One sheet per table: a bold, frozen header with an autofilter, widths from the first rows, dates as
+    dates, and text always a text cell (never a formula)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     def clean(v):
-        if isinstance(v, str):
-            v = ILLEGAL_CHARACTERS_RE.sub("", v)
-            return v if len(v) <= XLSX_CELL_MAX else v[: XLSX_CELL_MAX - 1] + "…"
-        return v
+        v = ILLEGAL_CHARACTERS_RE.sub("", v)
+        return v if len(v) <= XLSX_CELL_MAX else v[: XLSX_CELL_MAX - 1] + "…"
 
     wb = Workbook(write_only=True)
-    for table, cols in tables:
+    bold = Font(bold=True)
+    for table, cols, types in tables:
         ws = wb.create_sheet(table[:31])
-        ws.append(cols)
+        sample = store.conn.execute(_select(cols, table) + " LIMIT 200").fetchall()
+        for k, c in enumerate(cols, 1):
+            longest = max([len(c)] + [len(str(r[k - 1])) for r in sample if r[k - 1] is not None])
+            ws.column_dimensions[get_column_letter(k)].width = min(60, max(8, longest + 2))
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{1 + store.query(f'SELECT count(*) AS n FROM {table}')[0]['n']}"
+        header = []
+        for c in cols:
+            cell = WriteOnlyCell(ws, value=c)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
         for rows in _batches(store, table, cols):
             for r in rows:
-                ws.append([clean(v) for v in r])
+                line = []
+                for v, t in zip(r, types):
+                    if isinstance(v, str) and t != "date":
+                        cell = WriteOnlyCell(ws, value=clean(v))
+                        cell.data_type = "s"  # "=SUM(A1)" printed in a plan stays text
+                        line.append(cell)
+                    elif t == "date" and v is not None:
+                        cell = WriteOnlyCell(ws, value=dt.date.fromisoformat(v))
+                        cell.number_format = "yyyy-mm-dd"
+                        line.append(cell)
+                    else:
+                        line.append(v)
+                ws.append(line)
     path = out / "vnplans.xlsx"
     with _atomic(path, "wb") as tmp:
         wb.save(tmp)
     return path
 
 
-def export(store: Store, fmt: str, out: str | Path, tables: tuple[str, ...] = TABLES) -> dict:
-    """Write every table in `fmt` under `out`, with a manifest.json listing files and row counts."""
+def export(store: Store, fmt: str, out: str | Path, tables: tuple[str, ...] = TABLES, excel: bool = False) -> dict:
+    """Write every table in `fmt` under `out`, with a manifest.json listing files and row counts and a
+    Frictionless datapackage.json declaring each column's type. `excel` (CSV): a byte-order mark, and codes
+    written so that Excel keeps them as text."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
     out = Path(out)
@@ -161,22 +233,48 @@ def export(store: Store, fmt: str, out: str | Path, tables: tuple[str, ...] = TA
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"cannot create {out}: {exc.strerror}") from None
-    plan = [(t, _columns(store, t, fmt)) for t in tables]
-    counts = {t: store.query(f"SELECT count(*) AS n FROM {t}")[0]["n"] for t, _ in plan}
+    plan = [(t, cols, column_types(store, t, cols)) for t in tables for cols in [_columns(store, t, fmt)]]
+    counts = {t: store.query(f"SELECT count(*) AS n FROM {t}")[0]["n"] for t, _, _ in plan}
     files: dict[str, str] = {}
     if fmt == "xlsx":
         path = _xlsx(store, plan, out)
-        files = {t: f"{path.name}#{t[:31]}" for t, _ in plan}
+        files = {t: f"{path.name}#{t[:31]}" for t, _, _ in plan}
+    elif fmt == "csv":
+        for t, cols, types in plan:
+            files[t] = _csv(store, t, cols, out, types, excel).name
+    elif fmt == "parquet":
+        for t, cols, types in plan:
+            files[t] = _parquet(store, t, cols, out, types).name
     else:
-        write = {"csv": _csv, "json": _json, "parquet": _parquet}[fmt]
-        for t, cols in plan:
-            files[t] = write(store, t, cols, out).name
+        for t, cols, _ in plan:
+            files[t] = _json(store, t, cols, out).name
     manifest = {
         "exported_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         "database": str(store.path), "format": fmt,
         "schema_version": store.conn.execute("PRAGMA user_version").fetchone()[0],
-        "tables": {t: {"file": files[t], "rows": counts[t], "columns": cols} for t, cols in plan},
+        "tables": {t: {"file": files[t], "rows": counts[t], "columns": cols} for t, cols, _ in plan},
     }
     with _atomic(out / "manifest.json", "w", encoding="utf-8") as f:
         json.dump(manifest, f, ensure_ascii=False, indent=1)
+    with _atomic(out / "datapackage.json", "w", encoding="utf-8") as f:
+        json.dump(_datapackage(plan, files, fmt, excel), f, ensure_ascii=False, indent=1)
     return manifest
+
+
+def _datapackage(plan: list[tuple[str, list[str], list[str]]], files: dict[str, str], fmt: str, excel: bool) -> dict:
+    """A Frictionless Data Package (v1): one tabular resource per table, each column typed."""
+    def resource(table: str, cols: list[str], types: list[str]) -> dict:
+        path = files[table].split("#")[0]
+        res = {"name": table.replace("_", "-"), "path": path, "profile": "tabular-data-resource", "format": fmt,
+               "schema": {"fields": [{"name": c, "type": t} for c, t in zip(cols, types)]}}
+        if fmt == "xlsx":
+            res["dialect"] = {"sheet": table[:31]}
+        if fmt == "csv":
+            res.update(encoding="utf-8-sig" if excel else "utf-8", mediatype="text/csv")
+            res["description"] = ("text starting with = + - @ carries a leading apostrophe (formula injection)"
+                                  + ("; codes are written as =\"...\" for Excel" if excel else ""))
+        return res
+
+    return {"profile": "tabular-data-package", "name": "vnplans-export",
+            "title": "vnplans: commitments of Vietnamese provincial plans",
+            "resources": [resource(t, cols, types) for t, cols, types in plan]}

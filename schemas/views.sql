@@ -1,20 +1,43 @@
 -- Read-side views over the store: what `vnplans compare`, `vnplans audit`, `vnplans export` and the
 -- Datasette canned queries all select from, so that the three agree. Recreated whenever this file changes.
 
+DROP VIEW IF EXISTS commitment_matrix;  -- dependents first
 DROP VIEW IF EXISTS commitments;
 DROP VIEW IF EXISTS items;
 DROP VIEW IF EXISTS agency_items;
 
 -- One row per quantified target, with its plan, province (then and since the 2025 merger) and canonical metric.
+--   restated: 1 for a second copy of the same commitment (the plan stored as text and as PDF, a target an
+--             appendix restates); counting commitments, leave these out
+--   latest:   1 for a province's most recent commitment on a metric, per unit and level: the one of its most
+--             recent plan, then the furthest target year (national targets a plan restates are never latest).
+--             `vnplans compare` and its spread use this flag.
 CREATE VIEW commitments AS
-SELECT t.id AS target_id, d.province, t.metric_id, t.comparator, t.value, t.value_max, t.unit, t.year, t.scope,
-       t.quote, d.doc_type, coalesce(d.doc_number, d.doc_number_raw) AS doc_number,
-       coalesce(d.issued_date, d.issued_month) AS plan_date, m.name AS metric_name, t.metric AS metric_printed,
-       m.dti_code, d.province_code, d.province_successor, d.province_successor_code, d.issued_date,
-       t.doc_id, d.source, t.link_method, t.link_score, t.row_id, t.ocr, t.line, t.page, t.start, t."end"
-FROM targets t
-JOIN documents d ON d.id = t.doc_id
-LEFT JOIN metrics m ON m.id = t.metric_id;
+WITH base AS (
+  SELECT t.id AS target_id, d.province, t.metric_id, t.comparator, t.value, t.value_max, t.unit, t.year, t.scope,
+         t.quote, d.doc_type, coalesce(d.doc_number, d.doc_number_raw) AS doc_number,
+         coalesce(d.issued_date, d.issued_month) AS plan_date, m.name AS metric_name, t.metric AS metric_printed,
+         m.dti_code, d.province_code, d.province_successor, d.province_successor_code, d.issued_date,
+         t.doc_id, d.source, t.link_method, t.link_score, t.row_id, t.ocr, t.line, t.page, t.start, t."end"
+  FROM targets t
+  JOIN documents d ON d.id = t.doc_id
+  LEFT JOIN metrics m ON m.id = t.metric_id
+), copies AS (
+  SELECT base.*, row_number() OVER (PARTITION BY metric_id, province, doc_number, plan_date, comparator, value,
+                                                 value_max, unit, year, scope ORDER BY target_id) > 1 AS restated
+  FROM base
+), eligible AS (
+  SELECT copies.*, (metric_id IS NOT NULL AND NOT restated AND (scope IS NULL OR scope <> 'national')) AS counted
+  FROM copies
+)
+SELECT target_id, province, metric_id, comparator, value, value_max, unit, year, scope, quote, doc_type, doc_number,
+       plan_date, metric_name, metric_printed, dti_code, province_code, province_successor, province_successor_code,
+       issued_date, doc_id, source, link_method, link_score, row_id, ocr, line, page, start, "end", restated,
+       CASE WHEN counted AND row_number() OVER (
+              PARTITION BY counted, metric_id, unit, scope, province
+              ORDER BY coalesce(plan_date, '') DESC, coalesce(year, 0) DESC, target_id DESC) = 1
+            THEN 1 ELSE 0 END AS latest
+FROM eligible;
 
 -- One row per table row or prose task, with its lead / coordinating agencies summarised and the state of
 -- its responsibility (lead_state) and deadline (deadline_state) that the audit reports on.
@@ -75,3 +98,12 @@ JOIN rows r ON r.id = x.row_id
 JOIN documents d ON d.id = x.doc_id
 LEFT JOIN canonical_agencies c ON c.id = x.canonical_id
 LEFT JOIN canonical_agencies cur ON cur.id = c.current_id;
+
+-- The long-form numeric matrix: each province's latest commitment per metric (unit and level), one row each,
+-- ready to pivot: province, metric, year, comparator, value (value_max for a range), unit.
+CREATE VIEW commitment_matrix AS
+SELECT province, province_code, province_successor, metric_id AS metric, metric_name, year, comparator, value,
+       value_max, unit, scope, doc_number, plan_date, target_id
+FROM commitments
+WHERE latest = 1
+ORDER BY metric_id, province, unit, scope;

@@ -217,3 +217,20 @@ def test_audit_text_json_and_html(corpus_db, tmp_path, capsys):
 
     soup = BeautifulSoup(page, "lxml")
     assert len(soup.find_all("h2")) >= 7 and soup.find("html")["lang"] == "vi"
+
+
+def test_the_latest_flag_of_the_export_is_the_comparisons(store):
+    """One rule everywhere: the view's `latest` (exported, in Datasette) is what compare's spread counts, and
+    it is the province's most recent plan, then furthest year, per metric, unit and level."""
+    rows = store.query("SELECT * FROM commitments WHERE metric_id IS NOT NULL AND NOT restated"
+                       " AND (scope IS NULL OR scope <> 'national')")
+    best: dict[tuple, dict] = {}
+    for r in sorted(rows, key=lambda r: (r["plan_date"] or "", r["year"] or 0, r["target_id"])):
+        best[(r["metric_id"], r["unit"], r["scope"], r["province"])] = r
+    assert {r["target_id"] for r in rows if r["latest"]} == {r["target_id"] for r in best.values()}
+    for metric in {r["metric_id"] for r in rows}:
+        c = compare.compare(store, metric)
+        flagged = [(x.province, x.quote, x.year, x.scope, x.value) for x in c.commitments if x.latest]
+        assert sorted(map(str, flagged)) == sorted(str((r["province"], r["quote"], r["year"], r["scope"], r["value"]))
+                                         for r in best.values() if r["metric_id"] == metric)
+        assert sum(s.provinces for s in c.spreads) == len(flagged)

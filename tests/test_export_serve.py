@@ -55,6 +55,83 @@ def test_export_writes_every_table_with_ids_and_provenance(corpus_db, tmp_path, 
         assert pq.read_table(out / "failures.parquet").num_rows == 0  # empty tables keep their columns
 
 
+def test_codes_years_and_dates_survive_pandas_through_the_datapackage(corpus_db, tmp_path):
+    import vnplans
+
+    out = tmp_path / "csv"
+    assert main(["export", "--format", "csv", "--out", str(out), "--db", str(corpus_db)]) == 0
+    package = json.loads((out / "datapackage.json").read_text("utf-8"))
+    fields = {f["name"]: f["type"] for r in package["resources"] if r["name"] == "commitments"
+              for f in r["schema"]["fields"]}
+    assert (fields["dti_code"], fields["province_code"], fields["year"], fields["issued_date"]) == (
+        "string", "string", "integer", "date")
+    dti = vnplans.read_export(out, "dti_indicators")
+    assert "5.10" in set(dti["code"]) and "5.1" in set(dti["code"])  # not 5.1 twice
+    provinces = vnplans.read_export(out, "provinces")
+    assert provinces.loc[provinces["name"] == "Hà Nội", "code"].tolist() == ["01"]
+    commitments = vnplans.read_export(out, "commitments")
+    assert str(commitments["year"].dtype) == "Int64" and commitments["year"].max() >= 2025
+    assert all(hasattr(d, "isoformat") for d in commitments["issued_date"].dropna())
+    # the long-form matrix: one latest commitment per province, metric, unit and level
+    matrix = vnplans.read_export(out, "commitment_matrix")
+    assert not matrix.duplicated(["province", "metric", "unit", "scope"]).any()
+    assert len(matrix) == int((commitments["latest"] == 1).sum())
+
+
+PLAN_WITH_FORMULAS = """ỦY BAN NHÂN DÂN TỈNH BÌNH DƯƠNG
+Số: 12/KH-UBND
+Bình Dương, ngày 05 tháng 01 năm 2026
+
+KẾ HOẠCH
+Chuyển đổi số năm 2026
+
+| STT | Nội dung | Cơ quan chủ trì | Thời gian hoàn thành |
+|---|---|---|---|
+| 1 | =HYPERLINK("http://example.invalid","bấm vào đây") | Sở Khoa học và Công nghệ | 2026 |
+| 2 | +1+1 cập nhật dữ liệu dân cư | Công an tỉnh | 2026 |
+"""
+
+
+def test_text_that_a_spreadsheet_would_run_is_neutralised(tmp_path):
+    plan = tmp_path / "plan.md"
+    plan.write_text(PLAN_WITH_FORMULAS, "utf-8")
+    db = tmp_path / "t.db"
+    assert main(["ingest", str(plan), "--db", str(db)]) == 0
+    assert main(["export", "--format", "csv", "--out", str(tmp_path / "csv"), "--db", str(db)]) == 0
+    texts = [r["text"] for r in csv.DictReader((tmp_path / "csv" / "rows.csv").open(encoding="utf-8"))]
+    assert texts[0].startswith("'=HYPERLINK(") and texts[1].startswith("'+1+1")
+    import vnplans
+
+    assert vnplans.read_export(tmp_path / "csv", "rows")["text"].tolist()[0].startswith("=HYPERLINK(")
+    assert main(["export", "--format", "xlsx", "--out", str(tmp_path / "x"), "--db", str(db)]) == 0
+    from openpyxl import load_workbook
+
+    ws = load_workbook(tmp_path / "x" / "vnplans.xlsx")["rows"]
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(row=2, column=header.index("text") + 1)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK(")  # text, not a formula
+    assert ws[1][0].font.bold and ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+    docs = load_workbook(tmp_path / "x" / "vnplans.xlsx")["documents"]
+    dheader = [c.value for c in docs[1]]
+    assert docs.cell(row=2, column=dheader.index("issued_date") + 1).is_date
+
+
+def test_excel_csv_has_a_bom_and_codes_excel_keeps_as_text(corpus_db, tmp_path):
+    out = tmp_path / "excel"
+    assert main(["export", "--format", "csv", "--excel", "--out", str(out), "--db", str(corpus_db)]) == 0
+    raw = (out / "dti_indicators.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b'"=""5.10"""' in raw  # the field ='5.10' as CSV quotes it
+
+
+def test_parquet_years_are_integers_and_dates_dates(corpus_db, tmp_path):
+    import pyarrow.parquet as pq
+
+    assert main(["export", "--format", "parquet", "--out", str(tmp_path), "--db", str(corpus_db)]) == 0
+    schema = pq.read_table(tmp_path / "commitments.parquet").schema
+    assert str(schema.field("year").type) == "int64" and str(schema.field("issued_date").type) == "date32[day]"
+    assert str(schema.field("dti_code").type) == "string"
+
+
 def test_export_into_a_file_is_a_clear_error(corpus_db, tmp_path, capsys):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")

@@ -101,7 +101,7 @@ def test_older_database_is_migrated_in_place(tmp_path):
     db = tmp_path / "old.db"
     main(["ingest", str(SEEDS[0]), "--db", str(db)])
     conn = sqlite3.connect(db)  # turn it back into a first-release database (which had no views)
-    conn.executescript("DROP VIEW commitments; DROP VIEW items; DROP VIEW agency_items;"
+    conn.executescript("DROP VIEW commitment_matrix; DROP VIEW commitments; DROP VIEW items; DROP VIEW agency_items;"
                        "DELETE FROM reference WHERE name = 'views';"
                        "ALTER TABLE assignments DROP COLUMN holder; ALTER TABLE assignments DROP COLUMN printed;"
                        "PRAGMA user_version = 0;")

@@ -11,11 +11,11 @@ vnplans.schemas.
 """
 from importlib.metadata import PackageNotFoundError, version as _version
 
-from vnplans.api import Database, extract, open
+from vnplans.api import Database, extract, open, read_export
 
 try:
     __version__ = _version("vnplans")
 except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
     __version__ = "0+unknown"
 
-__all__ = ["Database", "extract", "open", "__version__"]
+__all__ = ["Database", "extract", "open", "read_export", "__version__"]

@@ -79,3 +79,26 @@ def open(db: str | os.PathLike) -> Database:  # noqa: A001 - vnplans.open reads 
     """Open a store made by `vnplans ingest`."""
     return Database(db)
 
+
+
+def read_export(folder: str | os.PathLike, table: str):
+    """One table of `vnplans export --format csv` as a DataFrame typed by its datapackage.json: codes stay
+    strings ("5.10", "01"), years integers (nullable), dates dates."""
+    import json
+
+    import pandas
+
+    folder = Path(folder)
+    package = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    (resource,) = [r for r in package["resources"] if r["name"] == table.replace("_", "-")]
+    fields = resource["schema"]["fields"]
+    dtypes = {f["name"]: {"integer": "Int64", "number": "float64", "string": "string"}.get(f["type"], "string")
+              for f in fields}
+    frame = pandas.read_csv(folder / resource["path"], dtype=dtypes, keep_default_na=False,
+                            na_values=[""], encoding=resource.get("encoding", "utf-8"))
+    for f in fields:
+        if f["type"] == "date":
+            frame[f["name"]] = pandas.to_datetime(frame[f["name"]], format="%Y-%m-%d").dt.date
+        elif f["type"] == "string":  # undo the apostrophe that kept spreadsheets from evaluating a cell
+            frame[f["name"]] = frame[f["name"]].str.replace(r"^'(?=[=+\-@\t\r].)", "", regex=True)
+    return frame
