@@ -43,9 +43,11 @@ class Item:
 
 @dataclass
 class AgencyLoad:
-    id: Optional[str]  # canonical id; None for a name the registry does not know
+    """Counted under today's agency (as `vnplans agencies` and Datasette's agency_load count), with the
+    agencies the plans named, where another, broken down under it."""
+    id: Optional[str]  # today's canonical id; None for a name the registry does not know
     name: str
-    today: Optional[str]  # the agency that holds its functions since the 2025 reorganisation, when another
+    as_printed: list[dict] = field(default_factory=list)  # {id, name, led, coordinated, monitored}: predecessors named
     led: int = 0
     coordinated: int = 0
     monitored: int = 0
@@ -202,20 +204,26 @@ def _coverage(rows: list[dict], plan_date: Optional[str]) -> Coverage:
     return Coverage(v.id, v.decision, len(assessed), len(covered), gaps, "; ".join(notes) or None)
 
 
+ROLE_COUNT = {"lead": "led", "coordinate": "coordinated", "monitor": "monitored"}
+
+
 def _loads(assignments: list[dict], as_of: str) -> list[AgencyLoad]:
     loads: dict[str, AgencyLoad] = {}
     for a in assignments:
-        ident = a["canonical_id"] or "?" + a["agency_printed"]
+        today_id = a["current_id"] or a["canonical_id"]
+        ident = today_id or "?" + a["agency_printed"]
         load = loads.get(ident)
         if load is None:
-            today = a["agency_today"] if a["current_id"] and a["current_id"] != a["canonical_id"] else None
-            load = loads[ident] = AgencyLoad(a["canonical_id"], a["agency"] or a["agency_printed"], today)
-        if a["role"] == "lead":
-            load.led += 1
-        elif a["role"] == "coordinate":
-            load.coordinated += 1
-        else:
-            load.monitored += 1
+            name = (a["agency_today"] if a["current_id"] else a["agency"]) or a["agency_printed"]
+            load = loads[ident] = AgencyLoad(today_id, name)
+        count = ROLE_COUNT[a["role"]]
+        setattr(load, count, getattr(load, count) + 1)
+        if a["canonical_id"] and a["canonical_id"] != today_id:  # a predecessor named by the plan
+            part = next((x for x in load.as_printed if x["id"] == a["canonical_id"]), None)
+            if part is None:
+                part = {"id": a["canonical_id"], "name": a["agency"], "led": 0, "coordinated": 0, "monitored": 0}
+                load.as_printed.append(part)
+            part[count] += 1
         d = a["deadline_end"]
         if d:
             load.earliest_deadline = min(filter(None, (load.earliest_deadline, d)))
@@ -317,9 +325,11 @@ def _lines(title: str, items: list[Item], show) -> list[str]:
 def _load_lines(loads: list[AgencyLoad], limit: Optional[int] = None) -> list[str]:
     out = [f"    {'agency':<52} {'led':>4} {'coord':>5} {'mon':>4}  {'earliest':<10}  {'next':<10}  past-due led"]
     for a in loads[:limit]:
-        name = a.name + ("" if a.id else " (?)") + (f" -> {a.today}" if a.today else "")
+        name = a.name + ("" if a.id else " (?)")
         out.append(f"    {_short(name, 52):<52} {a.led:>4} {a.coordinated:>5} {a.monitored:>4}  "
                    f"{a.earliest_deadline or '-':<10}  {a.next_deadline or '-':<10}  {a.past_led}")
+        for x in a.as_printed:  # the part of it the plans gave to a predecessor, by that name
+            out.append(f"      {_short('as ' + x['name'], 50):<50} {x['led']:>4} {x['coordinated']:>5} {x['monitored']:>4}")
     if limit and len(loads) > limit:
         out.append(f"    ... {len(loads) - limit} more (--json has them all)")
     return out

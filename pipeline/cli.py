@@ -221,11 +221,16 @@ def cmd_agencies(args) -> int:
                   + (f" ({a.note})" if a.note else ""))
         if len(ids) > 1:
             print("  includes predecessors: " + ", ".join(registry.registry()[i].name for i in ids if i != a.id))
-        rows = store.agency_assignments(ids, args.role)
+        rows = store.agency_assignments(ids, args.role, args.due)
         for r in rows:
+            due = r["deadline_raw"] or ""
+            if args.due and r["due_from"] == "inherited":
+                due = f"(inherited: {r['due_end']}, from {r['inherited_from'] or 'its section'})"
             print(f"  {r['role']:<10} {r['province'] or '?':<12} {r['doc_number'] or r['source']:<16} {r['stt'] or '':<7} "
-                  f"{r['text'][:60]:<60} {r['deadline_raw'] or ''}")
-        print(f"  {len(rows)} assignment(s)")
+                  f"{r['text'][:60]:<60} {due}")
+        inherited = sum(r["due_from"] == "inherited" for r in rows)
+        print(f"  {len(rows)} assignment(s)" + (f" due in {args.due} ({inherited} by the period of their table or "
+                                                 f"section, no deadline printed on the item)" if args.due else ""))
         return 0
     reg = registry.registry()
     for r in store.agency_loads():
@@ -387,6 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-predecessors", action="store_true",
                    help="with NAME: leave out agencies merged into it in the 2025 reorganisation")
     p.add_argument("--role", choices=["lead", "coordinate", "monitor"], help="with NAME: only this role")
+    p.add_argument("--due", type=int, metavar="YEAR",
+                   help="with NAME: only items due in YEAR, by their printed deadline or, marked inherited, the "
+                        "period of their table or section")
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_agencies)
 

@@ -342,14 +342,15 @@ class Store:
              " JOIN canonical_agencies cur ON cur.id = c.current_id GROUP BY c.current_id ORDER BY lead DESC, id")
         return self.query(q)
 
-    def agency_assignments(self, agency_ids: list[str], role: Optional[str] = None) -> list[dict]:
+    def agency_assignments(self, agency_ids: list[str], role: Optional[str] = None,
+                           due_year: Optional[int] = None) -> list[dict]:
+        """Items given to these agencies, from the agency_items view; `due_year`: printed or inherited deadline."""
         marks = ",".join("?" * len(agency_ids))
-        q = ("SELECT x.role, x.printed, x.canonical_id, x.agency_province, d.province, d.doc_number, d.issued_date,"
-             " d.source, r.stt, r.text, r.deadline_raw, r.deadline_end, r.indicator_code"
-             " FROM assignments x JOIN rows r ON r.id = x.row_id JOIN documents d ON d.id = x.doc_id"
-             f" WHERE x.canonical_id IN ({marks})" + (" AND x.role = ?" if role else "") +
-             " ORDER BY d.province, d.issued_date, r.idx")
-        return self.query(q, [*agency_ids, *([role] if role else [])])
+        q = ("SELECT role, printed, canonical_id, agency_province, province, doc_number, issued_date, source, stt,"
+             " item AS text, deadline_raw, deadline_end, due_end, due_from, inherited_from, indicator_code"
+             f" FROM agency_items WHERE canonical_id IN ({marks})" + (" AND role = ?" if role else "")
+             + (" AND due_year = ?" if due_year else "") + " ORDER BY province, issued_date, row_id")
+        return self.query(q, [*agency_ids, *([role] if role else []), *([due_year] if due_year else [])])
 
     def metric_usage(self) -> list[dict]:
         q = ("SELECT m.id, m.name, m.unit, m.dti_code, m.national,"

@@ -85,13 +85,20 @@ JOIN heading ON heading.row_id = r.id;
 
 -- One row per agency per role per item, the agency both as printed and as the registry knows it,
 -- then and today (current_id follows the 2025 successor chain).
+--   due_end, due_year: the item's deadline: the printed one, else (due_from = 'inherited') the period its table or
+--   section states ("Kế hoạch ... năm 2025"); a question such as "what does Sở Tài chính lead that is due in 2025"
+--   is answered on due_year, and due_from says which kind each answer is.
 CREATE VIEW agency_items AS
 SELECT x.id AS assignment_id, d.province, coalesce(d.doc_number, d.doc_number_raw) AS doc_number,
        c.name AS agency, x.role, r.stt, r.text AS item, r.deadline_raw, r.deadline_end, cur.name AS agency_today,
        x.printed, x.holder, a.name AS agency_printed, x.canonical_id, c.kind AS agency_kind, c.collective,
        c.current_id, x.agency_province, x.qualifier, x.link_method, x.link_score, x.position,
        r.id AS row_id, r.kind AS item_kind, r.origin, r.indicator_code, r.metric_id, r.recurrence,
-       d.issued_date, d.province_successor, x.doc_id, d.source, r.line, r.page
+       d.issued_date, d.province_successor, x.doc_id, d.source, r.line, r.page,
+       coalesce(r.deadline_end, r.inherited_end) AS due_end,
+       CAST(substr(coalesce(r.deadline_end, r.inherited_end), 1, 4) AS INTEGER) AS due_year,
+       CASE WHEN r.deadline_end IS NOT NULL THEN 'printed' WHEN r.inherited_end IS NOT NULL THEN 'inherited' END AS due_from,
+       r.inherited_from
 FROM assignments x
 JOIN agencies a ON a.id = x.agency_id
 JOIN rows r ON r.id = x.row_id
