@@ -9,6 +9,7 @@ from importlib import resources
 from typing import Optional
 
 from vnplans.extractors import vocabulary
+from vnplans.extractors.keys import fold
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,19 @@ def _by_name() -> dict[str, Province]:
 
 
 def lookup(name: str) -> Optional[Province]:
-    """A province from its name, with or without 'tỉnh'/'thành phố', in any case."""
-    n = re.sub(r"^(tỉnh|thành phố|tp\.?)\s+", "", name.strip(), flags=re.IGNORECASE).strip()
-    return _by_name().get(n.casefold())
+    """A province from its name, with or without 'tỉnh'/'thành phố', in any case, with or without diacritics."""
+    n = re.sub(r"^(tỉnh|thành phố|tp\.?|tinh|thanh pho)\s+", "", name.strip(), flags=re.IGNORECASE).strip()
+    return _by_name().get(n.casefold()) or _by_folded_name().get(fold(n))
+
+
+@functools.lru_cache(maxsize=1)
+def _by_folded_name() -> dict[str, Province]:
+    """Names typed without diacritics; a folded name two provinces share is left out."""
+    out: dict[str, Optional[Province]] = {}
+    for p in provinces():
+        k = fold(p.name)
+        out[k] = None if k in out and out[k] != p else p
+    return {k: p for k, p in out.items() if p is not None}
 
 
 def find_all(text: str) -> list[tuple[Province, int, int]]:

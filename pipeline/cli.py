@@ -209,7 +209,7 @@ def cmd_agencies(args) -> int:
                   "extractors/data/agencies.yaml, then re-run ingest")
         return 0
     if args.name:
-        link = registry.resolve(args.name)
+        link = registry.find(args.name)
         if link is None:
             print(f"error: {args.name!r} is not in the registry (see vnplans agencies for the list)", file=sys.stderr)
             return 1

@@ -14,7 +14,7 @@ from typing import Optional
 
 from vnplans.extractors.errors import VnplansError
 from vnplans.extractors.normalize import metrics as catalog
-from vnplans.extractors.normalize.keys import key
+from vnplans.extractors.keys import fold, key
 from vnplans.pipeline.store import Store
 
 SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "", "range": ""}
@@ -116,6 +116,11 @@ def resolve_metric(store: Store, query: str) -> MetricInfo:
         found = catalog.match(q)
         if found:
             mid, how = found[0].id, found[1]
+    if mid is None:  # typed without diacritics: the one metric whose name or an alias reads the same
+        typed = fold(q)
+        same = {r["id"] for r in rows.values()
+                for spelling in [r["name"], *json.loads(r["aliases"] or "[]")] if fold(spelling) == typed}
+        mid, how = (same.pop(), "folded") if len(same) == 1 else (None, how)
     if mid is None or mid not in rows:
         raise UnknownMetric(f"{query!r} names no metric of the catalog (vnplans metrics --all lists them; "
                             "give an id such as smartphone-adults, a DTI code such as 3.1, or the metric's wording)")

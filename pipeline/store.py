@@ -12,10 +12,14 @@ from typing import Optional
 import sqlite_utils
 
 from vnplans.extractors.errors import VnplansError
+from vnplans.extractors.keys import fold
 
 from vnplans.schemas.extraction import Extraction
 
-FTS = {"sections": ["heading"], "rows": ["text", "stt", "grp"]}
+# Full-text search ignores diacritics (remove_diacritics 2); `search` holds the text folded with đ as d as well,
+# which no FTS5 tokenizer does: "so tai chinh" and "dong" find "Sở Tài chính" and "đồng".
+FTS = {"sections": ["heading", "search"], "rows": ["text", "stt", "grp", "search"]}
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 # Columns added after the first release, per schema version (PRAGMA user_version): (table, column, type).
 MIGRATIONS: list[list[tuple[str, str, str]]] = [
     [("assignments", "holder", "TEXT"), ("assignments", "printed", "TEXT")],
@@ -33,6 +37,7 @@ MIGRATIONS: list[list[tuple[str, str, str]]] = [
     [("rows", "deadline_kind", "TEXT"), ("rows", "inherited_start", "TEXT"), ("rows", "inherited_end", "TEXT"),
      ("rows", "inherited_from", "TEXT")],
     [("documents", "province_regime", "TEXT")],
+    [("rows", "search", "TEXT"), ("sections", "search", "TEXT")],
 ]
 
 
@@ -92,8 +97,12 @@ class Store:
         self.conn.executescript(sql)
         self.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
         for table, cols in FTS.items():
-            if not self.db[table].detect_fts():
-                self.db[table].enable_fts(cols, create_triggers=True, tokenize="unicode61 remove_diacritics 0")
+            fts = self.db[table].detect_fts()
+            if fts and ("search" not in self.db[fts].columns_dict or FTS_TOKENIZER not in self.db[fts].schema):
+                self.db[table].disable_fts()  # an index of an older release: rebuilt with today's columns
+                fts = None
+            if not fts:
+                self.db[table].enable_fts(cols, create_triggers=True, tokenize=FTS_TOKENIZER)
         self._load_reference()
         self._create_views()
 
@@ -187,22 +196,23 @@ class Store:
                                   [(ex.doc_id, q.page, q.source, q.non_syllable, q.single_letter) for q in ex.page_quality])
             self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, ex.doc_id))
             self.conn.executemany(
-                'INSERT INTO sections(doc_id, id, parent, kind, label, heading, line, end_line, start, "end", page)'
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [(ex.doc_id, s.id, s.parent, s.kind, s.label, s.heading, s.line, s.end_line, s.start, s.end, s.page)
-                 for s in ex.sections],
+                'INSERT INTO sections(doc_id, id, parent, kind, label, heading, line, end_line, start, "end", page,'
+                " search) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(ex.doc_id, s.id, s.parent, s.kind, s.label, s.heading, s.line, s.end_line, s.start, s.end, s.page,
+                  fold(s.heading or "")) for s in ex.sections],
             )
             self.conn.executemany(
                 "INSERT INTO rows(doc_id, idx, table_name, kind, stt, grp, text, max_score, score, deadline_raw,"
                 " deadline_start, deadline_end, recurrence, deadline_kind, inherited_start, inherited_end, inherited_from,"
                 ' note, origin, line, page, start, "end", ocr,'
-                " metric_id, indicator_code, catalog, link_method, link_score)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " metric_id, indicator_code, catalog, link_method, link_score, search)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(ex.doc_id, i, r.table, r.kind, r.stt, r.group, r.text, r.max_score, r.score, r.deadline_raw,
                   r.deadline.start, r.deadline.end, r.deadline.recurrence, r.deadline.kind,
                   *((r.deadline_inherited.start, r.deadline_inherited.end) if r.deadline_inherited else (None, None)),
                   r.deadline_inherited_from, r.note, r.origin,
-                  *_position(r.provenance), *_link_columns(r.link)) for i, r in enumerate(ex.rows)],
+                  *_position(r.provenance), *_link_columns(r.link), fold(f"{r.group or ''} {r.text}"))
+                 for i, r in enumerate(ex.rows)],
             )
             row_ids = [rid for (rid,) in self.conn.execute("SELECT id FROM rows WHERE doc_id = ? ORDER BY idx",
                                                            (ex.doc_id,))]

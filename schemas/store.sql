@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS sections (
   start    INTEGER,
   "end"    INTEGER,
   page     INTEGER,
+  search   TEXT,                              -- the heading without diacritics, đ as d: full-text search as typed
   PRIMARY KEY (doc_id, id)
 );
 
@@ -84,7 +85,8 @@ CREATE TABLE IF NOT EXISTS rows (
   indicator_code TEXT,                      -- DTI indicator code in the catalog version in force
   catalog        TEXT,                      -- DTI catalog version id
   link_method    TEXT,                      -- code | parent-code | sub-item | via-target | alias | fuzzy
-  link_score     REAL
+  link_score     REAL,
+  search         TEXT                       -- text and group without diacritics, đ as d (full-text search)
 );
 CREATE INDEX IF NOT EXISTS rows_doc ON rows(doc_id);
 CREATE INDEX IF NOT EXISTS rows_stt ON rows(stt);

@@ -70,5 +70,5 @@ def test_nothing_below_the_pipeline_imports_it():
 def test_the_read_side_reads_the_store_not_the_data_files():
     reference = ("extractors.vocabulary", "extractors.normalize", "extractors.provinces", "extractors.agencies")
     found = {(m, i) for m in READ_SIDE for i in IMPORTS.get(m, ())
-             if i.startswith(reference) and i != "extractors.normalize.keys"}  # keys: string folding, no data
+             if i.startswith(reference)}
     assert found <= set(READ_SIDE_REFERENCE_DEBT), found - set(READ_SIDE_REFERENCE_DEBT)

@@ -265,3 +265,16 @@ def test_what_an_agency_leads_due_in_a_year_printed_or_inherited(store, corpus_d
     sql = yaml.safe_load((ROOT / "schemas" / "datasette.yaml").read_text("utf-8"))["database"]["queries"]["agency_due"]["sql"]
     rows = store.query(sql, {"agency": "Sở Tài chính", "role": "lead", "year": "2022"})
     assert len(rows) == n and sum(r["due_from"] == "inherited" for r in rows) == inherited
+
+
+def test_what_people_type_without_diacritics_is_found(store, corpus_db, capsys):
+    assert main(["agencies", "So Tai chinh", "--role", "lead", "--db", str(corpus_db)]) == 0
+    assert capsys.readouterr().out.startswith("Sở Tài chính [so-tc")
+    (plan,) = audit.audit(store, province="binh duong", as_of="2023-11-01").plans[:1]
+    assert plan.province == "Bình Dương"
+    assert compare.compare(store, "ty le dan so truong thanh co dien thoai thong minh").metric.id == "smartphone-adults"
+    # full-text search (Datasette's search box): diacritics and đ are both optional
+    for typed, printed in (("tai chinh", "tài chính"), ("dong", "đồng")):
+        hits = store.query("SELECT r.text FROM rows_fts JOIN rows r ON r.id = rows_fts.rowid WHERE rows_fts MATCH ?",
+                           [typed])
+        assert hits and any(printed in h["text"].lower() for h in hits)

@@ -12,7 +12,7 @@ from vnplans.extractors import agencies as printed
 from vnplans.extractors import provinces
 from vnplans.extractors.normalize import agencies as registry
 from vnplans.extractors.normalize import metrics
-from vnplans.extractors.normalize.keys import key
+from vnplans.extractors.keys import key
 from vnplans.pipeline.cli import main
 
 GOLD = sorted(glob.glob(str(CORPUS / "gold" / "*.json")) + glob.glob(str(CORPUS / "heldout" / "gold" / "*.json")))

@@ -7,6 +7,7 @@ import pytest
 
 from conftest import SEEDS
 from vnplans.pipeline.cli import main
+from vnplans.pipeline.store import Store
 
 
 def test_ingest_is_idempotent_and_replaces_changed_files(tmp_path, capsys):
@@ -111,6 +112,18 @@ def test_older_database_is_migrated_in_place(tmp_path):
     assert "holder" in cols and "printed" in cols
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert len(store.documents()) == 1  # nothing stored is lost
+
+
+def test_an_older_full_text_index_is_rebuilt_to_ignore_diacritics(tmp_path):
+    db = tmp_path / "old.db"
+    main(["ingest", str(SEEDS[0]), "--db", str(db)])
+    old = Store(db)
+    old.db["rows"].disable_fts()  # the first release's index: diacritics kept, no folded column
+    old.db["rows"].enable_fts(["text", "stt", "grp"], create_triggers=True, tokenize="unicode61 remove_diacritics 0")
+    assert not old.query("SELECT rowid FROM rows_fts WHERE rows_fts MATCH 'tai chinh'")
+    old.close()
+    store = Store(db)
+    assert store.query("SELECT rowid FROM rows_fts WHERE rows_fts MATCH 'tai chinh'")
 
 
 def test_documents_from_an_older_extractor_are_extracted_again(tmp_path, capsys):

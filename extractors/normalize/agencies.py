@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from vnplans.extractors import agencies as printed_names
 from vnplans.extractors import provinces
-from vnplans.extractors.normalize.keys import key
+from vnplans.extractors.keys import fold, key
 
 FUZZY_MIN = 92  # rapidfuzz ratio over keys; below it a name is unknown rather than a guess
 _PAREN_RE = re.compile(r"\s*\(([^()]*)\)\s*$")
@@ -99,6 +99,21 @@ def _without_provinces(name: str) -> tuple[str, Optional[str]]:
         m = re.match(r"(?i)(tỉnh|thành phố|tp\.?)\s+", name[s:e])
         out = out[:s] + (m.group(1) if m else "") + out[e:]
     return re.sub(r"\s+", " ", out).strip(" -–,"), found[0][0].name
+
+
+def find(typed: str) -> Optional[AgencyLink]:
+    """The agency a user typed: as `resolve` reads a printed name, else the same name without diacritics
+    ("So Tai chinh", "ubnd tinh"), when one agency has it."""
+    return resolve(typed) or _folded_index().get(fold(_match_key(_without_provinces(typed)[0])))
+
+
+@functools.lru_cache(maxsize=1)
+def _folded_index() -> dict[str, AgencyLink]:
+    out: dict[str, Optional[str]] = {}
+    for k, agency_id in _alias_index().items():
+        f = fold(k)
+        out[f] = None if f in out and out[f] != agency_id else agency_id
+    return {f: AgencyLink(registry()[i], None, "folded", 0.9) for f, i in out.items() if i}
 
 
 @functools.lru_cache(maxsize=4096)

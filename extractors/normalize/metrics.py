@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from vnplans.extractors import vocabulary
-from vnplans.extractors.normalize.keys import key
+from vnplans.extractors.keys import key
 
 TARGET_MIN = 0.72  # weighted word F1 for a target's metric wording
 ROW_MIN = 0.85  # rows are mostly tasks ("Triển khai ..."): only a close reading links one

@@ -14,7 +14,7 @@ from typing import Optional
 
 from vnplans.extractors.errors import VnplansError
 from vnplans.extractors.normalize import metrics as catalog
-from vnplans.extractors.normalize.keys import key
+from vnplans.extractors.keys import key
 from vnplans.pipeline.store import Store
 
 SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "", "range": ""}

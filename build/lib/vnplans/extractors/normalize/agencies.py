@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from vnplans.extractors import agencies as printed_names
 from vnplans.extractors import provinces
-from vnplans.extractors.normalize.keys import key
+from vnplans.extractors.keys import key
 
 FUZZY_MIN = 92  # rapidfuzz ratio over keys; below it a name is unknown rather than a guess
 _PAREN_RE = re.compile(r"\s*\(([^()]*)\)\s*$")

@@ -29,3 +29,10 @@ def key(text: str) -> str:
     t = fold_tones(t)
     t = re.sub(r"[^\w%]+", " ", t)
     return re.sub(r"\s+", " ", t).strip()
+
+
+def fold(text: str) -> str:
+    """The key with every diacritic dropped and đ as d: how people type a name without Vietnamese input
+    ("So Tai chinh", "Binh Duong"). For looking up what a user typed, never for reading documents."""
+    t = unicodedata.normalize("NFD", key(text).replace("đ", "d"))
+    return "".join(ch for ch in t if not unicodedata.combining(ch))
