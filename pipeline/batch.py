@@ -141,9 +141,17 @@ def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=Non
                         running[pool.submit(extract_file, *item)] = item
                     done, _ = wait(running, timeout=0.5 if pages is not None else None, return_when=FIRST_COMPLETED)
                     _drain(pages, on_page)
+                    broken = False
                     for fut in done:
-                        item = running.pop(fut)
-                        yield fut.result()
+                        try:
+                            outcome = fut.result()
+                        except BrokenProcessPool:  # its worker died: the file stays in `running` for a retry
+                            broken = True
+                            continue
+                        running.pop(fut)
+                        yield outcome
+                    if broken:
+                        raise BrokenProcessPool("a worker died")
             except BrokenProcessPool:
                 for item in running.values():  # which one killed the pool is unknown: each gets one more try
                     attempts[item[0]] = attempts.get(item[0], 0) + 1

@@ -1,5 +1,6 @@
 """Batch ingest at scale: worker processes, one writer, crash safety, failures and retries, Dask shards."""
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import HELDOUT, ROOT, SEEDS
+from vnplans.pipeline.batch import CRASHED
 from vnplans.pipeline.cli import main
 
 PLANS = SEEDS + HELDOUT
@@ -90,6 +92,64 @@ def test_sigkill_mid_batch_leaves_a_consistent_database_and_a_rerun_finishes(tmp
     clean = tmp_path / "clean.db"
     assert main(["ingest", str(tmp_path / "plans"), "--db", str(clean), "--workers", "2", "--no-progress"]) == 0
     assert _content(db) == _content(clean)  # no duplicates, nothing missing
+
+
+def _kill_the_busy_worker(db: Path, proc, others: int, times: int, deadline: float) -> int:
+    """Once the `others` quick files are stored, SIGKILL the pool's workers (the one left busy holds the slow
+    file), `times` times, each in the fresh pool the retry starts; the number of kills."""
+    import psutil
+
+    def stored() -> int:
+        try:
+            with sqlite3.connect(db, timeout=1) as conn:
+                return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    kills, seen = 0, set()
+    while kills < times and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        if stored() < others:
+            continue
+        # workers are the fork server's children; one that has run for a second is extracting
+        workers = [w for c in psutil.Process(proc.pid).children() for w in c.children()
+                   if w.pid not in seen and time.time() - w.create_time() > 1.0]
+        if workers:
+            for w in workers:
+                seen.add(w.pid)
+                w.kill()
+            kills += 1
+    return kills
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kills, stored", [(1, True), (2, False)])
+def test_a_file_whose_worker_is_killed_is_retried_once_then_recorded(tmp_path, kills, stored):
+    """A worker killed (out of memory, kill -9) while it holds a file: that file gets one more try in a fresh
+    pool; killed again, it is recorded as failed with the reason. Every other file is stored."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    scan = plans / "scan.pdf"  # a scanned plan: OCR keeps its worker busy for seconds
+    shutil.copy(ROOT / "corpus" / "renditions" / "scan" / "004_c147d9c3ca0a32b7.pdf", scan)
+    for p in PLANS[:4]:
+        shutil.copy(p, plans / p.name)
+    db = tmp_path / "t.db"
+    cmd = [sys.executable, "-m", "vnplans", "ingest", str(plans), "--db", str(db), "--workers", "2", "--no-progress"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert _kill_the_busy_worker(db, proc, 4, kills, time.time() + 120) == kills
+    out, err = proc.communicate(timeout=600)
+    conn = sqlite3.connect(db)
+    sources = {Path(p).name for (p,) in conn.execute("SELECT path FROM sources")}
+    failures = conn.execute("SELECT path, reason FROM failures").fetchall()
+    conn.close()
+    assert {p.name for p in PLANS[:4]} <= sources
+    if stored:
+        assert proc.returncode == 0 and "scan.pdf" in sources and not failures
+        assert "5 ingested, 0 unchanged, 0 failed" in out
+    else:
+        assert proc.returncode == 3 and "scan.pdf" not in sources
+        assert [(Path(p).name, r) for p, r in failures] == [("scan.pdf", CRASHED)]
+        assert f"scan.pdf: {CRASHED}" in err and "4 ingested, 0 unchanged, 1 failed" in out
 
 
 def test_failed_files_are_skipped_until_changed_or_retried(tmp_path, capsys):
