@@ -1,6 +1,0 @@
-"""`python -m vnplans ...` is the `vnplans` command."""
-import sys
-
-from vnplans.pipeline.cli import main
-
-sys.exit(main())

@@ -1,1 +1,0 @@
-"""Format readers (bytes -> SourceDocument) and field extractors (SourceDocument -> fields)."""

@@ -1,2 +1,0 @@
-"""Data model of vnplans: the intermediate document model, the extraction output model,
-its JSON Schema and the SQL store schema."""
