@@ -250,3 +250,14 @@ def test_deadline_and_agency_parsers_take_any_string(text):
     deadlines.deadline_of(text, 2024)
     for name in agencies.split(text):
         agencies.holder_and_agency(name)
+
+
+def test_a_stray_windows_byte_is_replaced_with_a_warning_not_a_refusal(tmp_path, capsys):
+    """One cp1252 quote (0x93) pasted into a UTF-8 plan: read, with the count and the offset said."""
+    plan = SEEDS[0].read_bytes()
+    at = plan.index("Ủy ban nhân dân".encode()) if "Ủy ban nhân dân".encode() in plan else 200
+    f = tmp_path / "stray.txt"
+    f.write_bytes(plan[:at] + b"\x93" + plan[at:])
+    assert main(["ingest", str(f), "--db", str(tmp_path / "t.db")]) == 0
+    out = capsys.readouterr().out
+    assert f"1 byte(s) that are not UTF-8 replaced by U+FFFD, at byte offset(s) {at}" in out

@@ -57,8 +57,11 @@ def _read_textual(path: str, sha: str, data: bytes) -> SourceDocument:
     from vnplans.extractors.readers.encoding import decode
     from vnplans.extractors.readers.text import read_text
 
-    text, enc = decode(data)
-    return read_text(path, sha, text, enc)
+    notes: list[str] = []
+    text, enc = decode(data, notes)
+    doc = read_text(path, sha, text, enc)
+    doc.warnings.extend(notes)
+    return doc
 
 
 def _read_html(path: str, sha: str, data: bytes) -> SourceDocument:

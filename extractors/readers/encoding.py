@@ -28,8 +28,12 @@ def _looks_binary(text: str) -> bool:
     return len(_CONTROL_TEXT.findall(sample)) / len(sample) > 0.02
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding name). Raises ReadError when no encoding gives sensible text."""
+STRAY_BYTES_MAX = 10  # invalid bytes in otherwise good UTF-8 that are replaced rather than refused
+
+
+def decode(data: bytes, notes: list[str] | None = None) -> tuple[str, str]:
+    """Return (text, encoding name). Raises ReadError when no encoding gives sensible text. UTF-8 with a few
+    stray bytes (a Windows quote pasted into the plan) is decoded with replacement; `notes` hears where."""
     if data.startswith(codecs.BOM_UTF8):
         text, enc = data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
@@ -50,7 +54,14 @@ def decode(data: bytes) -> tuple[str, str]:
         try:
             text, enc = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            text, enc = _decode_legacy(data)
+            stray = _stray_bytes(data)
+            if stray is None:
+                text, enc = _decode_legacy(data)
+            else:
+                text, enc = data.decode("utf-8", errors="replace"), "utf-8"
+                if notes is not None:
+                    notes.append(f"{len(stray)} byte(s) that are not UTF-8 replaced by U+FFFD, at byte offset(s) "
+                                 + ", ".join(map(str, stray)))
     if _looks_binary(text):
         raise ReadError("binary data, not text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -58,6 +69,25 @@ def decode(data: bytes) -> tuple[str, str]:
         text, legacy_enc = legacy.repair(text)
         enc = f"{enc}/{legacy_enc}" if legacy_enc else enc
     return nfc(text), enc
+
+
+def _stray_bytes(data: bytes) -> list[int] | None:
+    """Offsets of the bytes UTF-8 cannot decode, when they are a handful in text that is otherwise UTF-8
+    with Vietnamese in it (ten valid multi-byte letters per stray byte at least); None when the file is in
+    another encoding altogether."""
+    stray: list[int] = []
+    pos = 0
+    while pos < len(data):
+        try:
+            data[pos:].decode("utf-8")
+            break
+        except UnicodeDecodeError as exc:
+            stray.append(pos + exc.start)
+            if len(stray) > STRAY_BYTES_MAX:
+                return None
+            pos += exc.end
+    multibyte = sum(1 for b in data if 0xC2 <= b <= 0xF4)  # lead bytes of multi-byte sequences
+    return stray if multibyte >= 10 * len(stray) else None
 
 
 def _binary_bytes(data: bytes) -> bool:

@@ -133,7 +133,8 @@ def _int(value) -> int:
 
 
 def read_html(path: str, sha256: str, data: bytes) -> SourceDocument:
-    text, enc = decode(data)
+    notes: list[str] = []
+    text, enc = decode(data, notes)
     soup = BeautifulSoup(text, "lxml")
     title_tag = soup.find("title")
     page_title = nfc(title_tag.get_text(" ", strip=True)) if title_tag else None
@@ -141,4 +142,6 @@ def read_html(path: str, sha256: str, data: bytes) -> SourceDocument:
     r = _Renderer()
     r.walk(body)
     r.flush()
-    return r.out.document(path, sha256, "html", encoding=enc, page_title=page_title)
+    doc = r.out.document(path, sha256, "html", encoding=enc, page_title=page_title)
+    doc.warnings.extend(notes)
+    return doc
