@@ -232,13 +232,13 @@ def ingest(files: Iterable[Path], db_path: str, out: TextIO, err: TextIO, worker
     store = Store(db_path)
     summary = Summary()
     try:
-        todo = _plan(store, [str(f) for f in files], version, retry_failed, summary, out, err)
+        todo = plan_batch(store, [str(f) for f in files], version, retry_failed, summary, out, err)
         bar = Progress(len(todo), out, err, progress)
         try:
             for o in extract_all(todo, workers, bar.page):
                 summary.add_stages(o.stages)
                 if o.error is not None:
-                    _fail(store, summary, bar, o.path, o.error, o.doc_id, version)
+                    record_failure(store, summary, bar, o.path, o.error, o.doc_id, version)
                 if o.error is not None or not save(store, summary, bar, o.path, o.doc_id, o.extraction, o.body,
                                                    version):
                     bar.step(failed=True)
@@ -256,13 +256,15 @@ def ingest(files: Iterable[Path], db_path: str, out: TextIO, err: TextIO, worker
     finally:
         store.close()
     summary.seconds = time.perf_counter() - started
-    _report(summary, db_path, out)
+    print_summary(summary, db_path, out)
     return summary
 
 
-def _plan(store, paths: list[str], version: str, retry_failed: bool, summary: Summary, out: TextIO,
+def plan_batch(store, paths: list[str], version: str, retry_failed: bool, summary: Summary, out: TextIO,
           err: TextIO) -> list[tuple[str, Optional[str]]]:
     """What to extract: files not stored yet, not stored by this extractor version, or changed since."""
+    from vnplans.pipeline.store import path_text
+
     failed = {f["path"]: f for f in store.failures()}
     todo = []
     for path in paths:
@@ -273,16 +275,16 @@ def _plan(store, paths: list[str], version: str, retry_failed: bool, summary: Su
                                    f"{MAX_BYTES // (1024 * 1024)} MB)")
             doc_id = content_id(path)
         except OSError as exc:
-            _fail(store, summary, None, path, f"cannot read: {exc.strerror}", None, version, err)
+            record_failure(store, summary, None, path, f"cannot read: {exc.strerror}", None, version, err)
             continue
         except VnplansError as exc:
-            _fail(store, summary, None, path, exc.reason, None, version, err)
+            record_failure(store, summary, None, path, exc.reason, None, version, err)
             continue
         if store.stored(path, doc_id, version):
             summary.unchanged.append(path)
             print(f"unchanged  {path}", file=out)
             continue
-        before = failed.get(path)
+        before = failed.get(path_text(path))  # failures hold paths as stored
         if before and not retry_failed and before["doc_id"] == doc_id and before.get("extractor") == version:
             summary.skipped.append((path, before["reason"]))
             print(f"skipped    {path}: failed before ({before['reason']}); unchanged since, --retry-failed to try again",
@@ -298,14 +300,14 @@ def save(store, summary: Summary, bar: Optional[Progress], path: str, doc_id: Op
     try:
         store.save(path, ex, body, version)
     except Exception as exc:
-        _fail(store, summary, bar, path, f"could not store ({type(exc).__name__}: {exc})", doc_id, version, err)
+        record_failure(store, summary, bar, path, f"could not store ({type(exc).__name__}: {exc})", doc_id, version, err)
         return False
     summary.ingested.append(path)
     summary.bytes += len(body.encode("utf-8"))
     return True
 
 
-def _fail(store, summary: Summary, bar: Optional[Progress], path: str, reason: str, doc_id: Optional[str],
+def record_failure(store, summary: Summary, bar: Optional[Progress], path: str, reason: str, doc_id: Optional[str],
           version: str, err: Optional[TextIO] = None) -> None:
     summary.failed.append((path, reason))
     line = f"error: {path}: {reason}"
@@ -315,11 +317,12 @@ def _fail(store, summary: Summary, bar: Optional[Progress], path: str, reason: s
         print(line, file=err or sys.stderr)
     try:
         store.record_failure(path, reason, doc_id, version)
-    except Exception:
-        pass
+    except Exception as exc:  # the batch goes on, but not silently
+        print(f"error: {path}: the failure could not be recorded either ({type(exc).__name__}: {exc})",
+              file=err or sys.stderr)
 
 
-def _report(s: Summary, db_path: str, out: TextIO) -> None:
+def print_summary(s: Summary, db_path: str, out: TextIO) -> None:
     rate = f"; {len(s.ingested) / s.seconds:.1f} documents/s" if s.ingested and s.seconds else ""
     print(f"\n{len(s.ingested)} ingested, {len(s.unchanged)} unchanged, {len(s.failed)} failed"
           + (f", {len(s.skipped)} skipped (failed before)" if s.skipped else "")

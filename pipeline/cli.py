@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import os
 import sys
@@ -11,6 +12,16 @@ from vnplans import __version__
 from vnplans.extractors.errors import VnplansError
 
 DEFAULT_DB = os.environ.get("VNPLANS_DB", "outputs/vnplans.db")
+ESCAPED_BYTES = "vnplans-escaped-bytes"
+
+
+def _escape_bytes(exc: UnicodeEncodeError) -> tuple[str, int]:
+    """Bytes of a file name that are not UTF-8 (held as surrogates) print as \\xNN, as the store keeps them."""
+    bad = exc.object[exc.start:exc.end]
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"\\u{ord(c):04x}" for c in bad), exc.end
+
+
+codecs.register_error(ESCAPED_BYTES, _escape_bytes)
 SKIP_SUFFIXES = {".json", ".py", ".db", ".sqlite", ".gitkeep"}
 
 
@@ -441,6 +452,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_serve)
 
     args = parser.parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # a file name whose bytes are not UTF-8 prints as the store shows it
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors=ESCAPED_BYTES)
     try:
         return args.func(args)
     except VnplansError as exc:  # the project's own errors say what went wrong with which input

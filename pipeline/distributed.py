@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Iterable, Optional, TextIO
 
-from vnplans.pipeline.batch import Progress, Summary, _fail, _plan, _report, extract_file, save
+from vnplans.pipeline.batch import Progress, Summary, extract_file, plan_batch, print_summary, record_failure, save
 
 CHUNK = 16  # files per task: large enough to amortise scheduling, small enough to balance OCR-heavy files
 
@@ -76,7 +76,7 @@ def ingest_distributed(files: Iterable[Path], db_path: str, address: Optional[st
     store = Store(db_path)
     try:
         todo = [(str(Path(p).resolve()), d) for p, d in
-                _plan(store, [str(f) for f in files], version, retry_failed, summary, out, err)]
+                plan_batch(store, [str(f) for f in files], version, retry_failed, summary, out, err)]
     finally:
         store.close()
     try:
@@ -104,7 +104,7 @@ def ingest_distributed(files: Iterable[Path], db_path: str, address: Optional[st
         summary.unchanged += loaded.unchanged
         summary.stages, summary.bytes = loaded.stages, loaded.bytes
     summary.seconds = time.perf_counter() - started
-    _report(summary, db_path, out)
+    print_summary(summary, db_path, out)
     return summary
 
 
@@ -128,27 +128,33 @@ def load_shards(paths: Iterable[str], db_path: str, out: TextIO, err: TextIO, re
             try:
                 lines = shard.open(encoding="utf-8")
             except OSError as exc:
-                _fail(store, summary, None, str(shard), f"cannot read shard: {exc.strerror}", None, "", err)
+                record_failure(store, summary, None, str(shard), f"cannot read shard: {exc.strerror}", None, "", err)
                 continue
             with lines:
                 for n, line in enumerate(lines, 1):
+                    # the whole record is checked before anything is stored: one bad line is skipped, the rest load
                     try:
                         r = json.loads(line)
                         path, doc_id, version = r["path"], r["doc_id"], r["extractor"]
-                    except (ValueError, KeyError):
-                        _fail(store, summary, None, f"{shard}:{n}", "not a vnplans shard record", None, "", err)
+                        if not r.get("error"):
+                            ex, body = Extraction.model_validate(r["extraction"]), r["body"]
+                            if not isinstance(body, str):
+                                raise TypeError("body is not text")
+                    except (ValueError, KeyError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+                        why = f"missing {exc}" if isinstance(exc, KeyError) else type(exc).__name__
+                        record_failure(store, summary, None, f"{shard}:{n}", f"not a vnplans shard record ({why})",
+                                       None, "", err)
                         continue
                     summary.add_stages(r.get("stages") or {})
                     if r.get("error"):
-                        _fail(store, summary, None, path, r["error"], doc_id, version, err)
+                        record_failure(store, summary, None, path, r["error"], doc_id, version, err)
                     elif store.stored(path, doc_id, version):
                         summary.unchanged.append(path)
-                    elif save(store, summary, None, path, doc_id, Extraction.model_validate(r["extraction"]),
-                              r["body"], version, err):
+                    elif save(store, summary, None, path, doc_id, ex, body, version, err):
                         print(f"loaded     {path}", file=out)
     finally:
         store.close()
     summary.seconds = time.perf_counter() - started
     if report:
-        _report(summary, db_path, out)
+        print_summary(summary, db_path, out)
     return summary

@@ -58,6 +58,12 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
+def path_text(path: str) -> str:
+    """A file path as stored: a name whose bytes are not UTF-8 (Python holds them as surrogates) keeps them
+    shown escaped ("plan\\xff.txt"), the same way every time, so the path finds its row again."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 class MissingDatabase(VnplansError, FileNotFoundError):
     """A read command pointed at a path with no database: it is not created there."""
 
@@ -159,11 +165,12 @@ class Store:
         return True
 
     def path_doc(self, path: str) -> Optional[str]:
-        row = self.conn.execute("SELECT doc_id FROM sources WHERE path = ?", (path,)).fetchone()
+        row = self.conn.execute("SELECT doc_id FROM sources WHERE path = ?", (path_text(path),)).fetchone()
         return row[0] if row else None
 
     def link_path(self, path: str, doc_id: str) -> None:
         """Point a path at an already stored document (same content under another name)."""
+        path = path_text(path)
         with self._tx():
             old = self.path_doc(path)
             self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, doc_id))
@@ -173,6 +180,7 @@ class Store:
 
     def save(self, path: str, ex: Extraction, body: str, extractor: Optional[str] = None) -> None:
         """Store one document and everything extracted from it, replacing what the path held before."""
+        path = path_text(path)
         with self._tx():
             old = self.path_doc(path)
             self._delete(ex.doc_id)
@@ -183,7 +191,7 @@ class Store:
                 " province, place, issued_date, issued_month, signer, signer_title, title, form, period_start,"
                 " period_end, warnings, body, extractor, pages, province_code, province_successor,"
                 " province_successor_code, province_regime) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (ex.doc_id, ex.source, ex.format, _now(), d.doc_number, d.doc_number_raw, d.doc_type, d.issuer,
+                (ex.doc_id, path_text(ex.source), ex.format, _now(), d.doc_number, d.doc_number_raw, d.doc_type, d.issuer,
                  d.province, d.place, d.issued_date, d.issued_month, d.signer, d.signer_title, d.title, d.form,
                  d.period.start, d.period.end, json.dumps(ex.warnings, ensure_ascii=False), body, extractor, ex.pages,
                  pu.code if pu else None, pu.successor if pu else None, pu.successor_code if pu else None,
@@ -240,7 +248,7 @@ class Store:
         """Remember why a file failed; the next run skips it until its content or the extractor changes."""
         with self._tx():
             self.conn.execute("INSERT OR REPLACE INTO failures(path, doc_id, reason, at, extractor) VALUES (?,?,?,?,?)",
-                              (path, doc_id, reason, _now(), extractor))
+                              (path_text(path), doc_id, path_text(reason), _now(), extractor))
 
     def _agency_id(self, name: str) -> int:
         """The id of a printed agency name, added on first sight (ids are never reused, so they can be cached)."""

@@ -261,3 +261,23 @@ def test_a_stray_windows_byte_is_replaced_with_a_warning_not_a_refusal(tmp_path,
     assert main(["ingest", str(f), "--db", str(tmp_path / "t.db")]) == 0
     out = capsys.readouterr().out
     assert f"1 byte(s) that are not UTF-8 replaced by U+FFFD, at byte offset(s) {at}" in out
+
+
+def test_file_names_that_are_not_utf8_are_stored_and_found_again(tmp_path, capsys):
+    """Names from an old Windows share (Latin-1 bytes): stored with the bytes shown escaped; failures too."""
+    import os
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    good = os.fsdecode(bytes(folder) + b"/k\xe9-ho\xffach.txt")
+    bad = os.fsdecode(bytes(folder) + b"/r\xf4ng.txt")
+    Path(good).write_bytes(SEEDS[0].read_bytes())
+    Path(bad).write_bytes(b"")
+    db = str(tmp_path / "t.db")
+    assert main(["ingest", str(folder), "--db", db]) == 3
+    assert main(["list", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "k\\xe9-ho\\xffach.txt" in out and "r\\xf4ng.txt: empty file" in out
+    assert main(["ingest", str(folder), "--db", db]) == 3  # found again: unchanged, and skipped as failed before
+    out = capsys.readouterr().out
+    assert "0 ingested, 1 unchanged" in out and "1 skipped (failed before)" in out

@@ -229,6 +229,27 @@ def test_dask_executor_writes_shards_that_load_idempotently(dask_cluster, tmp_pa
     assert _content(fresh) == _content(local)
 
 
+def test_a_bad_shard_record_is_skipped_and_the_rest_load(tmp_path, capsys):
+    import json
+
+    from vnplans.pipeline.distributed import extract_shard
+
+    shard = tmp_path / "shard-test.jsonl"
+    extract_shard([(str(p), None) for p in PLANS[:3]], str(shard))
+    good = shard.read_text("utf-8").splitlines()
+    other_schema = json.dumps({"path": "x.txt", "doc_id": "abc", "extractor": "v", "error": None,
+                               "extraction": {"title": "a record of some other tool"}, "body": "x"})
+    no_body = json.loads(good[0])
+    del no_body["body"]
+    shard.write_text("\n".join([good[0], other_schema, json.dumps(no_body), "{not json", "[1, 2]", *good[1:]]) + "\n",
+                     "utf-8")
+    assert main(["load", str(shard), "--db", str(tmp_path / "t.db")]) == 3  # some loaded, some failed
+    captured = capsys.readouterr()
+    assert "3 ingested, 0 unchanged, 4 failed" in captured.out
+    for n, why in ((2, "ValidationError"), (3, "missing 'body'"), (4, "JSONDecodeError"), (5, "TypeError")):
+        assert f"{shard}:{n}: not a vnplans shard record ({why})" in captured.err
+
+
 def test_dask_without_a_reachable_scheduler_is_a_clear_error(tmp_path, capsys):
     assert main(["ingest", str(SEEDS[0]), "--executor", "dask", "--db", str(tmp_path / "t.db")]) == 1
     assert "needs --address" in capsys.readouterr().err
