@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, TextIO
 
 from vnplans.extractors.errors import VnplansError
-from vnplans.extractors.readers import MAX_BYTES, content_id
+from vnplans.extractors.readers import check_file, content_id
 from vnplans.schemas.extraction import Extraction
 
 CRASHED = "the worker process died while extracting (a crash or out of memory)"
@@ -269,10 +269,7 @@ def plan_batch(store, paths: list[str], version: str, retry_failed: bool, summar
     todo = []
     for path in paths:
         try:
-            size = os.stat(path).st_size
-            if size > MAX_BYTES:
-                raise VnplansError(f"file too large ({size // (1024 * 1024)} MB; the limit is "
-                                   f"{MAX_BYTES // (1024 * 1024)} MB)")
+            check_file(path)  # missing, not a regular file (a FIFO, /dev/zero) or too large: refused unread
             doc_id = content_id(path)
         except OSError as exc:
             record_failure(store, summary, None, path, f"cannot read: {exc.strerror}", None, version, err)

@@ -30,7 +30,8 @@ def iter_files(paths: list[str]):
         path = Path(p)
         if path.is_dir():
             for f in sorted(path.rglob("*")):
-                if f.is_file() and not f.name.startswith(".") and f.suffix.lower() not in SKIP_SUFFIXES:
+                # anything but a folder is listed, so that a FIFO or a device found inside is refused with a reason
+                if not f.is_dir() and not f.name.startswith(".") and f.suffix.lower() not in SKIP_SUFFIXES:
                     yield f
         else:
             yield path

@@ -281,3 +281,17 @@ def test_file_names_that_are_not_utf8_are_stored_and_found_again(tmp_path, capsy
     assert main(["ingest", str(folder), "--db", db]) == 3  # found again: unchanged, and skipped as failed before
     out = capsys.readouterr().out
     assert "0 ingested, 1 unchanged" in out and "1 skipped (failed before)" in out
+
+
+def test_a_fifo_or_a_device_is_refused_unread_and_the_batch_goes_on(tmp_path, capsys):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")  # reading it would block for ever
+    (folder / "plan.txt").write_bytes(SEEDS[0].read_bytes())
+    db = str(tmp_path / "t.db")
+    assert main(["ingest", str(folder), "/dev/zero", "--db", db]) == 3
+    err = capsys.readouterr().err
+    assert "pipe.txt: a named pipe (FIFO), not a regular file: only files are read" in err
+    assert "/dev/zero: a character device, not a regular file: only files are read" in err
+    assert main(["extract", str(folder / "pipe.txt")]) == 1
+    assert "a named pipe (FIFO), not a regular file" in capsys.readouterr().err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -126,23 +127,41 @@ def read_bytes(path: str, data: bytes) -> SourceDocument:
     return doc
 
 
+NOT_REGULAR = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+               stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
+
+
+def check_file(path: str | os.PathLike) -> int:
+    """The size of a file that may be read, else ReadError naming why not: missing, not a regular file (a FIFO
+    would block forever, /dev/zero never ends), or larger than the limit. Checked before any byte is read."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise ReadError(f"cannot open: {exc.strerror}", str(path)) from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = NOT_REGULAR.get(stat.S_IFMT(st.st_mode), "not a regular file")
+        raise ReadError(f"{kind}, not a regular file: only files are read", str(path))
+    if st.st_size > MAX_BYTES:
+        raise ReadError(f"file too large ({st.st_size // (1024 * 1024)} MB; the limit is "
+                        f"{MAX_BYTES // (1024 * 1024)} MB)", str(path))
+    return st.st_size
+
+
 def read_file(path: str | os.PathLike) -> SourceDocument:
     p = Path(path)
+    check_file(p)
     try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise ReadError(f"cannot open: {exc.strerror}", str(p)) from None
-    if size > MAX_BYTES:
-        raise ReadError(f"file too large ({size // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)", str(p))
-    try:
-        data = p.read_bytes()
+        with open(p, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)  # a file that grew since the check is still read only so far
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror}", str(p)) from None
+    if len(data) > MAX_BYTES:
+        raise ReadError(f"file too large (it grew past {MAX_BYTES // (1024 * 1024)} MB while being read)", str(p))
     return read_bytes(str(p), data)
 
 
 def content_id(path: str | os.PathLike) -> str:
-    """SHA-256 of the raw bytes: the document id, computed without parsing."""
+    """SHA-256 of the raw bytes: the document id, computed without parsing (after check_file)."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
