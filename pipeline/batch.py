@@ -9,11 +9,13 @@ line, recorded in `failures`, and the batch goes on.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import multiprocessing
 import os
 import queue as queues
+import signal
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -90,6 +92,7 @@ def _warm_up(pages: Optional["multiprocessing.Queue"] = None) -> None:
     (readers log "page N of M") to the parent's progress display."""
     import vnplans.pipeline.stages  # noqa: F401
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
     if pages is not None:
         _page_records(logging.handlers.QueueHandler(pages))
 
@@ -152,6 +155,12 @@ def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=Non
                         yield outcome
                     if broken:
                         raise BrokenProcessPool("a worker died")
+            except KeyboardInterrupt:  # stop now: the workers' documents are not stored, so nothing is half-done
+                workers_now = list((getattr(pool, "_processes", None) or {}).values())
+                pool.shutdown(wait=False, cancel_futures=True)
+                for proc in workers_now:
+                    proc.terminate()
+                raise
             except BrokenProcessPool:
                 for item in running.values():  # which one killed the pool is unknown: each gets one more try
                     attempts[item[0]] = attempts.get(item[0], 0) + 1
@@ -221,6 +230,31 @@ class Progress:
             self.bar.close()
 
 
+@contextlib.contextmanager
+def writer_lock(db_path: str, err: TextIO):
+    """One writing batch per database at a time: a second `ingest` or `load` waits for the first, then skips
+    what it stored (an advisory lock on DB.lock; readers never take it)."""
+    import fcntl
+
+    lock_path = Path(f"{db_path}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting: another vnplans ingest or load is writing to {db_path}; what it stores will be skipped",
+                  file=err, flush=True)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a batch, with what was stored."""
+
+
 def ingest(files: Iterable[Path], db_path: str, out: TextIO, err: TextIO, workers: Optional[int] = None,
            retry_failed: bool = False, progress: Optional[bool] = None) -> Summary:
     from vnplans.pipeline.stages import extractor_version
@@ -229,8 +263,15 @@ def ingest(files: Iterable[Path], db_path: str, out: TextIO, err: TextIO, worker
     started = time.perf_counter()
     workers = workers or os.cpu_count() or 1
     version = extractor_version()
-    store = Store(db_path)
+    with writer_lock(db_path, err):
+        store = Store(db_path)
+        return _ingest(store, files, db_path, out, err, workers, version, retry_failed, progress, started)
+
+
+def _ingest(store, files, db_path: str, out: TextIO, err: TextIO, workers: int, version: str, retry_failed: bool,
+            progress: Optional[bool], started: float) -> Summary:
     summary = Summary()
+    todo: list = []
     try:
         todo = plan_batch(store, [str(f) for f in files], version, retry_failed, summary, out, err)
         bar = Progress(len(todo), out, err, progress)
@@ -253,6 +294,11 @@ def ingest(files: Iterable[Path], db_path: str, out: TextIO, err: TextIO, worker
                 bar.step()
         finally:
             bar.close()
+    except KeyboardInterrupt:  # every stored document is whole (one transaction each); the rest is not started
+        # counted in the store: Ctrl-C may land between a commit and its tally
+        stored = sum(1 for path, doc_id in todo if store.path_doc(path) == doc_id and store.known(doc_id, version))
+        raise Interrupted(f"interrupted: {stored} stored, {len(todo) - stored} not stored yet; "
+                          "run the same command to finish") from None
     finally:
         store.close()
     summary.seconds = time.perf_counter() - started

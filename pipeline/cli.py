@@ -5,6 +5,7 @@ import argparse
 import codecs
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -461,6 +462,12 @@ def main(argv: list[str] | None = None) -> int:
     except VnplansError as exc:  # the project's own errors say what went wrong with which input
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except sqlite3.Error as exc:  # locked, read-only, disk full, not a database: one line naming the database
+        print(f"error: {getattr(args, 'db', 'database')}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as exc:  # the batch says how far it got; elsewhere there is nothing to finish
+        print(str(exc) or "interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         return 0
 

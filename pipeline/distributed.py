@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 from typing import Iterable, Optional, TextIO
 
-from vnplans.pipeline.batch import Progress, Summary, extract_file, plan_batch, print_summary, record_failure, save
+from vnplans.pipeline.batch import (Progress, Summary, extract_file, plan_batch, print_summary, record_failure, save,
+                                    writer_lock)
 
 CHUNK = 16  # files per task: large enough to amortise scheduling, small enough to balance OCR-heavy files
 
@@ -117,12 +118,21 @@ def _shard_files(paths: Iterable[str]) -> list[Path]:
 
 def load_shards(paths: Iterable[str], db_path: str, out: TextIO, err: TextIO, report: bool = True) -> Summary:
     """Merge shards into the database, one transaction per document; stored documents are not rewritten."""
-    from vnplans.schemas.extraction import Extraction
     from vnplans.pipeline.store import Store
 
     started = time.perf_counter()
     summary = Summary()
-    store = Store(db_path)
+    with writer_lock(db_path, err):
+        _load(Store(db_path), paths, summary, out, err)
+    summary.seconds = time.perf_counter() - started
+    if report:
+        print_summary(summary, db_path, out)
+    return summary
+
+
+def _load(store, paths: Iterable[str], summary: Summary, out: TextIO, err: TextIO) -> None:
+    from vnplans.schemas.extraction import Extraction
+
     try:
         for shard in _shard_files(paths):
             try:
@@ -154,7 +164,3 @@ def load_shards(paths: Iterable[str], db_path: str, out: TextIO, err: TextIO, re
                         print(f"loaded     {path}", file=out)
     finally:
         store.close()
-    summary.seconds = time.perf_counter() - started
-    if report:
-        print_summary(summary, db_path, out)
-    return summary

@@ -35,7 +35,8 @@ def _figure(rows: int):
     import matplotlib.pyplot as plt
 
     plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False,
-                         "axes.spines.right": False})
+                         "axes.spines.right": False,
+                         "text.parse_math": False})  # "$...^$" in an agency name is text, not TeX
     fig, ax = plt.subplots(figsize=(8, 0.45 * rows + 1.1))
     return plt, fig, ax
 

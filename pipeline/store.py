@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import urllib.parse
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -68,18 +69,49 @@ class MissingDatabase(VnplansError, FileNotFoundError):
     """A read command pointed at a path with no database: it is not created there."""
 
 
+class StoreError(VnplansError):
+    """SQLite refused: the database is locked, read-only, full, or not a database."""
+
+
 class Store:
     @classmethod
     def existing(cls, path: str | Path) -> "Store":
-        """The store at `path` for reading; a missing file is an error, not a new empty database."""
+        """The store at `path` for reading, opened read-only so that a read never writes (and a read-only file
+        or mount can be read). A missing file is an error, not a new empty database; one made by an older
+        release is brought up to date first, which needs it writable."""
         if not Path(path).is_file():
             raise MissingDatabase(f"no database here (vnplans ingest PATH --db {path} makes one; "
                                   f"VNPLANS_DB sets the default)", str(path))
-        return cls(path)
+        store = cls.__new__(cls)
+        store._connect(Path(path), readonly=True)
+        if store._up_to_date():
+            return store
+        store.close()
+        try:
+            return cls(path)
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"made by an older vnplans and cannot be upgraded here ({exc})", str(path)) from None
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._connect(self.path, readonly=False)
+        self._create()
+
+    def _connect(self, path: Path, readonly: bool) -> None:
+        self.path = path
+        self.readonly = readonly
+        if readonly:
+            uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro"
+            try:
+                self.conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+                self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:  # WAL on a read-only mount: no -shm can be made; nobody writes there
+                self.conn = sqlite3.connect(uri.replace("mode=ro", "immutable=1"), uri=True, isolation_level=None)
+            self.conn.execute("PRAGMA query_only = ON")
+            self.db = sqlite_utils.Database(self.conn)
+            self._agency_ids: dict[str, int] = {}
+            return
         self.conn = sqlite3.connect(str(self.path), isolation_level=None)
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA journal_mode = WAL")
@@ -88,7 +120,27 @@ class Store:
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.db = sqlite_utils.Database(self.conn)
         self._agency_ids: dict[str, int] = {}
-        self._create()
+
+    def _fingerprints(self) -> dict[str, str]:
+        """What the tables, the views and the reference data of this release hash to."""
+        from vnplans.pipeline import reference
+
+        def sha(name: str, extra: str = "") -> str:
+            data = resources.files("vnplans.schemas").joinpath(name).read_bytes() + extra.encode()
+            return hashlib.sha256(data).hexdigest()[:16]
+
+        return {"schema": sha("store.sql", repr((MIGRATIONS, FTS, FTS_TOKENIZER))), "views": sha("views.sql"),
+                "data": reference.fingerprint()}
+
+    def _up_to_date(self) -> bool:
+        """Made by this release: nothing to migrate, create or reload."""
+        try:
+            if self.conn.execute("PRAGMA user_version").fetchone()[0] != len(MIGRATIONS):
+                return False
+            have = dict(self.conn.execute("SELECT name, fingerprint FROM reference").fetchall())
+        except sqlite3.Error:
+            return False
+        return all(have.get(k) == v for k, v in self._fingerprints().items())
 
     def _create(self) -> None:
         fresh = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'documents'").fetchone()[0] == 0
@@ -102,6 +154,8 @@ class Store:
         sql = resources.files("vnplans.schemas").joinpath("store.sql").read_text("utf-8")
         self.conn.executescript(sql)
         self.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        self.conn.execute("INSERT OR REPLACE INTO reference(name, fingerprint) VALUES ('schema', ?)",
+                          (self._fingerprints()["schema"],))
         for table, cols in FTS.items():
             fts = self.db[table].detect_fts()
             if fts and ("search" not in self.db[fts].columns_dict or FTS_TOKENIZER not in self.db[fts].schema):
@@ -115,7 +169,7 @@ class Store:
     def _create_views(self) -> None:
         """(Re)create the read-side views of schemas/views.sql when that file changed."""
         sql = resources.files("vnplans.schemas").joinpath("views.sql").read_text("utf-8")
-        fingerprint = hashlib.sha256(sql.encode()).hexdigest()[:16]
+        fingerprint = self._fingerprints()["views"]
         row = self.conn.execute("SELECT fingerprint FROM reference WHERE name = 'views'").fetchone()
         if row and row[0] == fingerprint:
             return
@@ -267,6 +321,11 @@ class Store:
         if not self.conn.execute("SELECT 1 FROM sources WHERE doc_id = ?", (doc_id,)).fetchone():
             self._delete(doc_id)
 
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+        self._agency_ids.clear()  # ids handed out inside the transaction are gone with it
+
     def _tx(self):
         store = self
 
@@ -275,11 +334,14 @@ class Store:
                 store.conn.execute("BEGIN IMMEDIATE")
 
             def __exit__(self_inner, exc_type, exc, tb):
-                if exc_type:
-                    store.conn.execute("ROLLBACK")
-                    store._agency_ids.clear()  # ids handed out inside the transaction are gone
-                else:
-                    store.conn.execute("COMMIT")
+                if not exc_type:
+                    try:
+                        store.conn.execute("COMMIT")
+                        return False
+                    except sqlite3.Error:  # a full disk may refuse the commit itself
+                        store._rollback()
+                        raise
+                store._rollback()
                 return False
 
         return _T()

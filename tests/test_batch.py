@@ -1,5 +1,6 @@
 """Batch ingest at scale: worker processes, one writer, crash safety, failures and retries, Dask shards."""
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -270,3 +271,51 @@ def test_pages_read_inside_a_document_reach_the_progress_display():
     outcomes = list(extract_all([(pdf, None), (other, None)], 2, lambda path, done, total: heard.append((path, done, total))))
     assert all(o.error is None for o in outcomes)
     assert {(path, total) for path, _, total in heard} >= {(pdf, 14)}
+
+
+@pytest.mark.slow
+def test_ctrl_c_mid_batch_says_how_far_it_got_in_one_line(tmp_path):
+    _copies(tmp_path, 40)
+    db = tmp_path / "t.db"
+    cmd = [sys.executable, "-m", "vnplans", "ingest", str(tmp_path / "plans"), "--db", str(db), "--workers", "2",
+           "--no-progress"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        try:
+            with sqlite3.connect(db, timeout=1) as conn:
+                if conn.execute("SELECT count(*) FROM documents").fetchone()[0] >= 3:
+                    break
+        except sqlite3.Error:
+            continue
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the whole foreground group
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.strip().count("\n") == 0 and re.match(r"interrupted: \d+ stored, \d+ not stored yet; run the same command",
+                                                     err.strip()), err
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    conn.close()
+    assert stored == int(re.search(r"interrupted: (\d+) stored", err).group(1))
+
+
+@pytest.mark.slow
+def test_two_ingests_on_one_database_take_turns(tmp_path):
+    """The second waits for the first, says so, and skips what the first stored instead of extracting it again."""
+    _copies(tmp_path, 12)
+    db = tmp_path / "t.db"
+    cmd = [sys.executable, "-m", "vnplans", "ingest", str(tmp_path / "plans"), "--db", str(db), "--workers", "1",
+           "--no-progress"]
+    first = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not Path(f"{db}.lock").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    second = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    out_first, _ = first.communicate(timeout=600)
+    assert first.returncode == 0 and "12 ingested, 0 unchanged" in out_first
+    assert second.returncode == 0 and "waiting: another vnplans ingest or load is writing to" in second.stderr
+    assert "0 ingested, 12 unchanged" in second.stdout

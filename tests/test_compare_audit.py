@@ -278,3 +278,24 @@ def test_what_people_type_without_diacritics_is_found(store, corpus_db, capsys):
         hits = store.query("SELECT r.text FROM rows_fts JOIN rows r ON r.id = rows_fts.rowid WHERE rows_fts MATCH ?",
                            [typed])
         assert hits and any(printed in h["text"].lower() for h in hits)
+
+
+def test_an_agency_name_that_looks_like_tex_does_not_break_the_html_report(tmp_path):
+    plan = tmp_path / "plan.md"
+    plan.write_text("""ỦY BAN NHÂN DÂN TỈNH BÌNH DƯƠNG
+Số: 12/KH-UBND
+Bình Dương, ngày 05 tháng 01 năm 2026
+
+KẾ HOẠCH
+Chuyển đổi số năm 2026
+
+| STT | Nội dung | Cơ quan chủ trì | Thời gian hoàn thành |
+|---|---|---|---|
+| 1 | Cập nhật dữ liệu | Trung tâm $x^$ dữ liệu | 2026 |
+| 2 | Số hóa hồ sơ | Sở Tư pháp | 2026 |
+""", "utf-8")
+    db = tmp_path / "t.db"
+    assert main(["ingest", str(plan), "--db", str(db)]) == 0
+    out = tmp_path / "audit.html"
+    assert main(["audit", "--html", str(out), "--db", str(db)]) == 0
+    assert "Trung tâm $x^$ dữ liệu" in out.read_text("utf-8")

@@ -154,3 +154,53 @@ def test_exit_status_and_read_commands_on_a_missing_database(tmp_path, capsys):
         assert main([*cmd, "--db", str(missing)]) == 1, cmd
         assert "no database here" in capsys.readouterr().err
     assert not missing.exists() and not missing.parent.exists()
+
+
+def test_read_commands_never_write_and_sqlite_errors_are_one_line(tmp_path, capsys):
+    import hashlib
+
+    db = tmp_path / "t.db"
+    assert main(["ingest", str(SEEDS[0]), "--db", str(db)]) == 0
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    for cmd in (["list"], ["show", SEEDS[0].name], ["agencies"], ["metrics"], ["compare", "smartphone-adults"],
+                ["audit"], ["export", "--format", "csv", "--out", str(tmp_path / "out")]):
+        assert main([*cmd, "--db", str(db)]) in (0, 1), cmd
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    store = Store.existing(db)
+    assert store.readonly
+    with pytest.raises(sqlite3.OperationalError, match="readonly|read-only|query_only"):
+        store.conn.execute("DELETE FROM documents")
+    store.close()
+    capsys.readouterr()
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database, a text file someone named .db\n" * 100)
+    assert main(["list", "--db", str(junk)]) == 1
+    assert capsys.readouterr().err == f"error: {junk}: file is not a database\n"
+    locker = sqlite3.connect(db, isolation_level=None)  # another program holds the write lock
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        assert main(["ingest", str(SEEDS[1]), "--db", str(db)]) == 1
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1] == f"error: {db}: database is locked"
+
+
+def test_a_full_disk_fails_one_document_and_the_next_one_is_stored(tmp_path, capsys):
+    from vnplans.pipeline.batch import Summary, save
+    from vnplans.pipeline.stages import process, to_extraction
+
+    store = Store(tmp_path / "t.db")
+    docs = [process(p) for p in SEEDS[:3]]
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")  # the disk fills up
+    summary = Summary()
+    assert not save(store, summary, None, str(SEEDS[1]), docs[1].source.sha256, to_extraction(docs[1]),
+                    docs[1].source.text, "v", None)
+    assert "database or disk is full" in summary.failed[0][1]
+    store.conn.execute("PRAGMA max_page_count = 1073741823")  # space again
+    assert save(store, summary, None, str(SEEDS[2]), docs[2].source.sha256, to_extraction(docs[2]),
+                docs[2].source.text, "v", None)  # no stale agency id from the failed one
+    assert [d["source"] for d in store.documents()] == [SEEDS[2].name]
+    store.close()
