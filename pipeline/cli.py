@@ -23,7 +23,7 @@ def _escape_bytes(exc: UnicodeEncodeError) -> tuple[str, int]:
 
 
 codecs.register_error(ESCAPED_BYTES, _escape_bytes)
-SKIP_SUFFIXES = {".json", ".py", ".db", ".sqlite", ".gitkeep"}
+SKIP_SUFFIXES = {".json", ".py", ".db", ".sqlite", ".gitkeep", ".lock", ".db-wal", ".db-shm", ".db-journal"}
 
 
 def iter_files(paths: list[str]):
