@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import queue as queues
 import signal
+import stat
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -63,17 +64,67 @@ class Summary:
             self.stages[stage] = self.stages.get(stage, 0.0) + secs
 
 
-def extract_file(path: str, doc_id: Optional[str]) -> Outcome:
+@dataclass(frozen=True)
+class Limits:
+    """What one document may take: memory beyond what the process holds already, and wall-clock time.
+    A document past either is recorded as failed; the process and the rest of the batch go on."""
+    memory_mb: int = 3072
+    seconds: int = 600
+
+
+class TookTooLong(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def bounded(limits: Limits):
+    """Address space capped (soft RLIMIT_AS: allocations past it raise MemoryError, not the OOM killer) and an
+    alarm after `seconds`, both lifted afterwards. The alarm needs the main thread, where workers run tasks."""
+    import resource
+    import threading
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    try:
+        import psutil
+
+        ceiling = psutil.Process().memory_info().vms + limits.memory_mb * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            ceiling = min(ceiling, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+    except (ValueError, OSError):  # a platform without RLIMIT_AS: time is still bounded
+        pass
+    timed = threading.current_thread() is threading.main_thread() and limits.seconds > 0
+
+    def expire(signum, frame):
+        raise TookTooLong()
+
+    previous = signal.signal(signal.SIGALRM, expire) if timed else None
+    if timed:
+        signal.alarm(limits.seconds)
+    try:
+        yield
+    finally:
+        if timed:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        except (ValueError, OSError):
+            pass
+
+
+def extract_file(path: str, doc_id: Optional[str], limits: Limits = Limits()) -> Outcome:
     """Read and extract one file (in a worker). Never raises: a failure is an Outcome with its reason."""
     from vnplans.pipeline.stages import process, to_extraction
 
     start = time.perf_counter()
     stages: dict[str, float] = {}
     try:
-        processed = process(path, stages)
-        t = time.perf_counter()
-        ex = to_extraction(processed)
-        stages["assemble"] = time.perf_counter() - t
+        with bounded(limits):
+            processed = process(path, stages)
+            t = time.perf_counter()
+            ex = to_extraction(processed)
+            stages["assemble"] = time.perf_counter() - t
         return Outcome(path, doc_id or ex.doc_id, ex, processed.source.text, None,
                        time.perf_counter() - start, stages)
     except VnplansError as exc:
@@ -81,7 +132,11 @@ def extract_file(path: str, doc_id: Optional[str]) -> Outcome:
     except RecursionError:
         return Outcome(path, doc_id, error="structure nested too deeply to read", seconds=time.perf_counter() - start)
     except MemoryError:
-        return Outcome(path, doc_id, error="out of memory while extracting", seconds=time.perf_counter() - start)
+        return Outcome(path, doc_id, error=f"out of memory while extracting (the limit is {limits.memory_mb} MB a "
+                                           "document; --max-memory raises it)", seconds=time.perf_counter() - start)
+    except TookTooLong:
+        return Outcome(path, doc_id, error=f"took longer than {limits.seconds} s (--timeout raises the limit)",
+                       seconds=time.perf_counter() - start)
     except Exception as exc:  # an extractor bug must not stop the batch
         return Outcome(path, doc_id, error=f"internal error while extracting ({type(exc).__name__}: {exc})",
                        seconds=time.perf_counter() - start, stages=stages)
@@ -115,15 +170,29 @@ class _PageHandler(logging.Handler):
         self.on_page(record.getMessage(), getattr(record, "page", 0), getattr(record, "pages", 0))
 
 
-def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=None) -> Iterator[Outcome]:
+def _needs_a_worker(path: str) -> bool:
+    """PDF and ZIP containers (DOCX, ODT) go through C libraries that abort rather than raise when memory runs
+    out: they are read in a worker process even when one is enough, so that the batch outlives them."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the open; the reader refuses it
+            return False
+        with open(path, "rb") as fh:
+            head = fh.read(5)
+        return head.startswith((b"%PDF-", b"PK\x03\x04"))
+    except OSError:
+        return False
+
+
+def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=None,
+                limits: Limits = Limits()) -> Iterator[Outcome]:
     """Outcomes in completion order. A file that kills its worker twice is reported as crashed. `on_page(path,
     done, total)` hears of pages read inside a document, from whichever process reads it."""
-    if workers <= 1 or len(todo) <= 1:
+    if (workers <= 1 or len(todo) <= 1) and not any(_needs_a_worker(path) for path, _ in todo):
         if on_page is not None:
             _page_records(_PageHandler(on_page))
         try:
             for path, doc_id in todo:
-                yield extract_file(path, doc_id)
+                yield extract_file(path, doc_id, limits)
         finally:
             logging.getLogger("vnplans.pages").handlers.clear()
         return
@@ -141,7 +210,7 @@ def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=Non
                 while queue or running:
                     while queue and len(running) < 2 * workers:  # bounded: memory stays flat
                         item = queue.pop()
-                        running[pool.submit(extract_file, *item)] = item
+                        running[pool.submit(extract_file, *item, limits)] = item
                     done, _ = wait(running, timeout=0.5 if pages is not None else None, return_when=FIRST_COMPLETED)
                     _drain(pages, on_page)
                     broken = False
@@ -256,7 +325,7 @@ class Interrupted(KeyboardInterrupt):
 
 
 def ingest(files: Iterable[Path], db_path: str, out: TextIO, err: TextIO, workers: Optional[int] = None,
-           retry_failed: bool = False, progress: Optional[bool] = None) -> Summary:
+           retry_failed: bool = False, progress: Optional[bool] = None, limits: Limits = Limits()) -> Summary:
     from vnplans.pipeline.stages import extractor_version
     from vnplans.pipeline.store import Store
 
@@ -265,18 +334,18 @@ def ingest(files: Iterable[Path], db_path: str, out: TextIO, err: TextIO, worker
     version = extractor_version()
     with writer_lock(db_path, err):
         store = Store(db_path)
-        return _ingest(store, files, db_path, out, err, workers, version, retry_failed, progress, started)
+        return _ingest(store, files, db_path, out, err, workers, version, retry_failed, progress, started, limits)
 
 
 def _ingest(store, files, db_path: str, out: TextIO, err: TextIO, workers: int, version: str, retry_failed: bool,
-            progress: Optional[bool], started: float) -> Summary:
+            progress: Optional[bool], started: float, limits: Limits) -> Summary:
     summary = Summary()
     todo: list = []
     try:
         todo = plan_batch(store, [str(f) for f in files], version, retry_failed, summary, out, err)
         bar = Progress(len(todo), out, err, progress)
         try:
-            for o in extract_all(todo, workers, bar.page):
+            for o in extract_all(todo, workers, bar.page, limits):
                 summary.add_stages(o.stages)
                 if o.error is not None:
                     record_failure(store, summary, bar, o.path, o.error, o.doc_id, version)

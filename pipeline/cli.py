@@ -64,8 +64,22 @@ def cmd_ingest(args) -> int:
                                      load=not args.no_load)
     else:
         summary = ingest(files, args.db, out=sys.stdout, err=sys.stderr, workers=args.workers,
-                         retry_failed=args.retry_failed, progress=False if args.no_progress else None)
+                         retry_failed=args.retry_failed, progress=False if args.no_progress else None,
+                         limits=_limits(args))
     return _status(summary)
+
+
+def _limits(args):
+    from vnplans.pipeline.batch import Limits
+
+    return Limits(memory_mb=args.max_memory, seconds=args.timeout)
+
+
+def _add_limits(p) -> None:
+    p.add_argument("--max-memory", type=int, default=3072, metavar="MB",
+                   help="memory one document may take (default 3072 MB); past it the file is recorded as failed")
+    p.add_argument("--timeout", type=int, default=600, metavar="S",
+                   help="seconds one document may take (default 600); past it the file is recorded as failed")
 
 
 def cmd_load(args) -> int:
@@ -76,9 +90,12 @@ def cmd_load(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from vnplans.pipeline.stages import process, to_extraction
+    from vnplans.pipeline.batch import extract_all
 
-    ex = to_extraction(process(args.file))
+    (o,) = extract_all([(args.file, None)], 1, limits=_limits(args))
+    if o.error is not None:
+        raise VnplansError(o.error, args.file)
+    ex = o.extraction
     if args.json:
         print(ex.to_json())
     else:
@@ -374,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="with --executor dask: directory the workers write JSON Lines shards into (shared storage)")
     p.add_argument("--no-load", action="store_true",
                    help="with --executor dask: only write the shards (load them later with vnplans load)")
+    _add_limits(p)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("load", help="merge JSON Lines shards written by `ingest --executor dask` into the database")
@@ -384,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("extract", help="print one document's extraction, touching no database")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print the full extraction as JSON")
+    _add_limits(p)
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("list", help="list stored documents and failed files")

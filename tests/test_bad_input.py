@@ -188,6 +188,7 @@ def _samples() -> tuple[bytes, ...]:
     return SEEDS[2].read_bytes(), docx.read_bytes(), one_page.getvalue()
 
 
+@pytest.mark.slow  # 60 damaged plans, most of them read through the whole pipeline
 @SLOW
 @given(st.data())
 def test_damaged_real_files_fail_only_with_the_projects_error(data):

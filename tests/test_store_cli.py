@@ -176,6 +176,12 @@ def test_read_commands_never_write_and_sqlite_errors_are_one_line(tmp_path, caps
     junk.write_bytes(b"not a database, a text file someone named .db\n" * 100)
     assert main(["list", "--db", str(junk)]) == 1
     assert capsys.readouterr().err == f"error: {junk}: file is not a database\n"
+
+
+@pytest.mark.slow  # SQLite waits its 5 s busy timeout first
+def test_a_locked_database_is_one_line(tmp_path, capsys):
+    db = tmp_path / "t.db"
+    assert main(["ingest", str(SEEDS[0]), "--db", str(db)]) == 0
     locker = sqlite3.connect(db, isolation_level=None)  # another program holds the write lock
     locker.execute("BEGIN EXCLUSIVE")
     try:

@@ -71,9 +71,30 @@ def _read_html(path: str, sha: str, data: bytes) -> SourceDocument:
     return read_html(path, sha, data)
 
 
+MAX_PART_BYTES = 256 * 1024 * 1024  # one part of a DOCX/ODT once inflated; the largest real plans hold a few MB
+MAX_INFLATED_BYTES = 512 * 1024 * 1024
+
+
+def check_zip(data: bytes, kind: str) -> None:
+    """Refuse a ZIP container whose parts would inflate past the limits (a zip bomb), before inflating any."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        return  # the reader says what is wrong with it
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_PART_BYTES or total > MAX_INFLATED_BYTES:
+            raise ReadError(f"{kind} part {info.filename} inflates to {info.file_size // (1024 * 1024)} MB (the limit "
+                            f"is {MAX_PART_BYTES // (1024 * 1024)} MB a part, {MAX_INFLATED_BYTES // (1024 * 1024)} MB "
+                            "in all): refused as a zip bomb")
+
+
 def _read_docx(path: str, sha: str, data: bytes) -> SourceDocument:
     from vnplans.extractors.readers.word import read_docx
 
+    check_zip(data, "DOCX")
     return read_docx(path, sha, data)
 
 

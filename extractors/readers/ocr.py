@@ -65,6 +65,22 @@ def _dpi(pdf_page, width_pt: float) -> int:
     return 300
 
 
+MAX_PIXELS = 80_000_000  # an A0 sheet at 200 dpi; a 200-inch page at 300 dpi would be 3.6 billion
+
+
+def _render_dpi(dpi: int, width_pt: float, height_pt: float, index: int) -> int:
+    """The resolution a page is rendered at for OCR: lowered for a page larger than any paper, so that the
+    image stays under MAX_PIXELS; a page too large to read even at 100 dpi is refused."""
+    pixels = (width_pt / 72 * dpi) * (height_pt / 72 * dpi)
+    if pixels <= MAX_PIXELS:
+        return dpi
+    fitted = int(dpi * (MAX_PIXELS / pixels) ** 0.5)
+    if fitted < 100:
+        raise ReadError(f"page {index + 1} is {width_pt / 72:.0f} x {height_pt / 72:.0f} inches: too large to "
+                        f"render for OCR (over {MAX_PIXELS // 1_000_000} million pixels at 100 dpi)")
+    return fitted
+
+
 def estimate_skew(gray: np.ndarray) -> float:
     """The rotation (degrees) that makes text rows sharpest: the maximum variance of the row profile."""
     from PIL import Image
@@ -180,7 +196,7 @@ class PdfOcr:
         try:
             pdf_page = self.pdf[index]
             width_pt, height_pt = pdf_page.get_size()
-            dpi = _dpi(pdf_page, width_pt)
+            dpi = _render_dpi(_dpi(pdf_page, width_pt), width_pt, height_pt, index)
             img = pdf_page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
             pdf_page.close()
         except pdfium.PdfiumError as exc:
