@@ -91,3 +91,17 @@ def test_a_document_past_its_time_limit_is_recorded_and_the_batch_goes_on(tmp_pa
     assert result.returncode == 3
     assert "scan.pdf: took longer than 2 s (--timeout raises the limit)" in result.stderr
     assert "1 ingested, 0 unchanged, 1 failed" in result.stdout
+
+
+def test_a_page_of_a_million_text_objects_is_not_parsed(tmp_path):
+    """Counted by pdfium before pdfminer would spend minutes and gigabytes on it."""
+    ops = b"BT /F1 1 Tf " + b"".join(b"%d 0 Td (a) Tj " % (i % 500) for i in range(200_000)) + b" ET"
+    pdf = tmp_path / "crowded.pdf"
+    pdf.write_bytes(_pdf(_page(b"/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>", 612) + [
+        b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]))
+    result = subprocess.run([sys.executable, "-m", "vnplans", "extract", str(pdf)], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 1
+    assert re.search(r"page 1 holds [\d,]+ characters, more than any plan page \(the limit is 100,000 a page\): not read",
+                     result.stderr), result.stderr

@@ -99,6 +99,33 @@ def _quality(source: str, measured: TextQuality) -> dict:
     return {"source": source, "non_syllable": measured.non_syllable, "single_letter": measured.single_letter}
 
 
+MAX_PAGE_CHARS = 100_000  # a dense A4 page of a plan holds about 5,000
+
+
+def _crowded_pages(data: bytes) -> dict[int, int]:
+    """Pages holding more characters than a plan page could (a page of a million text objects takes pdfminer
+    minutes and gigabytes): counted by pdfium, which is quick, before pdfplumber parses anything."""
+    import pypdfium2 as pdfium
+
+    out: dict[int, int] = {}
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return out  # pdfplumber says what is wrong with it
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            text = page.get_textpage()
+            count = text.count_chars()
+            text.close()
+            page.close()
+            if count > MAX_PAGE_CHARS:
+                out[index + 1] = count
+    finally:
+        pdf.close()
+    return out
+
+
 def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -118,6 +145,11 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
         raise ReadError("PDF has no pages")
     if n_pages > MAX_PAGES:
         raise ReadError(f"PDF has {n_pages} pages; the limit is {MAX_PAGES}")
+    crowded = _crowded_pages(data)
+    if len(crowded) == n_pages:
+        what = f"page 1 holds {crowded[1]:,} characters" if n_pages == 1 else \
+            f"each of its {n_pages} pages holds over {MAX_PAGE_CHARS:,} characters"
+        raise ReadError(f"{what}, more than any plan page (the limit is {MAX_PAGE_CHARS:,} a page): not read")
     out = DocBuilder()
     layout = PageLayout(out, n_pages)
     pages: list[Page] = []
@@ -126,35 +158,42 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
     ocr = None
     with pdf:
         for number, page in enumerate(pdf.pages, start=1):
-            PAGES.info("%s", path, extra={"page": number - 1, "pages": n_pages})
             try:
-                (quality, measured), raw_words = _text_layer(page)
-                if quality == "ok":
-                    tables = _ruled_tables(page)
-                    words = words_in_cells(raw_words, tables)
-                    pages.append(Page(number, float(page.width), float(page.height), words, tables))
-                    page_quality[number] = _quality("text", measured)
+                PAGES.info("%s", path, extra={"page": number - 1, "pages": n_pages})
+                if number in crowded:
+                    out.warnings.append(f"page {number}: {crowded[number]:,} characters, more than any plan page holds "
+                                        f"(the limit is {MAX_PAGE_CHARS:,}): not read")
                     continue
-            except Exception as exc:  # a damaged page: say so and go on with the rest
-                out.warnings.append(f"page {number}: unreadable text layer ({exc.__class__.__name__})")
-                quality = "garbled"
-            if ocr is None:
-                from vnplans.extractors.readers.ocr import PdfOcr
+                try:
+                    (quality, measured), raw_words = _text_layer(page)
+                    if quality == "ok":
+                        tables = _ruled_tables(page)
+                        words = words_in_cells(raw_words, tables)
+                        pages.append(Page(number, float(page.width), float(page.height), words, tables))
+                        page_quality[number] = _quality("text", measured)
+                        continue
+                except Exception as exc:  # a damaged page: say so and go on with the rest
+                    out.warnings.append(f"page {number}: unreadable text layer ({exc.__class__.__name__})")
+                    quality = "garbled"
+                if ocr is None:
+                    from vnplans.extractors.readers.ocr import PdfOcr
 
-                ocr = PdfOcr(data)
-            try:
-                scanned = ocr.page(number - 1)
-            except ReadError as exc:
-                if n_pages == 1:
-                    raise
-                out.warnings.append(f"page {number}: not read ({exc.reason})")  # the other pages still count
-                continue
-            pages.append(scanned.page)
-            ocr_conf[number] = scanned.confidence
-            page_quality[number] = _quality("ocr", measure(" ".join(w.text for w in scanned.page.words)))
-            if quality == "garbled":
-                out.warnings.append(f"page {number}: text layer garbled (a legacy font encoding, or words cut at every"
-                                    " letter); read by OCR instead")
+                    ocr = PdfOcr(data)
+                try:
+                    scanned = ocr.page(number - 1)
+                except ReadError as exc:
+                    if n_pages == 1:
+                        raise
+                    out.warnings.append(f"page {number}: not read ({exc.reason})")  # the other pages still count
+                    continue
+                pages.append(scanned.page)
+                ocr_conf[number] = scanned.confidence
+                page_quality[number] = _quality("ocr", measure(" ".join(w.text for w in scanned.page.words)))
+                if quality == "garbled":
+                    out.warnings.append(f"page {number}: text layer garbled (a legacy font encoding, or words cut at every"
+                                        " letter); read by OCR instead")
+            finally:
+                page.close()  # pdfplumber keeps every page's objects until closed: memory would grow with pages
     if ocr is not None:
         ocr.close()
     layout.learn_running_lines(pages)
