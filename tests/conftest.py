@@ -47,3 +47,11 @@ def all_gold() -> list[dict]:
     """Every answer key of the corpus, seeds and held-out."""
     return [json.loads(p.read_text("utf-8")) for p in sorted((CORPUS / "gold").glob("*.json"))
             + sorted((CORPUS / "heldout" / "gold").glob("*.json"))]
+
+
+def plan_with_table(*rows: str) -> str:
+    """A short 2026 plan of Bình Dương whose one table (STT | Nội dung | Cơ quan chủ trì | Thời gian hoàn thành)
+    holds `rows` ("| 1 | ... | ... | 2026 |"): for cases that need one odd cell in an otherwise real plan."""
+    return ("ỦY BAN NHÂN DÂN TỈNH BÌNH DƯƠNG\nSố: 12/KH-UBND\nBình Dương, ngày 05 tháng 01 năm 2026\n\nKẾ HOẠCH\n"
+            "Chuyển đổi số năm 2026\n\n| STT | Nội dung | Cơ quan chủ trì | Thời gian hoàn thành |\n|---|---|---|---|\n"
+            + "\n".join(rows) + "\n")

@@ -273,12 +273,17 @@ def test_pages_read_inside_a_document_reach_the_progress_display():
     assert {(path, total) for path, _, total in heard} >= {(pdf, 14)}
 
 
+def _ingest_cmd(tmp_path: Path, db: Path, workers: int) -> list[str]:
+    """`vnplans ingest` of the copies _copies made, as a user types it."""
+    return [sys.executable, "-m", "vnplans", "ingest", str(tmp_path / "plans"), "--db", str(db), "--workers",
+            str(workers), "--no-progress"]
+
+
 @pytest.mark.slow
 def test_ctrl_c_mid_batch_says_how_far_it_got_in_one_line(tmp_path):
     _copies(tmp_path, 40)
     db = tmp_path / "t.db"
-    cmd = [sys.executable, "-m", "vnplans", "ingest", str(tmp_path / "plans"), "--db", str(db), "--workers", "2",
-           "--no-progress"]
+    cmd = _ingest_cmd(tmp_path, db, 2)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     deadline = time.time() + 120
@@ -307,8 +312,7 @@ def test_two_ingests_on_one_database_take_turns(tmp_path):
     """The second waits for the first, says so, and skips what the first stored instead of extracting it again."""
     _copies(tmp_path, 12)
     db = tmp_path / "t.db"
-    cmd = [sys.executable, "-m", "vnplans", "ingest", str(tmp_path / "plans"), "--db", str(db), "--workers", "1",
-           "--no-progress"]
+    cmd = _ingest_cmd(tmp_path, db, 1)
     first = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
     while not Path(f"{db}.lock").exists() and time.time() < deadline:

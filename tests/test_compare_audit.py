@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, SEEDS, all_gold
+from conftest import ROOT, SEEDS, all_gold, plan_with_table
 from vnplans.extractors.normalize import metrics as catalog
 from vnplans.pipeline import audit, compare
 from vnplans.pipeline.cli import main
@@ -282,18 +282,8 @@ def test_what_people_type_without_diacritics_is_found(store, corpus_db, capsys):
 
 def test_an_agency_name_that_looks_like_tex_does_not_break_the_html_report(tmp_path):
     plan = tmp_path / "plan.md"
-    plan.write_text("""ỦY BAN NHÂN DÂN TỈNH BÌNH DƯƠNG
-Số: 12/KH-UBND
-Bình Dương, ngày 05 tháng 01 năm 2026
-
-KẾ HOẠCH
-Chuyển đổi số năm 2026
-
-| STT | Nội dung | Cơ quan chủ trì | Thời gian hoàn thành |
-|---|---|---|---|
-| 1 | Cập nhật dữ liệu | Trung tâm $x^$ dữ liệu | 2026 |
-| 2 | Số hóa hồ sơ | Sở Tư pháp | 2026 |
-""", "utf-8")
+    plan.write_text(plan_with_table("| 1 | Cập nhật dữ liệu | Trung tâm $x^$ dữ liệu | 2026 |",
+                                    "| 2 | Số hóa hồ sơ | Sở Tư pháp | 2026 |"), "utf-8")
     db = tmp_path / "t.db"
     assert main(["ingest", str(plan), "--db", str(db)]) == 0
     out = tmp_path / "audit.html"

@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, plan_with_table
 from vnplans.pipeline.cli import main
 from vnplans.pipeline.serve import running
 from vnplans.pipeline.store import Store
@@ -78,18 +78,9 @@ def test_codes_years_and_dates_survive_pandas_through_the_datapackage(corpus_db,
     assert len(matrix) == int((commitments["latest"] == 1).sum())
 
 
-PLAN_WITH_FORMULAS = """ỦY BAN NHÂN DÂN TỈNH BÌNH DƯƠNG
-Số: 12/KH-UBND
-Bình Dương, ngày 05 tháng 01 năm 2026
-
-KẾ HOẠCH
-Chuyển đổi số năm 2026
-
-| STT | Nội dung | Cơ quan chủ trì | Thời gian hoàn thành |
-|---|---|---|---|
-| 1 | =HYPERLINK("http://example.invalid","bấm vào đây") | Sở Khoa học và Công nghệ | 2026 |
-| 2 | +1+1 cập nhật dữ liệu dân cư | Công an tỉnh | 2026 |
-"""
+PLAN_WITH_FORMULAS = plan_with_table(
+    '| 1 | =HYPERLINK("http://example.invalid","bấm vào đây") | Sở Khoa học và Công nghệ | 2026 |',
+    "| 2 | +1+1 cập nhật dữ liệu dân cư | Công an tỉnh | 2026 |")
 
 
 def test_text_that_a_spreadsheet_would_run_is_neutralised(tmp_path):
