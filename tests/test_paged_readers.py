@@ -221,3 +221,54 @@ def test_figures_in_adjacent_cells_set_closer_than_a_space_are_two_words():
     cells = [[(40, 0, 99.5, 30), (99.5, 0, 140, 30)]]
     assert [(w.text, w.x0) for w in words_in_cells(raw, cells)] == [("62,5", 79), ("85", 100)]
     assert [w.text for w in words_in_cells(raw, [])] == ["62,585"]
+
+
+def _odt(body: str) -> bytes:
+    import zipfile as zf
+
+    buf = io.BytesIO()
+    with zf.ZipFile(buf, "w") as z:
+        z.writestr(zf.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+                   'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+                   'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+                   'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:text>'
+                   + body + "</office:text></office:body></office:document-content>")
+    return buf.getvalue()
+
+
+def test_odt_lists_spaces_and_a_lead_merged_down_two_rows():
+    """LibreOffice Writer's own format: a list item is a bulleted line, <text:s c="2"/> two spaces, and a lead
+    cell merged down over two rows belongs to both (as FORMAT.md says of merged cells)."""
+    cell = "<table:table-cell><text:p>{}</text:p></table:table-cell>"
+    header = "".join(cell.format(h) for h in ("STT", "Nội dung", "Cơ quan chủ trì", "Thời gian hoàn thành"))
+    body = ("<text:h>KẾ HOẠCH</text:h><text:list><text:list-item><text:p>Tổ chức<text:s text:c=\"2\"/>tập huấn"
+            "</text:p></text:list-item></text:list>"
+            "<table:table><table:table-header-rows><table:table-row>" + header + "</table:table-row>"
+            "</table:table-header-rows><table:table-row>" + cell.format("1") + cell.format("Số hóa hồ sơ")
+            + '<table:table-cell table:number-rows-spanned="2"><text:p>Sở Tư pháp</text:p></table:table-cell>'
+            + cell.format("2026") + "</table:table-row><table:table-row>" + cell.format("2")
+            + cell.format("Cập nhật dữ liệu") + "<table:covered-table-cell/>" + cell.format("2027")
+            + "</table:table-row></table:table>")
+    doc = read_bytes("plan.odt", _odt(body))
+    assert doc.format == "odt"
+    assert [b.text for b in doc.blocks if b.kind == "line"] == ["KẾ HOẠCH", "- Tổ chức tập huấn"]
+    (block,) = doc.tables()
+    assert [[c.text for c in r] for r in block.table.rows] == [["1", "Số hóa hồ sơ", "Sở Tư pháp", "2026"],
+                                                               ["2", "Cập nhật dữ liệu", "Sở Tư pháp", "2027"]]
+
+
+def test_an_opendocument_spreadsheet_or_an_excel_file_is_named():
+    import zipfile as zf
+
+    buf = io.BytesIO()
+    with zf.ZipFile(buf, "w") as z:
+        z.writestr(zf.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<x/>")
+    with pytest.raises(ReadError, match="OpenDocument file that is not a text document"):
+        read_bytes("sheet.ods", buf.getvalue())
+    buf = io.BytesIO()
+    with zf.ZipFile(buf, "w") as z:
+        z.writestr("xl/workbook.xml", "<x/>")
+    with pytest.raises(ReadError, match="Excel workbook, not a plan document"):
+        read_bytes("book.xlsx", buf.getvalue())

@@ -4,7 +4,7 @@ next to the plain-text seed's own score, so a reader regression shows up as a ga
 
 A rendition's stem is its seed's, with an optional "@variant" ("004_...@300" for a 300-dpi rescan).
 
-usage: tools/score_renditions.py [--formats docx pdf pdf-rotated scan chromium chromium-borderless layout-text rescan]
+usage: tools/score_renditions.py [--formats docx odt pdf pdf-rotated scan chromium chromium-borderless layout-text rescan]
                                   [--json]
 """
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _prf(part: dict) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--formats", nargs="*", default=["docx", "pdf", "pdf-rotated", "scan", "chromium",
+    ap.add_argument("--formats", nargs="*", default=["docx", "odt", "pdf", "pdf-rotated", "scan", "chromium",
                                                         "chromium-borderless", "layout-text", "rescan"])
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)

@@ -22,7 +22,7 @@ MAX_BYTES = 100 * 1024 * 1024  # larger files are refused up front: plans are fa
 
 
 def sniff(data: bytes) -> str:
-    """The format of a file from its content: pdf, docx, doc, html, text."""
+    """The format of a file from its content: pdf, docx, odt, doc, html, text."""
     head = data[:4096]
     if head.startswith(b"%PDF-"):
         return "pdf"
@@ -33,7 +33,15 @@ def sniff(data: bytes) -> str:
             raise ReadError("corrupt ZIP container (not a readable DOCX)") from None
         if "word/document.xml" in names:
             return "docx"
-        raise ReadError("ZIP archive that is not a Word document")
+        if "content.xml" in names:
+            with zipfile.ZipFile(BytesIO(data)) as z:
+                mime = z.open("mimetype").read(100) if "mimetype" in names else b""
+            if mime.strip().startswith(b"application/vnd.oasis.opendocument.text"):
+                return "odt"
+            raise ReadError("OpenDocument file that is not a text document (a spreadsheet or a presentation)")
+        if "xl/workbook.xml" in names:
+            raise ReadError("Excel workbook, not a plan document: save the plan as .docx, .odt or PDF")
+        raise ReadError("ZIP archive that is not a Word or OpenDocument text document")
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         # an OLE container: old Word, or a password-protected DOCX/XLSX (encrypted OOXML package)
         if "EncryptedPackage".encode("utf-16-le") in data[:1 << 20]:
@@ -98,6 +106,13 @@ def _read_docx(path: str, sha: str, data: bytes) -> SourceDocument:
     return read_docx(path, sha, data)
 
 
+def _read_odt(path: str, sha: str, data: bytes) -> SourceDocument:
+    from vnplans.extractors.readers.odt import read_odt
+
+    check_zip(data, "ODT")
+    return read_odt(path, sha, data)
+
+
 def _read_pdf(path: str, sha: str, data: bytes) -> SourceDocument:
     from vnplans.extractors.readers.pdf import read_pdf
 
@@ -115,6 +130,7 @@ READERS: dict[str, Callable[[str, str, bytes], SourceDocument]] = {
     "text": _read_textual,
     "html": _read_html,
     "docx": _read_docx,
+    "odt": _read_odt,
     "pdf": _read_pdf,
     "encrypted-office": _unsupported("password-protected Office document: remove the password and save it again"),
     "doc": _unsupported("legacy Word .doc format is not supported: save it as .docx or PDF"),
