@@ -256,6 +256,7 @@ def test_dask_without_a_reachable_scheduler_is_a_clear_error(tmp_path, capsys):
     assert "needs --address" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # a 14-page PDF read twice, once in a worker
 def test_pages_read_inside_a_document_reach_the_progress_display():
     # a 14-page plan: its pages are reported as they are read, in this process and from workers
     from vnplans.pipeline.batch import extract_all
