@@ -105,3 +105,19 @@ def test_a_page_of_a_million_text_objects_is_not_parsed(tmp_path):
     assert result.returncode == 1
     assert re.search(r"page 1 holds [\d,]+ characters, more than any plan page \(the limit is 100,000 a page\): not read",
                      result.stderr), result.stderr
+
+
+def test_a_page_holding_a_huge_image_is_refused_before_the_image_is_decoded(tmp_path):
+    """The same 200-inch page holding a 20000 x 20000 px image: its size is read from the image's dictionary,
+    and the page is refused without rendering (decoding it alone would take 400 MB)."""
+    image = zlib.compress(bytes(20000 * 64))  # the first rows only: never decoded
+    objects = _page(b"/Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >>") + [
+        b"<< /Length 33 >>\nstream\nq 14400 0 0 14400 0 0 cm /Im1 Do Q\nendstream",
+        b"<< /Type /XObject /Subtype /Image /Width 20000 /Height 20000 /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % len(image) + image + b"\nendstream"]
+    pdf = tmp_path / "huge-image.pdf"
+    pdf.write_bytes(_pdf(objects))
+    result = subprocess.run([sys.executable, "-m", "vnplans", "extract", str(pdf)], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 1
+    assert "page 1 is 200 x 200 inches: too large to render for OCR" in result.stderr
