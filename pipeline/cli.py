@@ -82,6 +82,12 @@ def _add_limits(p) -> None:
                    help="seconds one document may take (default 600); past it the file is recorded as failed")
 
 
+def _add_data_formats(p) -> None:
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="the listing as a JSON list of objects")
+    fmt.add_argument("--csv", action="store_true", help="the listing as CSV with a header row")
+
+
 def cmd_load(args) -> int:
     from vnplans.pipeline.distributed import load_shards
 
@@ -118,12 +124,18 @@ def cmd_list(args) -> int:
     store = Store.existing(args.db)
     if args.failed:
         failures = store.failures()
+        if _as_data(args, failures):
+            return 0
         for f in failures:
             print(f"{f['at'][:19]}  {f['path']}: {f['reason']}")
         print(f"{len(failures)} failed file(s)" + (" (re-run ingest with --retry-failed to try them again)"
                                                   if failures else ""))
         return 0
     docs = store.documents()
+    listing = [{**{k: v for k, v in d.items() if k != "body"},  # the text itself: vnplans export has it
+                "warnings": json.loads(d["warnings"]) if args.json else d["warnings"]} for d in docs]
+    if _as_data(args, listing):
+        return 0
     if not docs and not store.failures():
         print(f"{args.db}: no documents yet (run: vnplans ingest PATH)")
     for d in docs:
@@ -230,6 +242,8 @@ def cmd_agencies(args) -> int:
     store = Store.existing(args.db)
     if args.unknown:
         rows = store.unknown_agencies()
+        if _as_data(args, rows):
+            return 0
         if not rows:
             print("every stored agency name resolves to the registry (extractors/data/agencies.yaml)")
         for r in rows:
@@ -245,13 +259,15 @@ def cmd_agencies(args) -> int:
             return 1
         a = link.agency
         ids = registry.predecessors(a.id) if not args.no_predecessors else [a.id]
+        rows = store.agency_assignments(ids, args.role, args.due)
+        if _as_data(args, rows):
+            return 0
         print(f"{a.name} [{a.id}; {a.kind}, {a.level or 'no level'}]")
         if a.successor:
             print(f"  merged into {registry.registry()[registry.current(a.id)].name} on {a.since}"
                   + (f" ({a.note})" if a.note else ""))
         if len(ids) > 1:
             print("  includes predecessors: " + ", ".join(registry.registry()[i].name for i in ids if i != a.id))
-        rows = store.agency_assignments(ids, args.role, args.due)
         for r in rows:
             due = r["deadline_raw"] or ""
             if args.due and r["due_from"] == "inherited":
@@ -263,6 +279,8 @@ def cmd_agencies(args) -> int:
                                                  f"section, no deadline printed on the item)" if args.due else ""))
         return 0
     reg = registry.registry()
+    if _as_data(args, store.agency_loads()):
+        return 0
     for r in store.agency_loads():
         merged = [reg[i].name for i in registry.predecessors(r["id"]) if i != r["id"]]
         pred = f"  (counting {'; '.join(merged)})" if merged else ""
@@ -277,15 +295,18 @@ def cmd_metrics(args) -> int:
     store = Store.existing(args.db)
     if args.unlinked:
         rows = store.unlinked()
+        if _as_data(args, rows):
+            return 0
         for r in rows:
             unit = f" [{r['unit']}]" if r["unit"] else ""
             print(f"{r['n']:>4}  {r['item']:<13} {r['text'][:90]}{unit}  ({r['documents']} doc(s), e.g. {r['example']})")
         print(f"\n{len(rows)} unlinked wording(s): add aliases in extractors/data/metrics.yaml where a domain reader "
               "would call them a catalog metric")
         return 0
-    for m in store.metric_usage():
-        if not m["targets"] and not args.all:
-            continue
+    usage = [m for m in store.metric_usage() if m["targets"] or args.all]
+    if _as_data(args, usage):
+        return 0
+    for m in usage:
         national = json.loads(m["national"])
         nat = "; national " + ", ".join(f"{n['comparator']}{n['value']:g}{m['unit'] or ''} by {n['year']}"
                                         + (f" ({n['scope']})" if n.get("scope") else "") for n in national) if national else ""
@@ -295,10 +316,24 @@ def cmd_metrics(args) -> int:
     return 0
 
 
+def _as_data(args, rows: list[dict]) -> bool:
+    """A listing as --json (a list of objects) or --csv (a header and a row each); False: print it as text."""
+    if getattr(args, "json", False):
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif getattr(args, "csv", False):
+        _write_csv(rows)
+    else:
+        return False
+    return True
+
+
 def _write_csv(rows: list[dict], fields=None) -> None:
     import csv
 
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(fields or (rows[0] if rows else [])), extrasaction="ignore")
+    fields = list(fields or (rows[0] if rows else []))
+    if not fields:  # an empty listing with no known columns: nothing to write
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
 
@@ -407,6 +442,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("list", help="list stored documents and failed files")
     p.add_argument("--failed", action="store_true", help="only the files that failed, with the reason")
+    _add_data_formats(p)
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_list)
 
@@ -421,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("agencies", help="canonical agencies and their load; --unknown lists names not in the registry")
     p.add_argument("name", nargs="?", help="an agency name (any alias): list its assignments, predecessors included")
     p.add_argument("--unknown", action="store_true", help="agency names that matched no registry entry, with counts")
+    _add_data_formats(p)
     p.add_argument("--no-predecessors", action="store_true",
                    help="with NAME: leave out agencies merged into it in the 2025 reorganisation")
     p.add_argument("--role", choices=["lead", "coordinate", "monitor"], help="with NAME: only this role")
@@ -432,6 +469,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("metrics", help="canonical metrics committed to by targets; --unlinked lists the rest")
     p.add_argument("--unlinked", action="store_true", help="targets and indicator rows linked to no catalog entry")
+    _add_data_formats(p)
     p.add_argument("--all", action="store_true",
                    help="also metrics that only indicator rows link to, and those nothing links to yet")
     p.add_argument("--db", default=DEFAULT_DB)

@@ -210,3 +210,26 @@ def test_a_full_disk_fails_one_document_and_the_next_one_is_stored(tmp_path, cap
                 docs[2].source.text, "v", None)  # no stale agency id from the failed one
     assert [d["source"] for d in store.documents()] == [SEEDS[2].name]
     store.close()
+
+
+def test_every_listing_comes_as_json_or_csv(tmp_path, capsys):
+    import csv
+    import io
+
+    db = str(tmp_path / "t.db")
+    assert main(["ingest", str(SEEDS[0]), str(SEEDS[2]), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["list", "--json", "--db", db]) == 0
+    docs = json.loads(capsys.readouterr().out)
+    assert {d["doc_number"] for d in docs} == {"4876/KH-UBND", "382/KH-UBND"} and docs[0]["warnings"] == []
+    assert "body" not in docs[0]
+    for cmd, key in ((["agencies"], "lead"), (["agencies", "--unknown"], None), (["metrics"], "targets"),
+                     (["metrics", "--unlinked"], "text"), (["agencies", "Sở Tài chính"], "due_from"),
+                     (["list", "--failed"], None)):
+        assert main([*cmd, "--csv", "--db", db]) == 0, cmd
+        out = capsys.readouterr().out
+        rows = list(csv.DictReader(io.StringIO(out)))
+        if key:
+            assert rows and key in rows[0], (cmd, out[:200])
+        assert main([*cmd, "--json", "--db", db]) == 0
+        assert isinstance(json.loads(capsys.readouterr().out), list)
