@@ -26,10 +26,25 @@ class ServeError(VnplansError):
     pass
 
 
+VIEWS = ("commitments", "commitment_matrix", "items", "agency_items")
+
+
 def metadata(db: str | Path) -> dict:
-    """schemas/datasette.yaml with its `database` section under the served database's name."""
+    """schemas/datasette.yaml with its `database` section under the served database's name, and the home page
+    listing, with links, the views to browse and the canned queries (Datasette's own index shows neither)."""
+    from html import escape
+
     meta = yaml.safe_load(resources.files("vnplans.schemas").joinpath("datasette.yaml").read_text("utf-8"))
-    meta["databases"] = {Path(db).stem: meta.pop("database")}
+    name = Path(db).stem
+    database = meta.pop("database")
+    meta["databases"] = {name: database}
+
+    def links(names, titles) -> str:
+        return "".join(f'<li><a href="/{escape(name)}/{n}">{escape(titles[n].get("title", n))}</a></li>' for n in names)
+
+    meta["description_html"] += (
+        "<p>Xem · browse:</p><ul>" + links(VIEWS, database["tables"]) + "</ul>"
+        "<p>Câu hỏi có sẵn · canned queries:</p><ul>" + links(database["queries"], database["queries"]) + "</ul>")
     return meta
 
 

@@ -148,6 +148,13 @@ def _json(url: str):
     return json.loads(_get(url))
 
 
+def test_serve_home_page_lists_the_views_and_the_canned_queries(server):
+    home = _get(server.rsplit("/", 1)[0] + "/")  # the instance's home page, above the database's
+    assert "Câu hỏi có sẵn · canned queries" in home
+    assert 'href="/vnplans/agency_due"' in home and 'href="/vnplans/commitment_matrix"' in home
+    assert "Ma trận cam kết" in home and "Khối lượng theo cơ quan" in home
+
+
 def test_serve_has_vietnamese_labels_descriptions_and_facets(server):
     page = _get(server + "/commitments")
     assert "Chỉ tiêu cam kết · Commitments" in page and "Tỉnh sau sáp nhập 2025" in page
