@@ -167,7 +167,7 @@ class _PageHandler(logging.Handler):
         self.on_page = on_page
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.on_page(record.getMessage(), getattr(record, "page", 0), getattr(record, "pages", 0))
+        _hear(self.on_page, record)
 
 
 def _needs_a_worker(path: str) -> bool:
@@ -247,7 +247,12 @@ def _drain(pages, on_page) -> None:
             record = pages.get_nowait()
         except queues.Empty:
             return
-        on_page(record.getMessage(), getattr(record, "page", 0), getattr(record, "pages", 0))
+        _hear(on_page, record)
+
+
+def _hear(on_page, record: logging.LogRecord) -> None:
+    """A reader's "page N of M" record, to the progress display."""
+    on_page(record.getMessage(), getattr(record, "page", 0), getattr(record, "pages", 0))
 
 
 class Progress:

@@ -279,9 +279,10 @@ def cmd_agencies(args) -> int:
                                                  f"section, no deadline printed on the item)" if args.due else ""))
         return 0
     reg = registry.registry()
-    if _as_data(args, store.agency_loads()):
+    loads = store.agency_loads()
+    if _as_data(args, loads):
         return 0
-    for r in store.agency_loads():
+    for r in loads:
         merged = [reg[i].name for i in registry.predecessors(r["id"]) if i != r["id"]]
         pred = f"  (counting {'; '.join(merged)})" if merged else ""
         print(f"{r['id']:<24} {r['name'][:48]:<48} lead {r['lead']:>4}  coordinate {r['coordinate']:>4}  "

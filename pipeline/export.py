@@ -172,7 +172,7 @@ def _parquet(store: Store, table: str, cols: list[str], out: Path, types: list[s
     return path
 
 
-def _xlsx(store: Store, tables: list[tuple[str, list[str], list[str]]], out: Path) -> Path:
+def _xlsx(store: Store, tables: list[tuple[str, list[str], list[str]]], counts: dict[str, int], out: Path) -> Path:
     """One sheet per table: a bold, frozen header with an autofilter, widths from the first rows, dates as
     dates, and text always a text cell (never a formula)."""
     from openpyxl import Workbook
@@ -194,7 +194,7 @@ def _xlsx(store: Store, tables: list[tuple[str, list[str], list[str]]], out: Pat
             longest = max([len(c)] + [len(str(r[k - 1])) for r in sample if r[k - 1] is not None])
             ws.column_dimensions[get_column_letter(k)].width = min(60, max(8, longest + 2))
         ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{1 + store.query(f'SELECT count(*) AS n FROM {table}')[0]['n']}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{1 + counts[table]}"
         header = []
         for c in cols:
             cell = WriteOnlyCell(ws, value=c)
@@ -237,7 +237,7 @@ def export(store: Store, fmt: str, out: str | Path, tables: tuple[str, ...] = TA
     counts = {t: store.query(f"SELECT count(*) AS n FROM {t}")[0]["n"] for t, _, _ in plan}
     files: dict[str, str] = {}
     if fmt == "xlsx":
-        path = _xlsx(store, plan, out)
+        path = _xlsx(store, plan, counts, out)
         files = {t: f"{path.name}#{t[:31]}" for t, _, _ in plan}
     elif fmt == "csv":
         for t, cols, types in plan:

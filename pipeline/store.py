@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import sqlite3
@@ -109,20 +110,19 @@ class Store:
             except sqlite3.OperationalError:  # WAL on a read-only mount: no -shm can be made; nobody writes there
                 self.conn = sqlite3.connect(uri.replace("mode=ro", "immutable=1"), uri=True, isolation_level=None)
             self.conn.execute("PRAGMA query_only = ON")
-            self.db = sqlite_utils.Database(self.conn)
-            self._agency_ids: dict[str, int] = {}
-            return
-        self.conn = sqlite3.connect(str(self.path), isolation_level=None)
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        # WAL with NORMAL sync: a killed process never loses or half-writes a committed document; only
-        # a power cut may roll back the last few commits (the database stays consistent either way)
-        self.conn.execute("PRAGMA synchronous = NORMAL")
+        else:
+            self.conn = sqlite3.connect(str(self.path), isolation_level=None)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            # WAL with NORMAL sync: a killed process never loses or half-writes a committed document; only
+            # a power cut may roll back the last few commits (the database stays consistent either way)
+            self.conn.execute("PRAGMA synchronous = NORMAL")
         self.db = sqlite_utils.Database(self.conn)
         self._agency_ids: dict[str, int] = {}
 
+    @functools.cached_property
     def _fingerprints(self) -> dict[str, str]:
-        """What the tables, the views and the reference data of this release hash to."""
+        """What the tables, the views and the reference data of this release hash to (hashed once a store)."""
         from vnplans.pipeline import reference
 
         def sha(name: str, extra: str = "") -> str:
@@ -140,7 +140,7 @@ class Store:
             have = dict(self.conn.execute("SELECT name, fingerprint FROM reference").fetchall())
         except sqlite3.Error:
             return False
-        return all(have.get(k) == v for k, v in self._fingerprints().items())
+        return all(have.get(k) == v for k, v in self._fingerprints.items())
 
     def _create(self) -> None:
         fresh = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'documents'").fetchone()[0] == 0
@@ -155,7 +155,7 @@ class Store:
         self.conn.executescript(sql)
         self.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
         self.conn.execute("INSERT OR REPLACE INTO reference(name, fingerprint) VALUES ('schema', ?)",
-                          (self._fingerprints()["schema"],))
+                          (self._fingerprints["schema"],))
         for table, cols in FTS.items():
             fts = self.db[table].detect_fts()
             if fts and ("search" not in self.db[fts].columns_dict or FTS_TOKENIZER not in self.db[fts].schema):
@@ -169,7 +169,7 @@ class Store:
     def _create_views(self) -> None:
         """(Re)create the read-side views of schemas/views.sql when that file changed."""
         sql = resources.files("vnplans.schemas").joinpath("views.sql").read_text("utf-8")
-        fingerprint = self._fingerprints()["views"]
+        fingerprint = self._fingerprints["views"]
         row = self.conn.execute("SELECT fingerprint FROM reference WHERE name = 'views'").fetchone()
         if row and row[0] == fingerprint:
             return
@@ -186,7 +186,7 @@ class Store:
         """Copy the registry, catalogs and provinces into the database when their files changed."""
         from vnplans.pipeline import reference
 
-        fingerprint = reference.fingerprint()
+        fingerprint = self._fingerprints["data"]
         row = self.conn.execute("SELECT fingerprint FROM reference WHERE name = 'data'").fetchone()
         if row and row[0] == fingerprint:
             return

@@ -265,10 +265,11 @@ def _weighted_f1(a: tuple[str, ...], b: tuple[str, ...], idf: _Weights) -> float
     if not a or not b:
         return 0.0
     wa, wb = set(a), set(b)
-    # summed in a fixed order: float sums in set order differ in the last bit between processes, and so would ties
-    common = sum(idf[w] for w in sorted(wa & wb))
-    p = common / sum(idf[w] for w in sorted(wa))
-    r = common / sum(idf[w] for w in sorted(wb))
+    # fsum is exact whatever the order: a plain sum in set order differs in the last bit between processes,
+    # and so would ties
+    common = math.fsum(idf[w] for w in wa & wb)
+    p = common / math.fsum(idf[w] for w in wa)
+    r = common / math.fsum(idf[w] for w in wb)
     return 0.0 if p + r == 0 else 2 * p * r / (p + r)
 
 
@@ -294,17 +295,21 @@ def match(text: str, unit: Optional[str] = None, minimum: float = TARGET_MIN,
     if not near:
         return None
     ws = words(text)
-    syl, syl_idf = syllables(text), _pool()[2]
-    best: Optional[tuple[float, float, str]] = None
+    best: Optional[tuple[float, str, tuple[str, ...]]] = None
     for mid, _spelling, ews, esyl in near:
-        # words decide; where two wordings tie on words ("máy chủ" segmented one way in the plan and another in
-        # the catalog), their syllables do ("máy chủ" vs "máy trạm")
-        s = (round(_weighted_f1(ws, ews, idf), 9), _weighted_f1(syl, esyl, syl_idf), mid)
-        if best is None or s[:2] > best[:2]:
-            best = s
+        score = _weighted_f1(ws, ews, idf)
+        if best is None or score > best[0]:
+            best = (score, mid, esyl)
+        elif score == best[0] and _syllable_f1(text, esyl) > _syllable_f1(text, best[2]):
+            # a tie on words ("máy chủ" one word in the plan, two in the catalog): syllables decide ("chủ", "trạm")
+            best = (score, mid, esyl)
     if best and best[0] >= minimum:
-        return cat[best[2]], "fuzzy", round(best[0], 3)
+        return cat[best[1]], "fuzzy", round(best[0], 3)
     return None
+
+
+def _syllable_f1(text: str, other: tuple[str, ...]) -> float:
+    return _weighted_f1(syllables(text), other, _pool()[2])
 
 
 # --- linking rows and targets ----------------------------------------------------------------------------

@@ -28,14 +28,14 @@ def sniff(data: bytes) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         try:
-            names = zipfile.ZipFile(BytesIO(data)).namelist()
+            with zipfile.ZipFile(BytesIO(data)) as z:
+                names = z.namelist()
+                mime = z.open("mimetype").read(100) if "mimetype" in names else b""  # ODF's own first entry
         except zipfile.BadZipFile:
             raise ReadError("corrupt ZIP container (not a readable DOCX)") from None
         if "word/document.xml" in names:
             return "docx"
         if "content.xml" in names:
-            with zipfile.ZipFile(BytesIO(data)) as z:
-                mime = z.open("mimetype").read(100) if "mimetype" in names else b""
             if mime.strip().startswith(b"application/vnd.oasis.opendocument.text"):
                 return "odt"
             raise ReadError("OpenDocument file that is not a text document (a spreadsheet or a presentation)")
