@@ -251,7 +251,7 @@ def export(store: Store, fmt: str, out: str | Path, tables: tuple[str, ...] = TA
     manifest = {
         "exported_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         "database": str(store.path), "format": fmt,
-        "schema_version": store.conn.execute("PRAGMA user_version").fetchone()[0],
+        "migrations": [n for (n,) in store.conn.execute("SELECT name FROM migrations ORDER BY rowid")],
         "tables": {t: {"file": files[t], "rows": counts[t], "columns": cols} for t, cols, _ in plan},
     }
     with _atomic(out / "manifest.json", "w", encoding="utf-8") as f:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 import sqlite3
 import urllib.parse
 from importlib import resources
@@ -17,43 +16,33 @@ from vnplans.extractors.errors import VnplansError
 from vnplans.extractors.keys import fold
 
 from vnplans.schemas.extraction import Extraction
+from vnplans.schemas.records import record
 
 # Full-text search ignores diacritics (remove_diacritics 2); `search` holds the text folded with đ as d as well,
 # which no FTS5 tokenizer does: "so tai chinh" and "dong" find "Sở Tài chính" and "đồng".
 FTS = {"sections": ["heading", "search"], "rows": ["text", "stt", "grp", "search"]}
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
-# Columns added after the first release, per schema version (PRAGMA user_version): (table, column, type).
-MIGRATIONS: list[list[tuple[str, str, str]]] = [
-    [("assignments", "holder", "TEXT"), ("assignments", "printed", "TEXT")],
-    [("documents", "extractor", "TEXT")],
-    [("documents", "pages", "INTEGER"), ("rows", "ocr", "INTEGER NOT NULL DEFAULT 0"),
-     ("targets", "ocr", "INTEGER NOT NULL DEFAULT 0")],
-    [("documents", "province_code", "TEXT"), ("documents", "province_successor", "TEXT"),
-     ("documents", "province_successor_code", "TEXT")]
+# Columns added after the first release, as named migrations in the order they were made: (table, column, type).
+# The `migrations` table records which ones a database has had; a fresh database is made from store.sql with
+# every column and records them all. Releases before named migrations counted them in PRAGMA user_version.
+MIGRATIONS: dict[str, list[tuple[str, str, str]]] = {
+    "assignment-holder": [("assignments", "holder", "TEXT"), ("assignments", "printed", "TEXT")],
+    "document-extractor": [("documents", "extractor", "TEXT")],
+    "pages-and-ocr": [("documents", "pages", "INTEGER"), ("rows", "ocr", "INTEGER NOT NULL DEFAULT 0"),
+                      ("targets", "ocr", "INTEGER NOT NULL DEFAULT 0")],
+    "canonical-links": [("documents", "province_code", "TEXT"), ("documents", "province_successor", "TEXT"),
+                        ("documents", "province_successor_code", "TEXT")]
     + [("assignments", c, t) for c, t in (("canonical_id", "TEXT"), ("agency_province", "TEXT"), ("qualifier", "TEXT"),
                                           ("link_method", "TEXT"), ("link_score", "REAL"))]
     + [(table, c, t) for table in ("rows", "targets")
        for c, t in (("metric_id", "TEXT"), ("indicator_code", "TEXT"), ("catalog", "TEXT"), ("link_method", "TEXT"),
                     ("link_score", "REAL"))],
-    [("failures", "extractor", "TEXT")],
-    [("rows", "deadline_kind", "TEXT"), ("rows", "inherited_start", "TEXT"), ("rows", "inherited_end", "TEXT"),
-     ("rows", "inherited_from", "TEXT")],
-    [("documents", "province_regime", "TEXT")],
-    [("rows", "search", "TEXT"), ("sections", "search", "TEXT")],
-]
-
-
-def _link_columns(link) -> tuple:
-    if link is None:
-        return (None, None, None, None, None)
-    return (link.metric, link.indicator, link.catalog, link.method, link.score)
-
-
-def _position(pv) -> tuple:
-    """line, page, start, end, ocr of a provenance (all None, and ocr 0, without one)."""
-    if pv is None:
-        return (None, None, None, None, 0)
-    return (pv.line, pv.page, pv.start, pv.end, int(bool(pv.ocr)))
+    "failure-extractor": [("failures", "extractor", "TEXT")],
+    "deadline-kind-and-inherited": [("rows", "deadline_kind", "TEXT"), ("rows", "inherited_start", "TEXT"),
+                                    ("rows", "inherited_end", "TEXT"), ("rows", "inherited_from", "TEXT")],
+    "province-regime": [("documents", "province_regime", "TEXT")],
+    "folded-search": [("rows", "search", "TEXT"), ("sections", "search", "TEXT")],
+}
 
 
 def _now() -> str:
@@ -135,7 +124,7 @@ class Store:
     def _up_to_date(self) -> bool:
         """Made by this release: nothing to migrate, create or reload."""
         try:
-            if self.conn.execute("PRAGMA user_version").fetchone()[0] != len(MIGRATIONS):
+            if {n for (n,) in self.conn.execute("SELECT name FROM migrations")} != set(MIGRATIONS):
                 return False
             have = dict(self.conn.execute("SELECT name, fingerprint FROM reference").fetchall())
         except sqlite3.Error:
@@ -143,17 +132,8 @@ class Store:
         return all(have.get(k) == v for k, v in self._fingerprints.items())
 
     def _create(self) -> None:
-        fresh = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'documents'").fetchone()[0] == 0
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        if not fresh and version < len(MIGRATIONS):
-            with self._tx():
-                for step in MIGRATIONS[version:]:
-                    for table, column, kind in step:
-                        if column not in {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}:
-                            self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-        sql = resources.files("vnplans.schemas").joinpath("store.sql").read_text("utf-8")
-        self.conn.executescript(sql)
-        self.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        self._migrate()
+        self.conn.executescript(resources.files("vnplans.schemas").joinpath("store.sql").read_text("utf-8"))
         self.conn.execute("INSERT OR REPLACE INTO reference(name, fingerprint) VALUES ('schema', ?)",
                           (self._fingerprints["schema"],))
         for table, cols in FTS.items():
@@ -165,6 +145,29 @@ class Store:
                 self.db[table].enable_fts(cols, create_triggers=True, tokenize=FTS_TOKENIZER)
         self._load_reference()
         self._create_views()
+
+    def _migrate(self) -> None:
+        """Add the columns of every migration this database has not had, and record each by name."""
+        fresh = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'documents'").fetchone()[0] == 0
+        with self._tx():
+            self.conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            done = {n for (n,) in self.conn.execute("SELECT name FROM migrations")}
+            if not done and not fresh:  # made before named migrations: user_version counted the ones it had
+                version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                done = set(list(MIGRATIONS)[:version])
+                self._record_migrations(done)
+            for name, columns in MIGRATIONS.items():
+                if name in done:
+                    continue
+                if not fresh:  # a fresh database gets every column from store.sql
+                    for table, column, kind in columns:
+                        if column not in {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}:
+                            self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                self._record_migrations([name])
+
+    def _record_migrations(self, names) -> None:
+        self.conn.executemany("INSERT OR IGNORE INTO migrations(name, applied_at) VALUES (?, ?)",
+                              [(n, _now()) for n in names])
 
     def _create_views(self) -> None:
         """(Re)create the read-side views of schemas/views.sql when that file changed."""
@@ -238,61 +241,25 @@ class Store:
         with self._tx():
             old = self.path_doc(path)
             self._delete(ex.doc_id)
-            d = ex.document
-            pu = d.province_unit
-            self.conn.execute(
-                "INSERT INTO documents(id, source, format, ingested_at, doc_number, doc_number_raw, doc_type, issuer,"
-                " province, place, issued_date, issued_month, signer, signer_title, title, form, period_start,"
-                " period_end, warnings, body, extractor, pages, province_code, province_successor,"
-                " province_successor_code, province_regime) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (ex.doc_id, path_text(ex.source), ex.format, _now(), d.doc_number, d.doc_number_raw, d.doc_type, d.issuer,
-                 d.province, d.place, d.issued_date, d.issued_month, d.signer, d.signer_title, d.title, d.form,
-                 d.period.start, d.period.end, json.dumps(ex.warnings, ensure_ascii=False), body, extractor, ex.pages,
-                 pu.code if pu else None, pu.successor if pu else None, pu.successor_code if pu else None,
-                 pu.regime if pu else None),
-            )
-            self.conn.executemany("INSERT INTO ocr_pages(doc_id, page, confidence) VALUES (?,?,?)",
-                                  [(ex.doc_id, o.page, o.confidence) for o in ex.ocr_pages])
-            self.conn.executemany("INSERT INTO page_quality(doc_id, page, source, non_syllable, single_letter)"
-                                  " VALUES (?,?,?,?,?)",
-                                  [(ex.doc_id, q.page, q.source, q.non_syllable, q.single_letter) for q in ex.page_quality])
-            self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, ex.doc_id))
-            self.conn.executemany(
-                'INSERT INTO sections(doc_id, id, parent, kind, label, heading, line, end_line, start, "end", page,'
-                " search) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(ex.doc_id, s.id, s.parent, s.kind, s.label, s.heading, s.line, s.end_line, s.start, s.end, s.page,
-                  fold(s.heading or "")) for s in ex.sections],
-            )
-            self.conn.executemany(
-                "INSERT INTO rows(doc_id, idx, table_name, kind, stt, grp, text, max_score, score, deadline_raw,"
-                " deadline_start, deadline_end, recurrence, deadline_kind, inherited_start, inherited_end, inherited_from,"
-                ' note, origin, line, page, start, "end", ocr,'
-                " metric_id, indicator_code, catalog, link_method, link_score, search)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(ex.doc_id, i, r.table, r.kind, r.stt, r.group, r.text, r.max_score, r.score, r.deadline_raw,
-                  r.deadline.start, r.deadline.end, r.deadline.recurrence, r.deadline.kind,
-                  *((r.deadline_inherited.start, r.deadline_inherited.end) if r.deadline_inherited else (None, None)),
-                  r.deadline_inherited_from, r.note, r.origin,
-                  *_position(r.provenance), *_link_columns(r.link), fold(f"{r.group or ''} {r.text}"))
-                 for i, r in enumerate(ex.rows)],
-            )
+            doc_id = ex.doc_id
+            self.db["documents"].insert({**record("documents", ex), "source": path_text(ex.source),
+                                         "ingested_at": _now(), "body": body, "extractor": extractor})
+            self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, doc_id))
+            for table, items in (("ocr_pages", ex.ocr_pages), ("page_quality", ex.page_quality)):
+                self.db[table].insert_all({**record(table, x), "doc_id": doc_id} for x in items)
+            self.db["sections"].insert_all({**record("sections", s), "doc_id": doc_id, "search": fold(s.heading or "")}
+                                           for s in ex.sections)
+            self.db["rows"].insert_all({**record("rows", r), "doc_id": doc_id, "idx": i,
+                                        "search": fold(f"{r.group or ''} {r.text}")} for i, r in enumerate(ex.rows))
             row_ids = [rid for (rid,) in self.conn.execute("SELECT id FROM rows WHERE doc_id = ? ORDER BY idx",
-                                                           (ex.doc_id,))]
-            self.conn.executemany(
-                "INSERT INTO assignments(doc_id, row_id, agency_id, role, position, holder, printed, canonical_id,"
-                " agency_province, qualifier, link_method, link_score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(ex.doc_id, row_ids[i], self._agency_id(a.agency), a.role, a.position, a.holder, a.printed,
-                  *((c.id, c.province, c.qualifier, c.method, c.score) if (c := a.canonical) else (None,) * 5))
-                 for i, r in enumerate(ex.rows) for a in r.assignments],
-            )
-            self.conn.executemany(
-                "INSERT INTO targets(doc_id, idx, metric, comparator, value, value_max, unit, year, scope, quote,"
-                ' row_id, line, page, start, "end", ocr, metric_id, indicator_code, catalog, link_method,'
-                " link_score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(ex.doc_id, i, t.metric, t.comparator, t.value, t.value_max, t.unit, t.year, t.scope, t.quote,
-                  row_ids[t.row_index] if t.row_index is not None and t.row_index < len(row_ids) else None,
-                  *_position(t.provenance), *_link_columns(t.link)) for i, t in enumerate(ex.targets)],
-            )
+                                                           (doc_id,))]
+            self.db["assignments"].insert_all(
+                {**record("assignments", a), "doc_id": doc_id, "row_id": row_ids[i], "agency_id": self._agency_id(a.agency)}
+                for i, r in enumerate(ex.rows) for a in r.assignments)
+            self.db["targets"].insert_all(
+                {**record("targets", t), "doc_id": doc_id, "idx": i,
+                 "row_id": row_ids[t.row_index] if t.row_index is not None and t.row_index < len(row_ids) else None}
+                for i, t in enumerate(ex.targets))
             if old and old != ex.doc_id:
                 self._drop_if_orphan(old)
             self.conn.execute("DELETE FROM failures WHERE path = ?", (path,))

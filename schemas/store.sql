@@ -171,6 +171,12 @@ CREATE TABLE IF NOT EXISTS failures (
   extractor TEXT              -- the extractor version that failed on it: retried when the code changes
 );
 
+-- The named migrations (pipeline/store.py MIGRATIONS) this database has had.
+CREATE TABLE IF NOT EXISTS migrations (
+  name       TEXT PRIMARY KEY,
+  applied_at TEXT NOT NULL
+);
+
 -- Reference data, loaded from extractors/data/ whenever those files change.
 CREATE TABLE IF NOT EXISTS reference (
   name        TEXT PRIMARY KEY,

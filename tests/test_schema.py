@@ -4,7 +4,8 @@ import json
 import jsonschema
 
 from conftest import ROOT
-from vnplans.schemas.extraction import json_schema
+from vnplans.schemas.extraction import Extraction, json_schema
+from vnplans.schemas.records import COLUMNS, STORE_ONLY
 
 
 def test_committed_schema_matches_the_model():
@@ -25,3 +26,43 @@ def test_schema_rejects_a_broken_extraction(extractions):
     ex = dict(next(iter(extractions.values())))
     ex["rows"] = [{"stt": "1"}]
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(ex))
+
+
+def _model_paths(model, prefix="") -> set[str]:
+    """Every dotted field path of a pydantic model, into nested models (Optional and list items included)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    paths = set()
+    for name, field in model.model_fields.items():
+        paths.add(prefix + name)
+        for arg in (field.annotation, *typing.get_args(field.annotation)):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                paths |= _model_paths(arg, prefix + name + ".")
+    return paths
+
+
+def _store_columns() -> dict[str, set[str]]:
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    conn.executescript((ROOT / "schemas" / "store.sql").read_text("utf-8"))
+    return {t: {r[1] for r in conn.execute(f"PRAGMA table_info({t})")} for t in COLUMNS}
+
+
+def test_the_store_columns_and_the_model_are_one_map():
+    """Every stored column is a model field (or one the store fills), every mapped field exists in the model."""
+    from vnplans.schemas.extraction import (AssignmentOut, OcrPage, PageQuality, RowOut, SectionOut, TargetOut)
+
+    models = {"documents": Extraction, "ocr_pages": OcrPage, "page_quality": PageQuality, "sections": SectionOut,
+              "rows": RowOut, "assignments": AssignmentOut, "targets": TargetOut}
+    for table, columns in _store_columns().items():
+        assert columns == set(COLUMNS[table]) | STORE_ONLY[table], table
+        paths = _model_paths(models[table])
+        assert not [p for p in COLUMNS[table].values() if p not in paths], table
+    # and every scalar field of a row, a target and an assignment is stored somewhere
+    stored = {p.split(".")[0] for p in COLUMNS["rows"].values()}
+    assert set(RowOut.model_fields) - stored == {"lead", "coordinate", "monitor", "assignments"}  # -> assignments
+    assert set(TargetOut.model_fields) - {p.split(".")[0] for p in COLUMNS["targets"].values()} == {"row_index"}
+    assert set(AssignmentOut.model_fields) - {p.split(".")[0] for p in COLUMNS["assignments"].values()} == {"agency"}

@@ -105,13 +105,29 @@ def test_older_database_is_migrated_in_place(tmp_path):
     conn.executescript("DROP VIEW commitment_matrix; DROP VIEW commitments; DROP VIEW items; DROP VIEW agency_items;"
                        "DELETE FROM reference WHERE name = 'views';"
                        "ALTER TABLE assignments DROP COLUMN holder; ALTER TABLE assignments DROP COLUMN printed;"
-                       "PRAGMA user_version = 0;")
+                       "DROP TABLE migrations; PRAGMA user_version = 0;")
     conn.close()
     store = Store(db)
     cols = [r[1] for r in store.conn.execute("PRAGMA table_info(assignments)")]
     assert "holder" in cols and "printed" in cols
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert [n for (n,) in store.conn.execute("SELECT name FROM migrations ORDER BY rowid")] == list(MIGRATIONS)
     assert len(store.documents()) == 1  # nothing stored is lost
+
+
+def test_a_database_counted_by_user_version_gets_only_the_migrations_it_lacks(tmp_path):
+    from vnplans.pipeline.store import MIGRATIONS, Store
+
+    db = tmp_path / "old.db"
+    main(["ingest", str(SEEDS[0]), "--db", str(db)])
+    conn = sqlite3.connect(db)  # a release that had the first six migrations, counted in user_version
+    conn.executescript("DROP TABLE migrations; ALTER TABLE documents DROP COLUMN province_regime;"
+                       "PRAGMA user_version = 6;")
+    conn.close()
+    store = Store(db)
+    assert "province_regime" in store.db["documents"].columns_dict
+    assert {n for (n,) in store.conn.execute("SELECT name FROM migrations")} == set(MIGRATIONS)
+    ran = store.conn.execute("SELECT name FROM migrations ORDER BY rowid").fetchall()
+    assert [n for (n,) in ran][6:] == list(MIGRATIONS)[6:]
 
 
 def test_an_older_full_text_index_is_rebuilt_to_ignore_diacritics(tmp_path):

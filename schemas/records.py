@@ -1,0 +1,75 @@
+"""The store's records of one Extraction, by column name: the one map from the model to `store.sql`.
+
+Each stored column names the model field it holds as a dotted path into the `Extraction` (a `None` on the way
+gives `None`). Columns that are not the model's (ids, the body, the ingest time, the folded search text) are
+listed in `STORE_ONLY` and filled by the store. `tests/test_schema.py` checks both lists against the model and
+against `store.sql`, so a field added to one and not the others fails a test instead of going missing.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+_POSITION = {"line": "provenance.line", "page": "provenance.page", "start": "provenance.start",
+             "end": "provenance.end", "ocr": "provenance.ocr"}
+_LINK = {"metric_id": "link.metric", "indicator_code": "link.indicator", "catalog": "link.catalog",
+         "link_method": "link.method", "link_score": "link.score"}
+
+COLUMNS: dict[str, dict[str, str]] = {
+    "documents": {
+        "id": "doc_id", "source": "source", "format": "format", "pages": "pages", "warnings": "warnings",
+        **{f: f"document.{f}" for f in ("doc_number", "doc_number_raw", "doc_type", "issuer", "province", "place",
+                                        "issued_date", "issued_month", "signer", "signer_title", "title", "form")},
+        "period_start": "document.period.start", "period_end": "document.period.end",
+        "province_code": "document.province_unit.code", "province_successor": "document.province_unit.successor",
+        "province_successor_code": "document.province_unit.successor_code",
+        "province_regime": "document.province_unit.regime",
+    },
+    "ocr_pages": {"page": "page", "confidence": "confidence"},
+    "page_quality": {"page": "page", "source": "source", "non_syllable": "non_syllable",
+                     "single_letter": "single_letter"},
+    "sections": {c: c for c in ("id", "parent", "kind", "label", "heading", "line", "end_line", "start", "end", "page")},
+    "rows": {
+        "table_name": "table", "kind": "kind", "stt": "stt", "grp": "group", "text": "text", "max_score": "max_score",
+        "score": "score", "deadline_raw": "deadline_raw", "deadline_start": "deadline.start",
+        "deadline_end": "deadline.end", "recurrence": "deadline.recurrence", "deadline_kind": "deadline.kind",
+        "inherited_start": "deadline_inherited.start", "inherited_end": "deadline_inherited.end",
+        "inherited_from": "deadline_inherited_from", "note": "note", "origin": "origin", **_POSITION, **_LINK,
+    },
+    "assignments": {
+        "role": "role", "position": "position", "holder": "holder", "printed": "printed",
+        "canonical_id": "canonical.id", "agency_province": "canonical.province", "qualifier": "canonical.qualifier",
+        "link_method": "canonical.method", "link_score": "canonical.score",
+    },
+    "targets": {**{c: c for c in ("metric", "comparator", "value", "value_max", "unit", "year", "scope", "quote")},
+                **_POSITION, **_LINK},
+}
+
+# Columns the store fills itself, per table.
+STORE_ONLY: dict[str, set[str]] = {
+    "documents": {"ingested_at", "body", "extractor"},
+    "ocr_pages": {"doc_id"},
+    "page_quality": {"doc_id"},
+    "sections": {"doc_id", "search"},
+    "rows": {"id", "doc_id", "idx", "search"},
+    "assignments": {"id", "doc_id", "row_id", "agency_id"},
+    "targets": {"id", "doc_id", "idx", "row_id"},
+}
+
+
+def value_at(obj: Any, path: str) -> Any:
+    for name in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, name)
+    if isinstance(obj, bool):
+        return int(obj)
+    if isinstance(obj, list):
+        return json.dumps(obj, ensure_ascii=False)
+    return obj
+
+
+def record(table: str, obj: Any) -> dict[str, Any]:
+    """The columns of `table` that one model object (an Extraction, a row, a target ...) fills."""
+    return {column: value_at(obj, path) for column, path in COLUMNS[table].items()}
+
