@@ -10,10 +10,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
-from vnplans.extractors import provinces
 from vnplans.extractors.errors import VnplansError
-from vnplans.extractors.normalize import metrics as catalog
-from vnplans.extractors.keys import key
+from vnplans.extractors.keys import fold, key
+from vnplans.pipeline import listings
 from vnplans.pipeline.store import Store
 
 
@@ -64,6 +63,7 @@ class Coverage:
     covered: int = 0
     gaps: list[dict] = field(default_factory=list)  # {code, name, pillar, pillar_name}
     note: Optional[str] = None
+    pillars: list[dict] = field(default_factory=list)  # {code, name, covered, total}: the coverage per pillar
 
 
 @dataclass
@@ -131,15 +131,16 @@ def _as_of(value: Optional[str]) -> str:
 def select_documents(store: Store, province: Optional[str] = None, doc: Optional[str] = None) -> tuple[list[dict], str]:
     """The plans an audit covers and how to say so: one document, a province (then or since 2025), or all."""
     if doc:
-        d = store.find(doc)
+        d = listings.find(store, doc)
         if d is None:
             raise AuditError(f"no single stored document matches {doc!r} (use an id prefix or file name; see vnplans list)")
         return [d], f"document {d['source']}"
-    docs = store.documents()
-    if province:
-        p = provinces.lookup(province)
-        name = p.name if p else province
-        successors = {q.successor for q in provinces.provinces()}
+    docs = listings.documents(store)
+    if province:  # a name as plans print it (the front doors read a typed one with pipeline.lookups.province)
+        typed = fold(province)
+        known = store.query("SELECT name, successor FROM provinces")
+        name = next((p["name"] for p in known if fold(p["name"]) == typed), province)
+        successors = {p["successor"] for p in known}
         docs = [d for d in docs if key(d["province"] or "") == key(name)
                 or (name in successors and key(d["province_successor"] or "") == key(name))]
         if not docs:
@@ -168,27 +169,28 @@ def _context(r: dict, rows: list[dict], parents: dict[str, Optional[str]]) -> Op
     return None
 
 
-def _in_force(plan_date: Optional[str]) -> Optional[catalog.CatalogVersion]:
+def _in_force(store: Store, plan_date: Optional[str]) -> Optional[dict]:
     """The DTI catalog version in force at the plan date; None before the first (or with no date)."""
-    versions = [v for v in catalog.catalog_versions() if plan_date and v.effective_from <= plan_date]
-    return versions[-1] if versions else None
+    versions = store.query("SELECT * FROM dti_catalogs WHERE effective_from <= ? ORDER BY effective_from DESC LIMIT 1",
+                           [plan_date]) if plan_date else []
+    return versions[0] if versions else None
 
 
-def _coverage(rows: list[dict], plan_date: Optional[str]) -> Coverage:
-    v = _in_force(plan_date)
+def _coverage(store: Store, rows: list[dict], plan_date: Optional[str]) -> Coverage:
+    v = _in_force(store, plan_date)
     if v is None:
-        first = catalog.catalog_versions()[0]
+        first = store.query("SELECT * FROM dti_catalogs ORDER BY effective_from LIMIT 1")[0]
         return Coverage(None, None, note=f"no DTI catalog was in force on {plan_date or 'an unknown date'}"
-                                         f" ({first.decision} applies from {first.effective_from})")
-    assigned = {r["indicator_code"] for r in rows if r["leads"] and r["indicator_code"] and r["catalog"] == v.id}
-
-    assessed = v.assessed()
+                                         f" ({first['decision']} applies from {first['effective_from']})")
+    assigned = {r["indicator_code"] for r in rows if r["leads"] and r["indicator_code"] and r["catalog"] == v["id"]}
+    assessed = {i["code"]: i for i in store.query("SELECT * FROM dti_indicators WHERE catalog = ? ORDER BY rowid",
+                                                  [v["id"]])}
 
     def lineage(code: str) -> set[str]:
-        out, c = {code}, assessed[code].parent if code in assessed else None
+        out, c = {code}, assessed[code]["parent"] if code in assessed else None
         while c:
             out.add(c)
-            c = assessed[c].parent if c in assessed else None
+            c = assessed[c]["parent"] if c in assessed else None
         return out
 
     covered = set()
@@ -196,12 +198,18 @@ def _coverage(rows: list[dict], plan_date: Optional[str]) -> Coverage:
         line = lineage(code)
         if line & assigned or any(code in lineage(a) for a in assigned if a in assessed):
             covered.add(code)
-    gaps = [{"code": i.code, "name": i.name, "pillar": i.pillar, "pillar_name": v.pillars.get(i.pillar)}
-            for i in assessed.values() if i.code not in covered]
+    gaps = [{"code": i["code"], "name": i["name"], "pillar": i["pillar"], "pillar_name": i["pillar_name"]}
+            for i in assessed.values() if i["code"] not in covered]
+    pillars: dict[str, dict] = {}
+    for i in assessed.values():
+        p = pillars.setdefault(i["pillar"], {"code": i["pillar"], "name": i["pillar_name"], "covered": 0, "total": 0})
+        p["total"] += 1
+        p["covered"] += i["code"] in covered
     notes = [] if assigned else ["the plan assigns no DTI indicator: it is not organised by the index"]
-    if not v.indicators:
-        notes.append(f"{v.id} is counted over its {len(assessed)} main indicators: its components are not in the catalog")
-    return Coverage(v.id, v.decision, len(assessed), len(covered), gaps, "; ".join(notes) or None)
+    if not v["components"]:
+        notes.append(f"{v['id']} is counted over its {len(assessed)} main indicators: its components are not in the catalog")
+    return Coverage(v["id"], v["decision"], len(assessed), len(covered), gaps, "; ".join(notes) or None,
+                    list(pillars.values()))
 
 
 ROLE_COUNT = {"lead": "led", "coordinate": "coordinated", "monitor": "monitored"}
@@ -237,8 +245,9 @@ def _loads(assignments: list[dict], as_of: str) -> list[AgencyLoad]:
 def _plan(store: Store, d: dict, as_of: str) -> PlanAudit:
     rows = store.query("SELECT * FROM items WHERE doc_id = ? ORDER BY idx", [d["id"]])
     plan_date = d["issued_date"] or d["issued_month"]
-    version = _in_force(plan_date)
-    parents = {c: i.parent for c, i in version.assessed().items()} if version else {}
+    version = _in_force(store, plan_date)
+    parents = {i["code"]: i["parent"] for i in store.query("SELECT code, parent FROM dti_indicators WHERE catalog = ?",
+                                                           [version["id"]])} if version else {}
     audited = [r for r in rows if not r["heading"]]
 
     def pick(test) -> list[Item]:
@@ -260,7 +269,7 @@ def _plan(store: Store, d: dict, as_of: str) -> PlanAudit:
         no_deadline=pick(lambda r: r["deadline_state"] == "none"),
         vague_deadline=pick(lambda r: r["deadline_state"] == "vague"),
         past_deadline=pick(lambda r: r["deadline_end"] is not None and r["deadline_end"] < as_of),
-        coverage=_coverage(audited, plan_date),
+        coverage=_coverage(store, audited, plan_date),
         loads=_loads(store.query("SELECT * FROM agency_items WHERE doc_id = ?", [d["id"]]), as_of),
     )
 

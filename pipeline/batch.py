@@ -385,7 +385,7 @@ def plan_batch(store, paths: list[str], version: str, retry_failed: bool, summar
     """What to extract: files not stored yet, not stored by this extractor version, or changed since."""
     from vnplans.pipeline.store import path_text
 
-    failed = {f["path"]: f for f in store.failures()}
+    failed = {f["path"]: f for f in store.query("SELECT * FROM failures")}
     todo = []
     for path in paths:
         try:

@@ -119,202 +119,88 @@ def _print_summary(ex: dict) -> None:
 
 
 def cmd_list(args) -> int:
+    from vnplans.pipeline import listings
     from vnplans.pipeline.store import Store
 
     store = Store.existing(args.db)
+    failed = listings.failures(store)
     if args.failed:
-        failures = store.failures()
-        if _as_data(args, failures):
-            return 0
-        for f in failures:
-            print(f"{f['at'][:19]}  {f['path']}: {f['reason']}")
-        print(f"{len(failures)} failed file(s)" + (" (re-run ingest with --retry-failed to try them again)"
-                                                  if failures else ""))
+        if not _as_data(args, failed):
+            print(listings.render_failures(failed))
         return 0
-    docs = store.documents()
+    docs = listings.documents(store)
     listing = [{**{k: v for k, v in d.items() if k != "body"},  # the text itself: vnplans export has it
                 "warnings": json.loads(d["warnings"]) if args.json else d["warnings"]} for d in docs]
-    if _as_data(args, listing):
-        return 0
-    if not docs and not store.failures():
-        print(f"{args.db}: no documents yet (run: vnplans ingest PATH)")
-    for d in docs:
-        warn = json.loads(d["warnings"])
-        print(f"{d['id'][:12]}  {d['doc_type'] or '?':<10} {d['doc_number'] or d['doc_number_raw'] or '-':<18} "
-              f"{d['province'] or '?':<12} {d['issued_date'] or d['issued_month'] or '?':<10}  "
-              f"{d['n_sections']:>3} sections {d['n_rows']:>4} rows {d['n_targets']:>3} targets  {d['source']}")
-        for w in warn:
-            print(f"              warning: {w}")
-    for f in store.failures():
-        print(f"FAILED        {f['path']}: {f['reason']}")
+    if not _as_data(args, listing):
+        _print_text(listings.render_list(docs, failed, args.db))
     return 0
 
 
 def cmd_show(args) -> int:
+    from vnplans.pipeline import listings
     from vnplans.pipeline.store import Store
 
-    store = Store.existing(args.db)
-    d = store.find(args.doc)
-    if d is None:
+    shown = listings.show(Store.existing(args.db), args.doc, with_rows=args.rows or args.csv and not args.targets,
+                          with_targets=args.targets)
+    if shown is None:
         print(f"error: no single stored document matches {args.doc!r} (use an id prefix or file name; see vnplans list)",
               file=sys.stderr)
         return 1
-    print(f"id:        {d['id']}")
-    for key in ("source", "paths", "format", "doc_type", "doc_number", "doc_number_raw", "issuer", "province", "place",
-                "issued_date", "issued_month", "signer", "signer_title", "title", "form"):
-        if d.get(key) is not None:
-            print(f"{key + ':':<11}{d[key]}")
-    if d.get("period_start"):
-        print(f"period:    {d['period_start']}-{d['period_end']}")
-    if d.get("province_code"):
-        moved = (f" -> since the 2025 merger part of {d['province_successor']} ({d['province_successor_code']})"
-                 if d["province_successor"] != d["province"] else " (kept its name in the 2025 merger)")
-        print(f"{'province:':<11}{d['province']} ({d['province_code']}){moved}")
-        if d.get("province_regime") == "uncertain":
-            print(f"{'':<11}issued before or after the 2025 merger? not settled (no date; the text does not say)")
-    print(f"counts:    {d['n_sections']} sections, {d['n_rows']} rows, {d['n_targets']} targets")
-    for w in json.loads(d["warnings"]):
-        print(f"warning:   {w}")
-    _print_pages(store.pages(d["id"]))
-    print("\nsections:")
-    secs = store.sections(d["id"])
-    depth: dict[int, int] = {}
-    for s in secs:
-        depth[s["id"]] = depth.get(s["parent"], -1) + 1 if s["parent"] is not None else 0
-        if s["kind"] == "bullet" and not args.all:
-            continue
-        label = f"{s['label']} " if s["label"] else ""
-        heading = (s["heading"] or "")[:90]
-        print(f"  {'  ' * depth[s['id']]}[{s['kind']}] {label}{heading}  (line {s['line']})")
-    _print_agencies(store.document_agencies(d["id"]))
-    if args.rows:
-        print("\nrows (-> catalog link):")
-        for r in store.rows(d["id"]):
-            mark = "p" if r.get("origin") == "prose" else " "
-            print(f"  {mark} {r['stt'] or '':<7} {r['text'][:70]:<70}  lead: {r['lead'] or '-'}  {r['deadline_raw'] or ''}")
-            if r.get("metric_id"):
-                code = f"DTI {r['indicator_code']}, " if r.get("indicator_code") else ""
-                print(f"            -> {code}{r['metric_id']} ({r['link_method']} {r['link_score']:.2f})")
-    if args.targets:
-        print("\ntargets (printed metric -> canonical metric):")
-        for t in store.targets(d["id"]):
-            value = f"{t['comparator']} {t['value']:g}{'-' + format(t['value_max'], 'g') if t['value_max'] else ''}"
-            scope = f" [{t['scope']}]" if t.get("scope") else ""
-            print(f"  {t['metric'][:70]:<70} {value} {t['unit'] or ''} {t['year'] or ''}{scope}")
-            link = (f"{t['metric_name']} [{t['metric_id']}, {t['link_method']} {t['link_score']:.2f}]"
-                    if t["metric_id"] else "(unlinked)")
-            print(f"      -> {link}")
+    if args.json:
+        print(json.dumps(shown.to_json(), ensure_ascii=False, indent=1))
+    elif args.csv:
+        _write_csv(shown.targets if args.targets else shown.rows)
+    else:
+        print(listings.render_show(shown, bullets=args.all))
     return 0
 
 
-def _print_pages(pages: list[dict]) -> None:
-    """One line per PDF page: text layer or OCR, and how Vietnamese its text reads (garbled pages flagged)."""
-    if not pages:
-        return
-    print("\npages (read from; tokens that are no Vietnamese syllable; one-letter tokens; OCR confidence):")
-    for q in pages:
-        ocr = f"  OCR {q['confidence']:.0f}%" if q["confidence"] is not None else ""
-        flag = "  <- check" if q["non_syllable"] > 0.25 or q["single_letter"] > 0.12 else ""
-        print(f"  p{q['page']:<4} {q['source']:<5} non-syllable {q['non_syllable']:.0%}  one-letter "
-              f"{q['single_letter']:.0%}{ocr}{flag}")
-
-
-def _print_agencies(rows: list[dict]) -> None:
-    """Printed agency -> canonical registry agency, unknown ones flagged."""
-    if not rows:
-        return
-    print("\nagencies (printed -> canonical):")
-    for a in rows:
-        if not a["canonical_id"]:
-            print(f"  ? {a['printed']}  (not in the registry; x{a['n']})")
-            continue
-        where = f", {a['agency_province']}" if a["agency_province"] else ""
-        extra = f" ({a['qualifier']})" if a["qualifier"] else ""
-        now = f"; today {a['current_name']}" if a["current_id"] != a["canonical_id"] else ""
-        print(f"    {a['printed']} -> {a['canonical']}{extra} [{a['kind']}{where}; {a['link_method']}"
-              f" {a['link_score']:.2f}{now}] x{a['n']}")
-
-
 def cmd_agencies(args) -> int:
-    from vnplans.extractors.normalize import agencies as registry
+    from vnplans.pipeline import listings, lookups
     from vnplans.pipeline.store import Store
 
     store = Store.existing(args.db)
     if args.unknown:
-        rows = store.unknown_agencies()
-        if _as_data(args, rows):
-            return 0
-        if not rows:
-            print("every stored agency name resolves to the registry (extractors/data/agencies.yaml)")
-        for r in rows:
-            print(f"{r['n']:>5}  {r['agency']}  ({r['roles']}; {r['documents']} document(s), e.g. {r['example']})")
-        if rows:
-            print(f"\n{len(rows)} unknown name(s), {sum(r['n'] for r in rows)} assignment(s): add them as aliases in "
-                  "extractors/data/agencies.yaml, then re-run ingest")
+        rows = listings.unknown_agencies(store)
+        if not _as_data(args, rows):
+            print(listings.render_unknown_agencies(rows))
         return 0
     if args.name:
-        link = registry.find(args.name)
-        if link is None:
+        found = lookups.agency(args.name)  # the name as typed, normalized like a printed one; the rest is the store's
+        agency = listings.canonical_agency(store, found) if found else None
+        if agency is None:
             print(f"error: {args.name!r} is not in the registry (see vnplans agencies for the list)", file=sys.stderr)
             return 1
-        a = link.agency
-        ids = registry.predecessors(a.id) if not args.no_predecessors else [a.id]
-        rows = store.agency_assignments(ids, args.role, args.due)
-        if _as_data(args, rows):
-            return 0
-        print(f"{a.name} [{a.id}; {a.kind}, {a.level or 'no level'}]")
-        if a.successor:
-            print(f"  merged into {registry.registry()[registry.current(a.id)].name} on {a.since}"
-                  + (f" ({a.note})" if a.note else ""))
-        if len(ids) > 1:
-            print("  includes predecessors: " + ", ".join(registry.registry()[i].name for i in ids if i != a.id))
-        for r in rows:
-            due = r["deadline_raw"] or ""
-            if args.due and r["due_from"] == "inherited":
-                due = f"(inherited: {r['due_end']}, from {r['inherited_from'] or 'its section'})"
-            print(f"  {r['role']:<10} {r['province'] or '?':<12} {r['doc_number'] or r['source']:<16} {r['stt'] or '':<7} "
-                  f"{r['text'][:60]:<60} {due}")
-        inherited = sum(r["due_from"] == "inherited" for r in rows)
-        print(f"  {len(rows)} assignment(s)" + (f" due in {args.due} ({inherited} by the period of their table or "
-                                                 f"section, no deadline printed on the item)" if args.due else ""))
+        ids = [agency["id"]] if args.no_predecessors else [p["id"] for p in listings.predecessors(store, agency["id"])]
+        rows = listings.agency_assignments(store, ids, args.role, args.due)
+        if not _as_data(args, rows):
+            print(listings.render_agency(store, agency, ids, rows, args.due))
         return 0
-    reg = registry.registry()
-    loads = store.agency_loads()
-    if _as_data(args, loads):
-        return 0
-    for r in loads:
-        merged = [reg[i].name for i in registry.predecessors(r["id"]) if i != r["id"]]
-        pred = f"  (counting {'; '.join(merged)})" if merged else ""
-        print(f"{r['id']:<24} {r['name'][:48]:<48} lead {r['lead']:>4}  coordinate {r['coordinate']:>4}  "
-              f"monitor {r['monitor']:>3}  in {r['documents']} doc(s){pred}")
+    loads = listings.agency_loads(store)
+    if not _as_data(args, loads):
+        _print_text(listings.render_loads(store, loads))
     return 0
 
 
 def cmd_metrics(args) -> int:
+    from vnplans.pipeline import listings
     from vnplans.pipeline.store import Store
 
     store = Store.existing(args.db)
     if args.unlinked:
-        rows = store.unlinked()
-        if _as_data(args, rows):
-            return 0
-        for r in rows:
-            unit = f" [{r['unit']}]" if r["unit"] else ""
-            print(f"{r['n']:>4}  {r['item']:<13} {r['text'][:90]}{unit}  ({r['documents']} doc(s), e.g. {r['example']})")
-        print(f"\n{len(rows)} unlinked wording(s): add aliases in extractors/data/metrics.yaml where a domain reader "
-              "would call them a catalog metric")
+        rows = listings.unlinked(store)
+        if not _as_data(args, rows):
+            print(listings.render_unlinked(rows))
         return 0
-    usage = [m for m in store.metric_usage() if m["targets"] or args.all]
-    if _as_data(args, usage):
-        return 0
-    for m in usage:
-        national = json.loads(m["national"])
-        nat = "; national " + ", ".join(f"{n['comparator']}{n['value']:g}{m['unit'] or ''} by {n['year']}"
-                                        + (f" ({n['scope']})" if n.get("scope") else "") for n in national) if national else ""
-        dti = f" DTI {m['dti_code']}" if m["dti_code"] else ""
-        print(f"{m['id']:<26} {m['name'][:60]:<60} targets {m['targets']:>3}  rows {m['rows']:>3}  "
-              f"provinces {m['provinces']:>2}{dti}{nat}")
+    usage = [m for m in listings.metric_usage(store) if m["targets"] or args.all]
+    if not _as_data(args, usage):
+        _print_text(listings.render_metrics(usage))
     return 0
+
+
+def _print_text(text: str) -> None:
+    if text:
+        print(text)
 
 
 def _as_data(args, rows: list[dict]) -> bool:
@@ -350,7 +236,7 @@ def _emit(args, as_json, csv_rows, csv_fields, as_text) -> None:
 
 
 def cmd_compare(args) -> int:
-    from vnplans.pipeline import compare
+    from vnplans.pipeline import compare, lookups
     from vnplans.pipeline.store import Store
 
     store = Store.existing(args.db)
@@ -362,16 +248,18 @@ def cmd_compare(args) -> int:
     if not args.metric:
         print("error: give a METRIC (id, DTI code or wording) or --matrix", file=sys.stderr)
         return 2
-    c = compare.compare(store, args.metric, args.merged, args.year)
+    metric, how = lookups.metric(args.metric)
+    c = compare.compare(store, metric, args.merged, args.year, resolved_by=how)
     _emit(args, c.to_json, lambda: compare.csv_rows(c), compare.CSV_FIELDS, lambda: compare.render_text(c))
     return 0
 
 
 def cmd_audit(args) -> int:
-    from vnplans.pipeline import audit
+    from vnplans.pipeline import audit, lookups
     from vnplans.pipeline.store import Store
 
-    report = audit.audit(Store.existing(args.db), args.province, args.doc, args.as_of)
+    province = lookups.province(args.province) if args.province else None
+    report = audit.audit(Store.existing(args.db), province, args.doc, args.as_of)
     if args.html:
         from vnplans.pipeline import html
 
@@ -453,6 +341,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rows", action="store_true", help="also list the table rows and prose tasks (marked p)")
     p.add_argument("--all", action="store_true", help="include bullet items in the section tree")
     p.add_argument("--targets", action="store_true", help="also list the targets with their canonical metrics")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true",
+                     help="the document, its pages, sections and agencies (and --rows, --targets) as JSON")
+    fmt.add_argument("--csv", action="store_true", help="the document's rows as CSV (with --targets: its targets)")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("agencies", help="canonical agencies and their load; --unknown lists names not in the registry")

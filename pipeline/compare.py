@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Optional
 
 from vnplans.extractors.errors import VnplansError
-from vnplans.extractors.normalize import metrics as catalog
 from vnplans.extractors.keys import fold, key
 from vnplans.pipeline.store import Store
 
@@ -103,19 +102,16 @@ def format_value(comparator: str, value: float, value_max: Optional[float], unit
     return f"{SYMBOL.get(comparator, comparator)}{v}{u if u == '%' else (' ' + u if u else '')}"
 
 
-def resolve_metric(store: Store, query: str) -> MetricInfo:
-    """A metric from its id, a DTI code, or a wording matched against the catalog's names and aliases."""
+def resolve_metric(store: Store, query: str, resolved_by: str = "id") -> MetricInfo:
+    """A metric of the store's catalog from its id, a DTI code, or its name or an alias as typed (diacritics
+    optional). A wording is matched to an id before (`pipeline.lookups.metric`), as the front doors do."""
     rows = {r["id"]: r for r in store.query("SELECT * FROM metrics")}
     q = query.strip()
-    how = "id"
+    how = resolved_by
     mid = q if q in rows else None
     if mid is None and _CODE.match(q):
-        m = catalog.metric_for_indicator(q)
-        mid, how = (m.id, "dti-code") if m else (None, how)
-    if mid is None:
-        found = catalog.match(q)
-        if found:
-            mid, how = found[0].id, found[1]
+        coded = store.query("SELECT id FROM metrics WHERE dti_code = ? ORDER BY rowid LIMIT 1", [q])
+        mid, how = (coded[0]["id"], "dti-code") if coded else (None, how)
     if mid is None:  # typed without diacritics: the one metric whose name or an alias reads the same
         typed = fold(q)
         same = {r["id"] for r in rows.values()
@@ -163,8 +159,9 @@ def _national_for(c: Commitment, national: list[dict], unit: Optional[str]) -> O
     return later[0] if later else max(same, key=lambda n: n.get("year") or 0)
 
 
-def compare(store: Store, query: str, merged: bool = False, year: Optional[int] = None) -> Comparison:
-    info = resolve_metric(store, query)
+def compare(store: Store, query: str, merged: bool = False, year: Optional[int] = None,
+            resolved_by: str = "id") -> Comparison:
+    info = resolve_metric(store, query, resolved_by)
     commitments = _commitments(store, info.id, year)
     groups: dict[tuple, list[Commitment]] = {}
     for c in commitments:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import jinja2
 
-from vnplans.extractors.normalize import metrics as catalog
 from vnplans.pipeline.audit import Audit
 
 # colours that stay apart in print and for the common colour-vision deficiencies (Okabe-Ito)
@@ -103,14 +102,11 @@ def _coverage_table(a: Audit) -> tuple[list[tuple[str, str]], list[dict]]:
         c = p.coverage
         if c.catalog is None or not c.covered:
             continue
-        version = next(v for v in catalog.catalog_versions() if v.id == c.catalog)
-        gaps = {g["code"] for g in c.gaps}
         cells = {}
-        for code, name in version.pillars.items():
-            pillars.setdefault(code, name)
-            codes = [i.code for i in version.assessed().values() if i.pillar == code]
-            done = sum(1 for x in codes if x not in gaps)
-            cells[code] = {"done": done, "total": len(codes), "share": done / len(codes) if codes else 0}
+        for pillar in c.pillars:
+            pillars.setdefault(pillar["code"], pillar["name"])
+            cells[pillar["code"]] = {"done": pillar["covered"], "total": pillar["total"],
+                                     "share": pillar["covered"] / pillar["total"] if pillar["total"] else 0}
         rows.append({"plan": _plan_label(p), "cells": cells, "covered": c.covered, "total": c.indicators})
     return list(pillars.items()), rows
 

@@ -34,6 +34,9 @@ def tables() -> dict[str, list[dict]]:
              "national": json.dumps([dict(n) for n in m.national], ensure_ascii=False),
              "aliases": json.dumps(list(m.aliases), ensure_ascii=False)}
             for m in metrics.metrics().values()],
+        "dti_catalogs": [
+            {"id": v.id, "decision": v.decision, "effective_from": v.effective_from, "follows": v.follows,
+             "components": len(v.indicators)} for v in metrics.catalog_versions()],
         "dti_indicators": [
             {"catalog": v.id, "code": i.code, "name": i.name, "pillar": i.pillar, "pillar_name": v.pillars.get(i.pillar),
              "max_score": i.max_score, "parent": i.parent, "effective_from": v.effective_from}

@@ -118,8 +118,9 @@ class Store:
             data = resources.files("vnplans.schemas").joinpath(name).read_bytes() + extra.encode()
             return hashlib.sha256(data).hexdigest()[:16]
 
-        return {"schema": sha("store.sql", repr((MIGRATIONS, FTS, FTS_TOKENIZER))), "views": sha("views.sql"),
-                "data": reference.fingerprint()}
+        schema = sha("store.sql", repr((MIGRATIONS, FTS, FTS_TOKENIZER)))
+        # the reference tables are reloaded when the data files change, or the tables they fill
+        return {"schema": schema, "views": sha("views.sql"), "data": reference.fingerprint() + schema}
 
     def _up_to_date(self) -> bool:
         """Made by this release: nothing to migrate, create or reload."""
@@ -318,102 +319,3 @@ class Store:
     def query(self, sql: str, params=()) -> list[dict]:
         """Rows of a read query as dicts (the views of schemas/views.sql are meant for this)."""
         return [dict(r) for r in self.db.query(sql, params)]
-
-    def documents(self) -> list[dict]:
-        q = ("SELECT d.*, (SELECT count(*) FROM sections s WHERE s.doc_id = d.id) AS n_sections,"
-             " (SELECT count(*) FROM rows r WHERE r.doc_id = d.id) AS n_rows,"
-             " (SELECT count(*) FROM targets t WHERE t.doc_id = d.id) AS n_targets,"
-             " (SELECT group_concat(path, '; ') FROM sources p WHERE p.doc_id = d.id) AS paths"
-             " FROM documents d ORDER BY d.province, d.issued_date")
-        return self.query(q)
-
-    def failures(self) -> list[dict]:
-        return self.query("SELECT * FROM failures ORDER BY path")
-
-    def find(self, ref: str) -> Optional[dict]:
-        """A document by id prefix, file name (or its unique beginning) or path."""
-        rows = list(self.db.query(
-            "SELECT DISTINCT d.id FROM documents d LEFT JOIN sources p ON p.doc_id = d.id"
-            " WHERE d.id LIKE :pre OR d.source LIKE :pre OR p.path = :ref OR p.path LIKE :suffix",
-            {"pre": ref + "%", "ref": ref, "suffix": "%/" + ref}))
-        if len(rows) != 1:
-            return None
-        return next(r for r in self.documents() if r["id"] == rows[0]["id"])
-
-    def pages(self, doc_id: str) -> list[dict]:
-        """Each PDF page: how it was read, its text's measure, and OCR confidence where OCR read it."""
-        return self.query("SELECT q.page, q.source, q.non_syllable, q.single_letter, o.confidence FROM page_quality q"
-                          " LEFT JOIN ocr_pages o ON o.doc_id = q.doc_id AND o.page = q.page"
-                          " WHERE q.doc_id = ? ORDER BY q.page", [doc_id])
-
-    def sections(self, doc_id: str) -> list[dict]:
-        return self.query("SELECT * FROM sections WHERE doc_id = ? ORDER BY id", [doc_id])
-
-    def rows(self, doc_id: str) -> list[dict]:
-        q = ("SELECT r.*, (SELECT group_concat(a.name, '; ') FROM assignments x JOIN agencies a ON a.id = x.agency_id"
-             "  WHERE x.row_id = r.id AND x.role = 'lead' ORDER BY x.position) AS lead,"
-             " (SELECT group_concat(coalesce(c.name, '?' || a.name), '; ') FROM assignments x"
-             "  JOIN agencies a ON a.id = x.agency_id LEFT JOIN canonical_agencies c ON c.id = x.canonical_id"
-             "  WHERE x.row_id = r.id AND x.role = 'lead' ORDER BY x.position) AS lead_canonical"
-             " FROM rows r WHERE r.doc_id = ? ORDER BY r.idx")
-        return self.query(q, [doc_id])
-
-    def targets(self, doc_id: str) -> list[dict]:
-        q = ("SELECT t.*, m.name AS metric_name FROM targets t LEFT JOIN metrics m ON m.id = t.metric_id"
-             " WHERE t.doc_id = ? ORDER BY t.idx")
-        return self.query(q, [doc_id])
-
-    def document_agencies(self, doc_id: str) -> list[dict]:
-        """Each distinct printed agency of a document with what it resolved to and how often it is named."""
-        q = ("SELECT x.printed, a.name AS agency, x.canonical_id, c.name AS canonical, c.kind, c.level,"
-             " x.agency_province, x.qualifier, x.link_method, x.link_score, c.current_id,"
-             " (SELECT name FROM canonical_agencies WHERE id = c.current_id) AS current_name, count(*) AS n"
-             " FROM assignments x JOIN agencies a ON a.id = x.agency_id"
-             " LEFT JOIN canonical_agencies c ON c.id = x.canonical_id WHERE x.doc_id = ?"
-             " GROUP BY x.printed ORDER BY x.canonical_id IS NOT NULL, n DESC, x.printed")
-        return self.query(q, [doc_id])
-
-    def unknown_agencies(self) -> list[dict]:
-        q = ("SELECT a.name AS agency, count(*) AS n, count(DISTINCT x.doc_id) AS documents,"
-             " group_concat(DISTINCT x.role) AS roles, min(d.source) AS example"
-             " FROM assignments x JOIN agencies a ON a.id = x.agency_id JOIN documents d ON d.id = x.doc_id"
-             " WHERE x.canonical_id IS NULL GROUP BY a.name ORDER BY n DESC, a.name")
-        return self.query(q)
-
-    def agency_loads(self) -> list[dict]:
-        """Assignments per canonical agency, counted under today's agency (successor chain followed)."""
-        q = ("SELECT c.current_id AS id, cur.name, cur.kind, cur.level,"
-             " sum(x.role = 'lead') AS lead, sum(x.role = 'coordinate') AS coordinate, sum(x.role = 'monitor') AS monitor,"
-             " count(DISTINCT x.doc_id) AS documents"
-             " FROM assignments x JOIN canonical_agencies c ON c.id = x.canonical_id"
-             " JOIN canonical_agencies cur ON cur.id = c.current_id GROUP BY c.current_id ORDER BY lead DESC, id")
-        return self.query(q)
-
-    def agency_assignments(self, agency_ids: list[str], role: Optional[str] = None,
-                           due_year: Optional[int] = None) -> list[dict]:
-        """Items given to these agencies, from the agency_items view; `due_year`: printed or inherited deadline."""
-        marks = ",".join("?" * len(agency_ids))
-        q = ("SELECT role, printed, canonical_id, agency_province, province, doc_number, issued_date, source, stt,"
-             " item AS text, deadline_raw, deadline_end, due_end, due_from, inherited_from, indicator_code"
-             f" FROM agency_items WHERE canonical_id IN ({marks})" + (" AND role = ?" if role else "")
-             + (" AND due_year = ?" if due_year else "") + " ORDER BY province, issued_date, row_id")
-        return self.query(q, [*agency_ids, *([role] if role else []), *([due_year] if due_year else [])])
-
-    def metric_usage(self) -> list[dict]:
-        q = ("SELECT m.id, m.name, m.unit, m.dti_code, m.national,"
-             " (SELECT count(*) FROM targets t WHERE t.metric_id = m.id) AS targets,"
-             " (SELECT count(*) FROM rows r WHERE r.metric_id = m.id) AS rows,"
-             " (SELECT count(DISTINCT d.province) FROM targets t JOIN documents d ON d.id = t.doc_id"
-             "  WHERE t.metric_id = m.id) AS provinces"
-             " FROM metrics m ORDER BY targets DESC, rows DESC, m.id")
-        return self.query(q)
-
-    def unlinked(self) -> list[dict]:
-        """Targets and indicator rows that link to no catalog entry, the same wording counted once."""
-        q = ("SELECT 'target' AS item, t.metric AS text, t.unit, count(*) AS n, count(DISTINCT t.doc_id) AS documents,"
-             " min(d.source) AS example FROM targets t JOIN documents d ON d.id = t.doc_id WHERE t.metric_id IS NULL"
-             " GROUP BY t.metric, t.unit"
-             " UNION ALL SELECT 'indicator row', r.text, NULL, count(*), count(DISTINCT r.doc_id), min(d.source)"
-             " FROM rows r JOIN documents d ON d.id = r.doc_id WHERE r.metric_id IS NULL AND r.kind = 'indicator'"
-             " GROUP BY r.text ORDER BY 1 DESC, 4 DESC, 2")
-        return self.query(q)

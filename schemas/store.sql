@@ -206,7 +206,16 @@ CREATE TABLE IF NOT EXISTS metrics (
   aliases  TEXT NOT NULL DEFAULT '[]'
 );
 
--- DTI catalog versions (extractors/data/dti_catalog.yaml).
+-- DTI catalog versions (extractors/data/dti_catalog.yaml), and the indicators a plan is checked against in each:
+-- its component indicators, or its main ones where only those are published (components = 0).
+CREATE TABLE IF NOT EXISTS dti_catalogs (
+  id             TEXT PRIMARY KEY,
+  decision       TEXT NOT NULL,
+  effective_from TEXT NOT NULL,
+  follows        TEXT,
+  components     INTEGER NOT NULL DEFAULT 0
+);
+
 CREATE TABLE IF NOT EXISTS dti_indicators (
   catalog        TEXT NOT NULL,
   code           TEXT NOT NULL,

@@ -64,11 +64,12 @@ def test_a_table_with_its_own_numbering_is_not_read_as_dti_codes():
                                                                       ("3.5", "parent-code")]
 
 
-def test_coverage_of_a_2026_plan_counts_the_main_indicators_of_the_2025_index():
+def test_coverage_of_a_2026_plan_counts_the_main_indicators_of_the_2025_index(tmp_path):
+    store = Store(tmp_path / "empty.db")  # the catalogs are in every store, with or without plans
     rows = [{"indicator_code": "6", "catalog": "dti-2025", "leads": "Sở Khoa học và Công nghệ"},
             {"indicator_code": "7", "catalog": "dti-2025", "leads": ""},
             {"indicator_code": "6.8", "catalog": "dti-2022", "leads": "Sở Khoa học và Công nghệ"}]
-    c = audit._coverage(rows, "2026-01-06")
+    c = audit._coverage(store, rows, "2026-01-06")
     assert (c.catalog, c.indicators, c.covered) == ("dti-2025", 8, 1)
     assert "Hoạt động kinh tế số" in {g["name"] for g in c.gaps} and "main indicators" in c.note
 

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT, SEEDS, all_gold, plan_with_table
 from vnplans.extractors.normalize import metrics as catalog
-from vnplans.pipeline import audit, compare
+from vnplans.pipeline import audit, compare, listings, lookups
 from vnplans.pipeline.cli import main
 from vnplans.pipeline.store import Store
 
@@ -71,7 +71,7 @@ def test_the_sme_count_of_another_province_is_not_mixed_with_the_sme_share(store
 @pytest.mark.parametrize("query, how", [("smartphone-adults", "id"), ("3.1", "dti-code"),
                                         ("tỷ lệ người dân có điện thoại thông minh", "alias")])
 def test_a_metric_is_found_by_id_dti_code_or_wording(store, query, how):
-    info = compare.resolve_metric(store, query)
+    info = compare.resolve_metric(store, *lookups.metric(query))  # a wording is matched as the front doors do
     assert (info.id, info.resolved_by) == ("smartphone-adults", how)
 
 
@@ -181,7 +181,7 @@ def test_agency_load_counts_and_earliest_deadlines(binh_duong_2023):
 def test_agency_load_is_one_answer_in_the_audit_the_cli_and_datasette(store):
     """vnplans agencies, Datasette's agency_load and the audit count an agency's items the same way."""
     every = audit.audit(store).loads
-    cli = {r["id"]: (r["lead"], r["coordinate"], r["monitor"]) for r in store.agency_loads()}
+    cli = {r["id"]: (r["lead"], r["coordinate"], r["monitor"]) for r in listings.agency_loads(store)}
     assert {a.id: (a.led, a.coordinated, a.monitored) for a in every if a.id} == cli
     import yaml
 

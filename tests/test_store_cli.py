@@ -7,6 +7,7 @@ import pytest
 
 from conftest import SEEDS
 from vnplans.pipeline.cli import main
+from vnplans.pipeline import listings
 from vnplans.pipeline.store import Store
 
 
@@ -105,13 +106,15 @@ def test_older_database_is_migrated_in_place(tmp_path):
     conn.executescript("DROP VIEW commitment_matrix; DROP VIEW commitments; DROP VIEW items; DROP VIEW agency_items;"
                        "DELETE FROM reference WHERE name = 'views';"
                        "ALTER TABLE assignments DROP COLUMN holder; ALTER TABLE assignments DROP COLUMN printed;"
-                       "DROP TABLE migrations; PRAGMA user_version = 0;")
+                       "DROP TABLE migrations; DROP TABLE dti_catalogs; PRAGMA user_version = 0;"
+                       "UPDATE reference SET fingerprint = 'first release' WHERE name IN ('schema', 'data');")
     conn.close()
     store = Store(db)
     cols = [r[1] for r in store.conn.execute("PRAGMA table_info(assignments)")]
     assert "holder" in cols and "printed" in cols
     assert [n for (n,) in store.conn.execute("SELECT name FROM migrations ORDER BY rowid")] == list(MIGRATIONS)
-    assert len(store.documents()) == 1  # nothing stored is lost
+    assert len(listings.documents(store)) == 1  # nothing stored is lost
+    assert store.query("SELECT count(*) AS n FROM dti_catalogs")[0]["n"] >= 2  # a reference table it lacked is filled
 
 
 def test_a_database_counted_by_user_version_gets_only_the_migrations_it_lacks(tmp_path):
@@ -224,7 +227,7 @@ def test_a_full_disk_fails_one_document_and_the_next_one_is_stored(tmp_path, cap
     store.conn.execute("PRAGMA max_page_count = 1073741823")  # space again
     assert save(store, summary, None, str(SEEDS[2]), docs[2].source.sha256, to_extraction(docs[2]),
                 docs[2].source.text, "v", None)  # no stale agency id from the failed one
-    assert [d["source"] for d in store.documents()] == [SEEDS[2].name]
+    assert [d["source"] for d in listings.documents(store)] == [SEEDS[2].name]
     store.close()
 
 
@@ -249,3 +252,19 @@ def test_every_listing_comes_as_json_or_csv(tmp_path, capsys):
             assert rows and key in rows[0], (cmd, out[:200])
         assert main([*cmd, "--json", "--db", db]) == 0
         assert isinstance(json.loads(capsys.readouterr().out), list)
+
+
+def test_show_as_json_and_csv(corpus_db, capsys):
+    import csv
+    import io
+
+    assert main(["show", "004_c147", "--json", "--targets", "--db", str(corpus_db)]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["document"]["source"].startswith("004_c147") and isinstance(shown["document"]["warnings"], list)
+    assert shown["sections"] and shown["targets"] and "body" not in shown["document"]
+    assert main(["show", "004_c147", "--csv", "--db", str(corpus_db)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == shown["document"]["n_rows"] and {"stt", "text", "lead", "deadline_raw"} <= set(rows[0])
+    assert main(["show", "004_c147", "--csv", "--targets", "--db", str(corpus_db)]) == 0
+    targets = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [t["quote"] for t in targets] == [t["quote"] for t in shown["targets"]]

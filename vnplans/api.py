@@ -52,15 +52,17 @@ class Database:
 
     def compare(self, metric: str, merged: bool = False, year: Optional[int] = None):
         """Provinces' commitments on one metric (id or wording) next to the national target: a Comparison."""
-        from vnplans.pipeline import compare
+        from vnplans.pipeline import compare, lookups
 
-        return compare.compare(self.store, metric, merged=merged, year=year)
+        metric_id, how = lookups.metric(metric)
+        return compare.compare(self.store, metric_id, merged=merged, year=year, resolved_by=how)
 
     def audit(self, province: Optional[str] = None, doc: Optional[str] = None, as_of: Optional[str] = None):
         """Who is assigned what, and what is missing: an Audit."""
-        from vnplans.pipeline import audit
+        from vnplans.pipeline import audit, lookups
 
-        return audit.audit(self.store, province=province, doc=doc, as_of=as_of)
+        return audit.audit(self.store, province=lookups.province(province) if province else None, doc=doc,
+                           as_of=as_of)
 
     def close(self) -> None:
         self.store.close()
