@@ -13,6 +13,7 @@ from typing import Optional
 
 from vnplans.extractors import vocabulary
 from vnplans.extractors.readers.tables import BULLET_RE
+from vnplans.schemas.extraction import ROLES, AssignmentOut, Row
 
 HEAD = vocabulary.agency_head()  # "các sở", "UBND", "Trung tâm", ... (extractors/data/agencies.yaml)
 HEAD_RE = re.compile(HEAD, re.IGNORECASE)
@@ -100,3 +101,13 @@ def split(cell: str | None) -> list[str]:
                         pieces.append(expand(p4))
     return pieces
 
+
+
+def assignments_of(row: Row) -> list[AssignmentOut]:
+    """One assignment per agency per role of a row, in printed order, the office holder split off."""
+    out = []
+    for role in ROLES:
+        for position, printed in enumerate(getattr(row, role)):
+            holder, agency = holder_and_agency(printed)
+            out.append(AssignmentOut(role=role, agency=agency, holder=holder, printed=printed, position=position))
+    return out

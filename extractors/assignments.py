@@ -22,7 +22,7 @@ from typing import Optional
 
 
 from vnplans.extractors import agencies, deadlines, vocabulary
-from vnplans.extractors.rows import Row
+from vnplans.schemas.extraction import Row
 from vnplans.extractors.spans import split_with_offsets
 from vnplans.extractors.structure import Section
 from vnplans.schemas.document import SourceDocument, Span

@@ -10,27 +10,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Optional
 
+from vnplans.schemas.extraction import Deadline
+
 ROMAN_Q = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-
-
-@dataclass
-class Deadline:
-    start: Optional[str] = None
-    end: Optional[str] = None
-    recurrence: Optional[str] = None  # yearly | quarterly | monthly
-    # A deadline that is no date by design, told apart from a missing one: "Thường xuyên" (ongoing),
-    # "Khi có phát sinh" (on_demand).
-    kind: Optional[str] = None
-
-    def as_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "recurrence": self.recurrence}
-
-    @property
-    def empty(self) -> bool:
-        return not (self.start or self.end or self.recurrence)
 
 
 # Dates relative to something else: "Trước ngày 31/01 năm liền kề", "năm sau".
@@ -185,5 +169,5 @@ def deadline_of(text: str, plan_year: Optional[int]) -> tuple[Optional[str], Dea
     starts = [d.start for d in parsed if d.start]
     ends = [d.end for d in parsed if d.end]
     recurrence = next((d.recurrence for d in parsed if d.recurrence), None)
-    return "; ".join(r for r, _, _ in found), Deadline(min(starts) if starts else None,
-                                                        max(ends) if ends else None, recurrence)
+    return "; ".join(r for r, _, _ in found), Deadline(start=min(starts) if starts else None,
+                                                        end=max(ends) if ends else None, recurrence=recurrence)

@@ -8,56 +8,18 @@ and group the rows under them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Optional
 
 from vnplans.extractors import agencies, deadlines
 from vnplans.extractors.structure import Section, section_of_block, section_path
 from vnplans.extractors.readers.tables import classify_header, column_fields, is_empty, is_header_row, looks_like_deadline, looks_like_number, looks_like_stt
 from vnplans.schemas.document import Block, SourceDocument, Span
+from vnplans.schemas.extraction import ROLES, Deadline, Row
 
-ROLES = ("lead", "coordinate", "monitor")
 SUBITEM_RE = re.compile(r"^(\d{1,2}[.)]|[a-zđ]\))\s+(.+)$", re.S)
 TOTAL_RE = re.compile(r"^(?:tổng cộng|tổng số|tổng|cộng|chỉ số chung|chỉ số cao nhất|chỉ số thấp nhất)\b[\s:.(]*", re.IGNORECASE)
 GROUP_STT_RE = re.compile(r"^([IVXL]{1,6}|[A-H])\.?$")
 SUBGROUP_STT_RE = re.compile(r"^[IVXL]{1,6}(?:\.\d{1,3}){1,3}\.?$")  # "III.1", "III.1.2": groups within group III
-
-
-@dataclass
-class Row:
-    table: str
-    kind: str
-    stt: Optional[str]
-    group: Optional[str]
-    text: str
-    max_score: Optional[float] = None
-    score: Optional[float] = None
-    lead: list[str] = field(default_factory=list)
-    coordinate: list[str] = field(default_factory=list)
-    monitor: list[str] = field(default_factory=list)
-    deadline_raw: Optional[str] = None
-    deadline: deadlines.Deadline = field(default_factory=deadlines.Deadline)
-    note: Optional[str] = None
-    hint: Optional[str] = None
-    target: Optional[str] = None  # the target cell as printed ("≥ 80", "Trên 90") of a KPI table
-    unit: Optional[str] = None  # the unit cell as printed ("%", "Doanh nghiệp")
-    target_year: Optional[int] = None  # the year the target column's label states ("Mục tiêu 2025")
-    origin: str = "table"
-    span: Optional[Span] = None
-    inherited: Optional[deadlines.Deadline] = None  # the period the row's table or section states, when it prints none
-    inherited_from: Optional[str] = None
-
-    def deadline_year(self) -> Optional[int]:
-        return int(self.deadline.end[:4]) if self.deadline.end else None
-
-    def horizon(self) -> Optional[int]:
-        """The year the row's work is due by: its printed deadline, else the period it inherits."""
-        end = self.deadline.end or (self.inherited.end if self.inherited else None)
-        return int(end[:4]) if end else None
-
-    def prints_no_deadline(self) -> bool:
-        """Nothing in its deadline cell, not even "Thường xuyên": the row may inherit a heading's period."""
-        return self.deadline.empty and self.deadline.kind is None and not self.deadline_raw
 
 
 ROLE_NAMES = {"chủ trì": "lead", "phối hợp": "coordinate", "theo dõi": "monitor", "giám sát": "monitor"}
@@ -157,8 +119,8 @@ def inherit_period(rows: list[Row], headings: list[str]) -> None:
         return
     period, heading = found
     for row in rows:
-        if row.prints_no_deadline() and row.inherited is None:
-            row.inherited, row.inherited_from = period, heading
+        if row.prints_no_deadline() and row.deadline_inherited is None:
+            row.deadline_inherited, row.deadline_inherited_from = period, heading
 
 
 def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -> list[Row]:
@@ -175,7 +137,7 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
     out: list[Row] = []
     outer_group: Optional[str] = None
     inner_group: Optional[str] = None
-    group_period: Optional[tuple[deadlines.Deadline, str]] = None  # "I | Giai đoạn 2025-2027" over the rows below
+    group_period: Optional[tuple[Deadline, str]] = None  # "I | Giai đoạn 2025-2027" over the rows below
     for cells in table.rows:
         values: dict[str, str] = {}
         spans: dict[str, Optional[Span]] = {}
@@ -265,7 +227,7 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
         if row.deadline.empty and row.note and looks_like_deadline(row.note):
             row.deadline = deadlines.parse(row.note, plan_year)
         if group_period and row.prints_no_deadline():
-            row.inherited, row.inherited_from = group_period
+            row.deadline_inherited, row.deadline_inherited_from = group_period
         out.append(row)
         if is_pillar:
             inner_group = text

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from vnplans.extractors.vocabulary import load as load_data
 from vnplans.extractors.assignments import strip_assignment
-from vnplans.extractors.rows import Row
+from vnplans.schemas.extraction import Row, Target
 from vnplans.extractors.spans import split_with_offsets
 from vnplans.extractors.structure import Section, section_of_block, section_path
 from vnplans.schemas.document import SourceDocument, Span
@@ -27,21 +27,6 @@ from vnplans.schemas.document import SourceDocument, Span
 NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 LEVELS = ("tỉnh", "huyện", "xã")
 SKIP_KINDS = {"header", "signature", "recipients"}
-
-
-@dataclass
-class Target:
-    metric: str
-    comparator: str
-    value: float
-    value_max: Optional[float]
-    unit: Optional[str]
-    year: Optional[int]
-    scope: Optional[str]
-    quote: str
-    span: Optional[Span] = None
-    row_index: Optional[int] = None
-    listed: bool = False  # read from a KPI table's value column: a listing of its own, never merged with prose
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -392,8 +377,9 @@ def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None,
                     at = s_at + c_at
                     sp = Span(span.start + at, span.start + at + len(clause), span.line, span.page) if span else None
                     metric = subject or _metric(clause[offset:], mention, None)
-                    out.append(Target(metric[:300], mention.comparator, mention.value, mention.value_max, mention.unit,
-                                      _sentence_year(clause) or s_year, None, clause, sp))
+                    out.append(Target(metric=metric[:300], comparator=mention.comparator, value=mention.value,
+                                      value_max=mention.value_max, unit=mention.unit,
+                                      year=_sentence_year(clause) or s_year, quote=clause, span=sp))
                 found.append((clause, c_at, []))
                 continue
             if results or v.baseline.search(clause):
@@ -434,8 +420,9 @@ def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None,
                 at = s_at + c_at
                 sp = Span(span.start + at, span.start + at + len(clause), span.line, span.page) if span else None
                 scope = mention.level or ("national" if _national(sentence, c_at + mention.start, c_at + mention.end) else None)
-                out.append(Target(metric, mention.comparator, mention.value, mention.value_max, mention.unit, c_year,
-                                  scope, clause, sp))
+                out.append(Target(metric=metric, comparator=mention.comparator, value=mention.value,
+                                  value_max=mention.value_max, unit=mention.unit, year=c_year, scope=scope, quote=clause,
+                                  span=sp))
     return out
 
 
@@ -569,8 +556,8 @@ def target_of_row(row: Row, plan_year: Optional[int]) -> Optional[Target]:
     unit = unit or (row.unit.strip() if row.unit and len(row.unit) < 40 else None)
     metric = re.sub(r"\s*\(\s*%\s*\)\s*$|[\s.;:]+$", "", row.text)
     year = row.target_year or row.horizon() or plan_year
-    return Target(metric[:300], comparator, value, value_max, unit, year, None, f"{row.text} | {cell}".strip(), row.span,
-                  listed=True)
+    return Target(metric=metric[:300], comparator=comparator, value=value, value_max=value_max, unit=unit, year=year,
+                  quote=f"{row.text} | {cell}".strip(), span=row.span, listed=True)
 
 
 def _dedupe(found: list[Target]) -> list[Target]:

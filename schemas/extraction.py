@@ -1,16 +1,24 @@
-"""The extraction output: what `vnplans extract --json` prints and what the store holds.
+"""The one model of a plan's extraction: what every stage fills, `vnplans extract --json` prints and the store holds.
 
-The shape follows the answer keys (corpus/gold/FORMAT.md) and adds ids and
-provenance. `schemas/extraction.schema.json` is generated from these models
-(`python -m schemas.extraction > schemas/extraction.schema.json`); a test keeps
-the two in step.
+The field extractors make `Row`, `Target` and `Deadline` with the values as printed; normalization fills
+their `link`, the assignments' `canonical` and the province unit; assembly adds provenance. Fields marked
+`_working` carry what a later stage reads (a row's target cell, a span) and are neither dumped nor in the
+JSON Schema. The shape follows the answer keys (corpus/gold/FORMAT.md) and adds ids and provenance.
+`schemas/extraction.schema.json` is generated from these models (`python -m vnplans.schemas.extraction`);
+a test keeps the two in step, and `schemas/records.py` maps them to the store's columns.
 """
 from __future__ import annotations
 
 import json
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
+
+
+def _working(description: str) -> Any:
+    """A field one stage leaves for a later one: not part of the output."""
+    return Field(None, exclude=True, repr=False, description=description)
 
 
 class Provenance(BaseModel):
@@ -23,13 +31,17 @@ class Provenance(BaseModel):
     ocr: bool = Field(False, description="read by OCR from a scanned page: check against the page image")
 
 
-class DeadlineOut(BaseModel):
+class Deadline(BaseModel):
     model_config = ConfigDict(extra="forbid")
     start: Optional[str] = Field(None, description="ISO date")
     end: Optional[str] = Field(None, description="ISO date")
     recurrence: Optional[Literal["yearly", "quarterly", "monthly"]] = None
     kind: Optional[Literal["ongoing", "on_demand"]] = Field(
         None, description="no date by design: ongoing ('Thường xuyên') or on demand ('Khi có phát sinh')")
+
+    @property
+    def empty(self) -> bool:
+        return not (self.start or self.end or self.recurrence)
 
 
 class Period(BaseModel):
@@ -121,20 +133,24 @@ class MetricRef(BaseModel):
     score: float
 
 
-class RowOut(BaseModel):
+ROLES = ("lead", "coordinate", "monitor")
+
+
+class Row(BaseModel):
+    """A table row or a prose task: an indicator to reach or a task to do, with its agencies by role."""
     table: str
     kind: Literal["indicator", "task"]
     stt: Optional[str]
     group: Optional[str]
     text: str
-    max_score: Optional[float]
-    score: Optional[float]
-    lead: list[str]
-    coordinate: list[str]
-    monitor: list[str]
-    deadline_raw: Optional[str]
-    deadline: DeadlineOut
-    deadline_inherited: Optional[DeadlineOut] = Field(
+    max_score: Optional[float] = None
+    score: Optional[float] = None
+    lead: list[str] = Field(default_factory=list)
+    coordinate: list[str] = Field(default_factory=list)
+    monitor: list[str] = Field(default_factory=list)
+    deadline_raw: Optional[str] = None
+    deadline: Deadline = Field(default_factory=Deadline)
+    deadline_inherited: Optional[Deadline] = Field(
         None, description="no deadline printed on the row: the period its table or section states, not a printed date")
     deadline_inherited_from: Optional[str] = Field(None, description="the heading the inherited period was read from")
     note: Optional[str] = None
@@ -142,9 +158,26 @@ class RowOut(BaseModel):
     assignments: list[AssignmentOut] = Field(default_factory=list)
     link: Optional[MetricRef] = None
     provenance: Optional[Provenance] = None
+    hint: SkipJsonSchema[Optional[str]] = _working("a cell the header vocabulary could not name")
+    target: SkipJsonSchema[Optional[str]] = _working("the target cell as printed (\"≥ 80\") of a KPI table")
+    unit: SkipJsonSchema[Optional[str]] = _working("the unit cell as printed (\"%\", \"Doanh nghiệp\")")
+    target_year: SkipJsonSchema[Optional[int]] = _working("the year the target column's label states")
+    span: SkipJsonSchema[Optional[Any]] = _working("where the row is in the document text (schemas.document.Span)")
+
+    def deadline_year(self) -> Optional[int]:
+        return int(self.deadline.end[:4]) if self.deadline.end else None
+
+    def horizon(self) -> Optional[int]:
+        """The year the row's work is due by: its printed deadline, else the period it inherits."""
+        end = self.deadline.end or (self.deadline_inherited.end if self.deadline_inherited else None)
+        return int(end[:4]) if end else None
+
+    def prints_no_deadline(self) -> bool:
+        """Nothing in its deadline cell, not even "Thường xuyên": the row may inherit a heading's period."""
+        return self.deadline.empty and self.deadline.kind is None and not self.deadline_raw
 
 
-class TargetOut(BaseModel):
+class Target(BaseModel):
     metric: str
     comparator: Literal["=", ">=", ">", "<=", "<", "range"]
     value: float
@@ -157,6 +190,9 @@ class TargetOut(BaseModel):
     row_index: Optional[int] = Field(None, description="index into rows of the table row restating this target")
     link: Optional[MetricRef] = None
     provenance: Optional[Provenance] = None
+    span: SkipJsonSchema[Optional[Any]] = _working("where the quote is in the document text (schemas.document.Span)")
+    listed: SkipJsonSchema[bool] = Field(False, exclude=True, repr=False,
+                                         description="read from a KPI table's value column: never merged with prose")
 
 
 class OcrPage(BaseModel):
@@ -181,8 +217,8 @@ class Extraction(BaseModel):
                                             description="per PDF page: how it was read and how Vietnamese its text reads")
     document: DocumentOut
     sections: list[SectionOut]
-    rows: list[RowOut]
-    targets: list[TargetOut]
+    rows: list[Row]
+    targets: list[Target]
     warnings: list[str] = Field(default_factory=list)
 
     def to_json(self) -> str:

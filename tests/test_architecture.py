@@ -39,7 +39,7 @@ IMPORTS = _imports()
 
 def test_the_check_sees_the_imports():
     assert "extractors.readers.tables" in IMPORTS["extractors.readers.text"]
-    assert "extractors.normalize.metrics" in IMPORTS["pipeline.stages"]
+    assert "extractors.normalize.plan" in IMPORTS["pipeline.stages"]
 
 
 def test_readers_import_no_field_extractor():

@@ -5,7 +5,7 @@ import pytest
 
 from vnplans.extractors.header import extract_header
 from vnplans.extractors.readers.text import read_text
-from vnplans.extractors.rows import Row
+from vnplans.schemas.extraction import Row
 from vnplans.extractors.structure import segment
 from vnplans.extractors.targets import extract_targets, quantity_of_cell, target_of_row, targets_in_text
 
@@ -71,7 +71,7 @@ def test_a_kpi_row_lists_its_target_in_its_value_column_with_its_group_period():
               text="Tỉ lệ dịch vụ công trực tuyến toàn trình trên tổng số thủ tục hành chính có đủ điều kiện.",
               hint="100%", unit="%")
     from vnplans.extractors.deadlines import period_of
-    row.inherited = period_of("Giai đoạn 2025-2027")
+    row.deadline_inherited = period_of("Giai đoạn 2025-2027")
     t = target_of_row(row, 2030)
     assert (t.value, t.comparator, t.unit, t.year) == (100, "=", "%", 2027)
     assert t.metric.startswith("Tỉ lệ dịch vụ công trực tuyến toàn trình")

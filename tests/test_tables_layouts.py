@@ -175,9 +175,9 @@ def test_rows_without_a_deadline_inherit_their_sections_period():
         "| 1 | Số hóa hồ sơ | Sở Nội vụ | |", "| 2 | Cập nhật dữ liệu | Sở Tài chính | Quý I/2026 |"])
     doc = read_bytes("p.md", text.encode("utf-8"))
     rows = extract_rows(doc, segment(doc))
-    assert rows[0].deadline.empty and rows[0].inherited.end == "2026-12-31"
-    assert "2026" in rows[0].inherited_from
-    assert rows[1].inherited is None and rows[1].deadline.end == "2026-03-31"
+    assert rows[0].deadline.empty and rows[0].deadline_inherited.end == "2026-12-31"
+    assert "2026" in rows[0].deadline_inherited_from
+    assert rows[1].deadline_inherited is None and rows[1].deadline.end == "2026-03-31"
 
 
 def test_a_table_laid_out_with_spaces_is_read():
