@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from vnplans.extractors import agencies, provinces
+from vnplans.extractors import agencies
+from vnplans.extractors.provinces import Provinces
 from vnplans.schemas.document import Block, SourceDocument, Span
 
 DOC_TYPES = {
@@ -95,7 +96,7 @@ def _iso(d: str | None, m: str | None, y: str | None) -> Optional[str]:
         return None
 
 
-def sentence_case(text: str) -> str:
+def sentence_case(text: str, gazetteer: Provinces) -> str:
     """Upper-case title -> sentence case, keeping acronyms and province names capitalised."""
     if not text or not any(c.isalpha() for c in text):
         return text
@@ -110,7 +111,7 @@ def sentence_case(text: str) -> str:
         else:
             words.append(w.lower())
     out = " ".join(words)
-    for prov, s, e in provinces.find_all(out):
+    for prov, s, e in gazetteer.find_all(out):
         out = out[:s] + out[s:e].replace(out[s:e][-len(prov.name):], prov.name) + out[e:]
     return out[:1].upper() + out[1:]
 
@@ -119,13 +120,15 @@ def title_case_name(text: str) -> str:
     return " ".join(w[:1].upper() + w[1:].lower() for w in text.split())
 
 
-def extract_header(doc: SourceDocument) -> DocumentMeta:
+def extract_header(doc: SourceDocument, gazetteer: Provinces) -> DocumentMeta:
+    """The document's number, type, title, issuer, date, signer, province and period; the gazetteer knows the
+    province names."""
     meta = DocumentMeta()
     lines = doc.lines()
     head = _header_zone(lines)
     _number_and_place(meta, head)
-    _type_and_title(meta, head)
-    _issuer(meta, head)
+    _type_and_title(meta, head, gazetteer)
+    _issuer(meta, head, gazetteer)
     _stamped(meta, doc)
     if not meta.doc_type and not meta.doc_number and not any(LETTERHEAD_RE.match(b.text) for b in lines[:30]):
         _news(meta, lines[:15])
@@ -133,8 +136,8 @@ def extract_header(doc: SourceDocument) -> DocumentMeta:
         _cited_number(meta, lines[:60])
     _signer(meta, lines)
     _site_fallbacks(meta, doc)
-    _province(meta, doc, head)
-    _finish_issuer(meta)
+    _province(meta, doc, head, gazetteer)
+    _finish_issuer(meta, gazetteer)
     _period(meta)
     meta.latest_cited = _latest_cited(doc)
     return meta
@@ -187,7 +190,7 @@ def _number_and_place(meta: DocumentMeta, head: list[Block]) -> None:
             meta.provenance["issued_date"] = b.span
 
 
-def _type_and_title(meta: DocumentMeta, head: list[Block]) -> None:
+def _type_and_title(meta: DocumentMeta, head: list[Block], gazetteer: Provinces) -> None:
     for k, b in enumerate(head):
         t = b.text.strip().rstrip(":")
         for caps, name in sorted(DOC_TYPES.items(), key=lambda kv: -len(kv[0])):
@@ -203,7 +206,7 @@ def _type_and_title(meta: DocumentMeta, head: list[Block]) -> None:
                         title = _title_lines(head[j:])
                         meta.provenance["title"] = nxt.span
                 if title:
-                    meta.title = sentence_case(title.strip("* "))
+                    meta.title = sentence_case(title.strip("* "), gazetteer)
                 return
     for b in head:  # a letter (công văn) has no type line, only its subject: "V/v báo cáo tình hình ..."
         m = re.match(r"^(?:V/v|Về việc)\s*:?\s*(.+)", b.text)
@@ -235,7 +238,7 @@ def _title_lines(lines: list[Block]) -> str:
     return re.sub(r"\s+", " ", " ".join(parts)).strip()
 
 
-def _issuer(meta: DocumentMeta, head: list[Block]) -> None:
+def _issuer(meta: DocumentMeta, head: list[Block], gazetteer: Provinces) -> None:
     """The organ in the letterhead. Two-level letterheads ("UBND TỈNH LÂM ĐỒNG" / "SỞ NỘI VỤ") name the
     parent first: the issuer is the last organ, placed in the parent's province."""
     organs: list[tuple[str, Block]] = []
@@ -253,31 +256,31 @@ def _issuer(meta: DocumentMeta, head: list[Block]) -> None:
         return
     text, block = organs[-1]
     parents = " ".join(o for o, _ in organs[:-1])
-    name = _issuer_name(text)
-    prov = provinces.find_first(parents) if parents and not provinces.find_first(text) else None
+    name = _issuer_name(text, gazetteer)
+    prov = gazetteer.find_first(parents) if parents and not gazetteer.find_first(text) else None
     if prov and not CENTRAL_RE.match(text):
         name = f"{name} {prov.kind} {prov.name}"
     meta.issuer = name
     meta.provenance["issuer"] = block.span
 
 
-def _issuer_name(caps_text: str) -> str:
+def _issuer_name(caps_text: str, gazetteer: Provinces) -> str:
     caps_text = re.sub(r"^UBND\b", "ỦY BAN NHÂN DÂN", caps_text)
-    prov = provinces.find_first(caps_text)
+    prov = gazetteer.find_first(caps_text)
     t = caps_text.lower()
     if prov:
-        m = provinces.find_all(t)[0]
+        m = gazetteer.find_all(t)[0]
         body = t[: m[1]].strip()
         body = re.sub(r"\s*(tỉnh|thành phố)$", "", body).strip()
         return f"{body[:1].upper()}{body[1:]} {prov.kind} {prov.name}".replace("uỷ", "ủy")
     return (t[:1].upper() + t[1:]).replace("uỷ", "ủy")
 
 
-def _finish_issuer(meta: DocumentMeta) -> None:
+def _finish_issuer(meta: DocumentMeta, gazetteer: Provinces) -> None:
     if meta.issuer and meta.province and meta.issuer.endswith((" tỉnh", " Tỉnh")):
         meta.issuer = f"{meta.issuer} {meta.province}"
-    if meta.issuer and meta.province and not provinces.find_first(meta.issuer) and re.search(r"nhân dân|chỉ đạo", meta.issuer, re.I):
-        prov = provinces.lookup(meta.province)
+    if meta.issuer and meta.province and not gazetteer.find_first(meta.issuer) and re.search(r"nhân dân|chỉ đạo", meta.issuer, re.I):
+        prov = gazetteer.lookup(meta.province)
         kind = prov.kind if prov else "tỉnh"
         meta.issuer = re.sub(r"\s+(tỉnh|thành phố)$", "", meta.issuer, flags=re.I) + f" {kind} {meta.province}"
     if not meta.issuer and meta.doc_number_raw and "-" in meta.doc_number_raw and meta.province:
@@ -424,13 +427,13 @@ def _site_fallbacks(meta: DocumentMeta, doc: SourceDocument) -> None:
         meta.title = doc.site_title
 
 
-def _province(meta: DocumentMeta, doc: SourceDocument, head: list[Block]) -> None:
+def _province(meta: DocumentMeta, doc: SourceDocument, head: list[Block], gazetteer: Provinces) -> None:
     if (meta.issuer and CENTRAL_RE.match(meta.issuer)) or (meta.doc_number and CENTRAL_NUMBER_RE.search(meta.doc_number)):
         return  # a ministry or the Government signs in Hà Nội for the whole country
     candidates = [meta.issuer or "", meta.place or "", doc.site_meta.get("place", ""), meta.title or ""]
     candidates += [b.text for b in head] + [b.text for b in doc.lines()[:20]]
     for text in candidates:
-        prov = provinces.find_first(text)
+        prov = gazetteer.find_first(text)
         if prov:
             meta.province = prov.name
             return

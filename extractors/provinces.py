@@ -1,7 +1,6 @@
 """Province identity: the 63 provinces a plan may name, and their successors after the 2025 merger."""
 from __future__ import annotations
 
-import functools
 import json
 import re
 from dataclasses import dataclass
@@ -39,60 +38,6 @@ class ProvinceAt:
         return self.name != self.successor
 
 
-@functools.lru_cache(maxsize=1)
-def _data() -> dict:
-    return json.loads(resources.files("vnplans.extractors").joinpath("data/provinces.json").read_text("utf-8"))
-
-
-@functools.lru_cache(maxsize=1)
-def provinces() -> tuple[Province, ...]:
-    return tuple(Province(p["code"], p["name"], p["official"], p["kind"], p["successor"], p["successor_code"],
-                          p["successor_official"]) for p in _data()["provinces"])
-
-
-def merger_date() -> str:
-    return _data()["source"]["effective_date"]
-
-
-@functools.lru_cache(maxsize=1)
-def _regime_words() -> tuple[re.Pattern, re.Pattern]:
-    raw = vocabulary.load("regime.yaml")
-    return tuple(re.compile("|".join(f"(?:{p})" for p in raw[k]), re.IGNORECASE) for k in ("after_merger", "before_merger"))
-
-
-def regime(date: Optional[str], year: Optional[int], latest_cited: Optional[str], text: str) -> tuple[str, str]:
-    """("after-merger" | "before-merger" | "uncertain", the evidence): the plan's date when it has one; else its
-    printed year, a decision it cites dated after the merger, or the units it names (communes and special
-    zones, "(cũ)" provinces; districts)."""
-    if date:
-        return ("after-merger" if date >= merger_date() else "before-merger"), "date"
-    if year and year > int(merger_date()[:4]):
-        return "after-merger", "year"
-    if latest_cited and latest_cited >= merger_date():
-        return "after-merger", f"cites a decision of {latest_cited}"
-    after, before = _regime_words()
-    a, b = after.search(text), before.search(text)
-    if a and not b:
-        return "after-merger", f"names {a.group(0)!r}"
-    if b and not a:
-        return "before-merger", f"names {b.group(0)!r}"
-    if year and year < int(merger_date()[:4]):
-        return "before-merger", "year"
-    return "uncertain", "no date, and the text does not settle it"
-
-
-def at(name: Optional[str], regime_now: str = "before-merger") -> Optional[ProvinceAt]:
-    """The province `name` under the plan's regime. After the merger a province that was merged away ("Bình
-    Định (cũ)") is filed under the one it is part of; one that kept its name takes its new code."""
-    p = lookup(name) if name else None
-    if p is None:
-        return None
-    if regime_now == "after-merger":
-        return ProvinceAt(p.name, p.successor_code, p.successor_official, p.successor, p.successor_code,
-                          p.successor_official)
-    return ProvinceAt(p.name, p.code, p.official, p.successor, p.successor_code, p.successor_official)
-
-
 def _variants(name: str) -> list[str]:
     out = {name, name.replace("Hòa", "Hoà").replace("hòa", "hoà"), name.replace("Hoà", "Hòa")}
     if name == "Hồ Chí Minh":
@@ -100,38 +45,70 @@ def _variants(name: str) -> list[str]:
     return sorted(out, key=len, reverse=True)
 
 
-@functools.lru_cache(maxsize=1)
-def _pattern() -> re.Pattern:
-    names = {v: p for p in provinces() for v in _variants(p.name)}
-    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w])(?:(?:tỉnh|thành phố|tp\.?)\s+)?({alt})(?![\w])", re.IGNORECASE)
+class Provinces:
+    """The gazetteer (data/provinces.json, data/regime.yaml), loaded once and passed in: finding province names in
+    text, looking one up as typed, and the 2025 merger (63 -> 34)."""
 
+    def __init__(self, data: dict, regime_words: dict):
+        self.all = tuple(Province(p["code"], p["name"], p["official"], p["kind"], p["successor"], p["successor_code"],
+                                  p["successor_official"]) for p in data["provinces"])
+        self.merger_date: str = data["source"]["effective_date"]
+        self._after, self._before = (re.compile("|".join(f"(?:{p})" for p in regime_words[k]), re.IGNORECASE)
+                                     for k in ("after_merger", "before_merger"))
+        self._by_name = {v.casefold(): p for p in self.all for v in _variants(p.name)}
+        names = {v: p for p in self.all for v in _variants(p.name)}
+        alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<![\w])(?:(?:tỉnh|thành phố|tp\.?)\s+)?({alt})(?![\w])", re.IGNORECASE)
+        folded: dict[str, Optional[Province]] = {}
+        for p in self.all:  # names typed without diacritics; a folded name two provinces share is left out
+            k = fold(p.name)
+            folded[k] = None if k in folded and folded[k] != p else p
+        self._by_folded_name = {k: p for k, p in folded.items() if p is not None}
 
-def _by_name() -> dict[str, Province]:
-    return {v.casefold(): p for p in provinces() for v in _variants(p.name)}
+    @classmethod
+    def load(cls) -> "Provinces":
+        data = json.loads(resources.files("vnplans.extractors").joinpath("data/provinces.json").read_text("utf-8"))
+        return cls(data, vocabulary.load("regime.yaml"))
 
+    def regime(self, date: Optional[str], year: Optional[int], latest_cited: Optional[str], text: str) -> tuple[str, str]:
+        """("after-merger" | "before-merger" | "uncertain", the evidence): the plan's date when it has one; else its
+        printed year, a decision it cites dated after the merger, or the units it names (communes and special
+        zones, "(cũ)" provinces; districts)."""
+        merger = self.merger_date
+        if date:
+            return ("after-merger" if date >= merger else "before-merger"), "date"
+        if year and year > int(merger[:4]):
+            return "after-merger", "year"
+        if latest_cited and latest_cited >= merger:
+            return "after-merger", f"cites a decision of {latest_cited}"
+        a, b = self._after.search(text), self._before.search(text)
+        if a and not b:
+            return "after-merger", f"names {a.group(0)!r}"
+        if b and not a:
+            return "before-merger", f"names {b.group(0)!r}"
+        if year and year < int(merger[:4]):
+            return "before-merger", "year"
+        return "uncertain", "no date, and the text does not settle it"
 
-def lookup(name: str) -> Optional[Province]:
-    """A province from its name, with or without 'tỉnh'/'thành phố', in any case, with or without diacritics."""
-    n = re.sub(r"^(tỉnh|thành phố|tp\.?|tinh|thanh pho)\s+", "", name.strip(), flags=re.IGNORECASE).strip()
-    return _by_name().get(n.casefold()) or _by_folded_name().get(fold(n))
+    def at(self, name: Optional[str], regime_now: str = "before-merger") -> Optional[ProvinceAt]:
+        """The province `name` under the plan's regime. After the merger a province that was merged away ("Bình
+        Định (cũ)") is filed under the one it is part of; one that kept its name takes its new code."""
+        p = self.lookup(name) if name else None
+        if p is None:
+            return None
+        if regime_now == "after-merger":
+            return ProvinceAt(p.name, p.successor_code, p.successor_official, p.successor, p.successor_code,
+                              p.successor_official)
+        return ProvinceAt(p.name, p.code, p.official, p.successor, p.successor_code, p.successor_official)
 
+    def lookup(self, name: str) -> Optional[Province]:
+        """A province from its name, with or without 'tỉnh'/'thành phố', in any case, with or without diacritics."""
+        n = re.sub(r"^(tỉnh|thành phố|tp\.?|tinh|thanh pho)\s+", "", name.strip(), flags=re.IGNORECASE).strip()
+        return self._by_name.get(n.casefold()) or self._by_folded_name.get(fold(n))
 
-@functools.lru_cache(maxsize=1)
-def _by_folded_name() -> dict[str, Province]:
-    """Names typed without diacritics; a folded name two provinces share is left out."""
-    out: dict[str, Optional[Province]] = {}
-    for p in provinces():
-        k = fold(p.name)
-        out[k] = None if k in out and out[k] != p else p
-    return {k: p for k, p in out.items() if p is not None}
+    def find_all(self, text: str) -> list[tuple[Province, int, int]]:
+        return [(self._by_name[m.group(1).casefold()], m.start(), m.end()) for m in self._pattern.finditer(text)]
 
-
-def find_all(text: str) -> list[tuple[Province, int, int]]:
-    by = _by_name()
-    return [(by[m.group(1).casefold()], m.start(), m.end()) for m in _pattern().finditer(text)]
-
-
-def find_first(text: str) -> Optional[Province]:
-    found = find_all(text)
-    return found[0][0] if found else None
+    def find_first(self, text: str) -> Optional[Province]:
+        found = self.find_all(text)
+        return found[0][0] if found else None

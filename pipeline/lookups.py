@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Optional
 
-from vnplans.extractors import provinces
-from vnplans.extractors.normalize import agencies, metrics
+from vnplans.extractors.normalize.reference import Reference
 
 
-def metric(typed: str) -> tuple[str, str]:
+def metric(reference: Reference, typed: str) -> tuple[str, str]:
     """(metric id, how it was found) for an id, a DTI code or a wording; the typed text itself when nothing
     matched, for the read side to try as it is (and to name in its error)."""
-    q = typed.strip()
-    if q in metrics.metrics():
+    q, metrics = typed.strip(), reference.metrics
+    if q in metrics.metrics:
         return q, "id"
     by_code = metrics.metric_for_indicator(q)
     if by_code:
@@ -25,13 +24,13 @@ def metric(typed: str) -> tuple[str, str]:
     return (found[0].id, found[1]) if found else (q, "id")
 
 
-def province(typed: str) -> str:
+def province(reference: Reference, typed: str) -> str:
     """The province's name as plans print it ("TP. Hồ Chí Minh" -> "Hồ Chí Minh"), or the typed text."""
-    found = provinces.lookup(typed)
+    found = reference.provinces.lookup(typed)
     return found.name if found else typed
 
 
-def agency(typed: str) -> Optional[str]:
+def agency(reference: Reference, typed: str) -> Optional[str]:
     """The registry id of an agency as typed (any alias, with or without diacritics), or None."""
-    link = agencies.find(typed)
+    link = reference.agencies.find(typed)
     return link.agency.id if link else None

@@ -9,8 +9,7 @@ import hashlib
 import json
 from importlib import resources
 
-from vnplans.extractors import provinces
-from vnplans.extractors.normalize import agencies, metrics
+from vnplans.extractors.normalize.reference import Reference
 
 FILES = ("agencies.yaml", "metrics.yaml", "dti_catalog.yaml", "provinces.json")
 
@@ -22,8 +21,9 @@ def fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def tables() -> dict[str, list[dict]]:
-    reg = agencies.registry()
+def tables(reference: Reference) -> dict[str, list[dict]]:
+    agencies, metrics = reference.agencies, reference.metrics
+    reg = agencies.agencies
     return {
         "canonical_agencies": [
             {"id": a.id, "name": a.name, "kind": a.kind, "level": a.level, "collective": int(a.collective),
@@ -33,19 +33,19 @@ def tables() -> dict[str, list[dict]]:
             {"id": m.id, "name": m.name, "unit": m.unit, "dti_code": m.dti,
              "national": json.dumps([dict(n) for n in m.national], ensure_ascii=False),
              "aliases": json.dumps(list(m.aliases), ensure_ascii=False)}
-            for m in metrics.metrics().values()],
+            for m in metrics.metrics.values()],
         "dti_catalogs": [
             {"id": v.id, "decision": v.decision, "effective_from": v.effective_from, "follows": v.follows,
-             "components": len(v.indicators)} for v in metrics.catalog_versions()],
+             "components": len(v.indicators)} for v in metrics.versions],
         "dti_indicators": [
             {"catalog": v.id, "code": i.code, "name": i.name, "pillar": i.pillar, "pillar_name": v.pillars.get(i.pillar),
              "max_score": i.max_score, "parent": i.parent, "effective_from": v.effective_from}
-            for v in metrics.catalog_versions() for i in v.assessed().values()],
-        "dti_correspondence": _correspondence(metrics.catalog_versions()),
+            for v in metrics.versions for i in v.assessed().values()],
+        "dti_correspondence": _correspondence(metrics.versions),
         "provinces": [
             {"code": p.code, "name": p.name, "official": p.official, "successor": p.successor,
              "successor_code": p.successor_code}
-            for p in provinces.provinces()],
+            for p in reference.provinces.all],
     }
 
 

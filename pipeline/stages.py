@@ -1,6 +1,7 @@
 """The pipeline: read -> segment -> extract -> normalize, for one document. Data flows one way."""
 from __future__ import annotations
 
+import functools
 import os
 import time
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from vnplans.extractors.agencies import assignments_of
 from vnplans.extractors.assignments import extract_prose_tasks
 from vnplans.extractors.header import DocumentMeta, extract_header
 from vnplans.extractors.normalize.plan import normalize
+from vnplans.extractors.normalize.reference import Reference
 from vnplans.extractors.readers import read_file
 from vnplans.extractors.rows import extract_rows, unread_tables
 from vnplans.extractors.structure import Section, segment
@@ -48,22 +50,31 @@ class Processed:
     warnings: list[str]
 
 
-def process(path: str | os.PathLike, timings: Optional[dict[str, float]] = None) -> Processed:
+@functools.cache
+def default_reference() -> Reference:
+    """The bundled reference data, loaded on first use and kept for the process (each worker loads its own)."""
+    return Reference.load()
+
+
+def process(path: str | os.PathLike, timings: Optional[dict[str, float]] = None,
+            reference: Optional[Reference] = None) -> Processed:
     """Every stage for one file. `timings`, when given, collects seconds per stage (for the benchmark)."""
     clock = _Clock(timings)
     doc = clock("read", read_file, path)  # raises ReadError with the file and the reason
-    return process_document(doc, clock)
+    return process_document(doc, clock, reference)
 
 
-def process_document(doc: SourceDocument, clock: Optional["_Clock"] = None) -> Processed:
+def process_document(doc: SourceDocument, clock: Optional["_Clock"] = None,
+                     reference: Optional[Reference] = None) -> Processed:
     """read -> segment -> extract (printed values) -> normalize (canonical ids), each stage timed."""
     clock = clock or _Clock(None)
-    meta = clock("header", extract_header, doc)
+    reference = reference or default_reference()
+    meta = clock("header", extract_header, doc, reference.provinces)
     sections = clock("segment", segment, doc)
     rows = clock("rows", _rows, doc, sections, meta.year())
     targets = clock("targets", extract_targets, doc, sections, rows, meta.period_end or meta.year(),
                     meta.province is not None)
-    province_unit = clock("normalize", normalize, meta, doc.text, rows, targets)
+    province_unit = clock("normalize", normalize, reference, meta, doc.text, rows, targets)
     warnings = list(doc.warnings) + unread_tables(doc, sections, rows)
     if not _has_plan_structure(meta, sections, rows):
         warnings.append("no plan structure found: no document number, type, numbered sections or plan tables")

@@ -188,6 +188,7 @@ class Store:
 
     def _load_reference(self) -> None:
         """Copy the registry, catalogs and provinces into the database when their files changed."""
+        from vnplans.extractors.normalize.reference import Reference
         from vnplans.pipeline import reference
 
         fingerprint = self._fingerprints["data"]
@@ -195,7 +196,7 @@ class Store:
         if row and row[0] == fingerprint:
             return
         with self._tx():
-            for table, rows in reference.tables().items():
+            for table, rows in reference.tables(Reference.load()).items():
                 self.conn.execute(f"DELETE FROM {table}")
                 if rows:
                     cols = list(rows[0])

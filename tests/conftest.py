@@ -5,6 +5,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from vnplans.extractors.normalize.reference import Reference  # noqa: E402
+
+REFERENCE = Reference.load()  # the bundled reference data, as the stages load it, for tests that call one part
 CORPUS = ROOT / "corpus"
 SEEDS = sorted((CORPUS / "seeds").glob("*.txt"))
 

@@ -66,3 +66,15 @@ def test_the_read_side_reads_the_store_not_the_data_files():
     found = {(m, i) for m in READ_SIDE for i in IMPORTS.get(m, ())
              if i.startswith(reference)}
     assert not found
+
+
+def test_normalization_keeps_no_module_level_copy_of_the_reference_data():
+    """The registry, catalogs and gazetteer live on a Reference that is passed in, not in module caches."""
+    cached = []
+    for path in [*(ROOT / "extractors" / "normalize").glob("*.py"), ROOT / "extractors" / "provinces.py"]:
+        for node in ast.parse(path.read_text("utf-8")).body:
+            if isinstance(node, ast.FunctionDef):
+                names = {ast.unparse(d).split("(")[0] for d in node.decorator_list}
+                if names & {"functools.lru_cache", "lru_cache", "functools.cache", "cache"}:
+                    cached.append(f"{path.name}:{node.name}")
+    assert not cached

@@ -5,19 +5,18 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import CORPUS
-from vnplans.extractors.normalize import metrics
+from conftest import CORPUS, REFERENCE
 from vnplans.pipeline import audit
 from vnplans.pipeline.cli import main
 from vnplans.pipeline.store import Store
 
 
 def test_each_date_gets_the_version_in_force():
-    assert metrics.catalog_for("2019-08-22").id == "dti-2022"  # older than all: the nearest
-    assert metrics.catalog_for("2025-04-02").id == "dti-2022"
-    assert metrics.catalog_for("2025-04-03").id == "dti-2025"
-    assert metrics.catalog_for("2026-03-15").id == "dti-2025"
-    v = metrics.catalog_for("2026-03-15")
+    assert REFERENCE.metrics.catalog_for("2019-08-22").id == "dti-2022"  # older than all: the nearest
+    assert REFERENCE.metrics.catalog_for("2025-04-02").id == "dti-2022"
+    assert REFERENCE.metrics.catalog_for("2025-04-03").id == "dti-2025"
+    assert REFERENCE.metrics.catalog_for("2026-03-15").id == "dti-2025"
+    v = REFERENCE.metrics.catalog_for("2026-03-15")
     assert v.decision == "Quyết định 405/QĐ-BKHCN" and v.follows == "dti-2022"
     assert list(v.pillars.values())[5] == "Hoạt động chính quyền số" and len(v.assessed()) == 8
 
@@ -31,15 +30,15 @@ def test_each_date_gets_the_version_in_force():
     ("9.1", None),
 ])
 def test_an_indicator_of_2022_walks_to_its_2025_counterpart(code_2022, code_2025):
-    assert metrics.walk(code_2022, "dti-2022", "dti-2025") == code_2025
+    assert REFERENCE.metrics.walk(code_2022, "dti-2022", "dti-2025") == code_2025
 
 
 def test_a_2026_target_links_to_the_2025_catalog():
     # Lâm Đồng, 2026 (realdocs r12): "Tỷ lệ hồ sơ trực tuyến toàn trình ... đạt 80%"
     target = SimpleNamespace(metric="Tỷ lệ hồ sơ trực tuyến toàn trình", quote="", unit="%", row_index=None)
-    (link,) = metrics.link_all([], [target], "2026-03-15").targets
+    (link,) = REFERENCE.metrics.link_all([], [target], "2026-03-15").targets
     assert (link.metric.id, link.indicator, link.catalog) == ("dvctt-full-online", "6", "dti-2025")
-    (before,) = metrics.link_all([], [target], "2024-06-01").targets
+    (before,) = REFERENCE.metrics.link_all([], [target], "2024-06-01").targets
     assert (before.indicator, before.catalog) == ("6.8", "dti-2022")
 
 
@@ -58,7 +57,7 @@ def test_a_table_with_its_own_numbering_is_not_read_as_dti_codes():
            _row("Phụ lục 2", "3.5", "Triển khai Trung tâm dữ liệu phục vụ Chuyển đổi số theo hướng sử dụng công nghệ "
                                     "điện toán đám mây"),
            _row("Phụ lục 2", "3.5.1", "Đã triển khai theo hướng sử dụng công nghệ điện toán đám mây")]
-    links = metrics.link_all(par + dti, [], "2023-09-26").rows
+    links = REFERENCE.metrics.link_all(par + dti, [], "2023-09-26").rows
     assert all(link is None or link.method not in ("code", "parent-code") for link in links[:4])
     assert [(link.indicator, link.method) for link in links[4:]] == [("2.9", "code"), ("3.5", "code"),
                                                                       ("3.5", "parent-code")]

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, SEEDS, all_gold, plan_with_table
-from vnplans.extractors.normalize import metrics as catalog
+from conftest import REFERENCE, ROOT, SEEDS, all_gold, plan_with_table
 from vnplans.pipeline import audit, compare, listings, lookups
 from vnplans.pipeline.cli import main
 from vnplans.pipeline.store import Store
@@ -25,9 +24,9 @@ def _gold_commitments(metric_id: str) -> set[tuple]:
     out = set()
     for g in all_gold():
         d = g["document"]
-        version = catalog.catalog_for(d.get("issued_date"))
+        version = REFERENCE.metrics.catalog_for(d.get("issued_date"))
         for t in g["targets"]:
-            link = catalog.link_target(t["metric"], t["quote"], t["unit"], version)
+            link = REFERENCE.metrics.link_target(t["metric"], t["quote"], t["unit"], version)
             if link and link.metric.id == metric_id:
                 out.add((d["province"], t["comparator"], float(t["value"]), t["year"]))
     return out
@@ -71,7 +70,7 @@ def test_the_sme_count_of_another_province_is_not_mixed_with_the_sme_share(store
 @pytest.mark.parametrize("query, how", [("smartphone-adults", "id"), ("3.1", "dti-code"),
                                         ("tỷ lệ người dân có điện thoại thông minh", "alias")])
 def test_a_metric_is_found_by_id_dti_code_or_wording(store, query, how):
-    info = compare.resolve_metric(store, *lookups.metric(query))  # a wording is matched as the front doors do
+    info = compare.resolve_metric(store, *lookups.metric(REFERENCE, query))  # a wording is matched as the front doors do
     assert (info.id, info.resolved_by) == ("smartphone-adults", how)
 
 

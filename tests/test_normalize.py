@@ -6,13 +6,11 @@ import sys
 
 import pytest
 import yaml
-from conftest import CORPUS, ROOT, SEEDS
+from conftest import CORPUS, REFERENCE, ROOT, SEEDS
 
 from vnplans.extractors import agencies as printed
-from vnplans.extractors import provinces
-from vnplans.extractors.normalize import agencies as registry
-from vnplans.extractors.normalize import metrics
 from vnplans.extractors.keys import key
+from vnplans.extractors.normalize.agencies import Registry
 from vnplans.pipeline.cli import main
 
 GOLD = sorted(glob.glob(str(CORPUS / "gold" / "*.json")) + glob.glob(str(CORPUS / "heldout" / "gold" / "*.json")))
@@ -20,7 +18,7 @@ GOLD = sorted(glob.glob(str(CORPUS / "gold" / "*.json")) + glob.glob(str(CORPUS 
 
 def _resolve(name, province="Bình Dương"):
     holder, agency = printed.holder_and_agency(name)
-    return holder, registry.resolve(agency, province)
+    return holder, REFERENCE.agencies.resolve(agency, province)
 
 
 # --- agencies -----------------------------------------------------------------------------------------
@@ -77,15 +75,15 @@ def test_unknown_agencies_are_not_guessed():
 @pytest.mark.parametrize("old, new", [("so-tttt", "so-khcn"), ("so-khdt", "so-tc"), ("so-ldtbxh", "so-nv"),
                                       ("so-tnmt", "so-nnmt"), ("so-nnptnt", "so-nnmt"), ("so-gtvt", "so-xd")])
 def test_2025_reorganisation_successors(old, new):
-    assert registry.current(old) == new
-    assert old in registry.predecessors(new)
-    assert registry.current(new) == new
+    assert REFERENCE.agencies.current(old) == new
+    assert old in REFERENCE.agencies.predecessors(new)
+    assert REFERENCE.agencies.current(new) == new
 
 
 def test_registry_is_consistent():
-    reg = registry.registry()
+    reg = REFERENCE.agencies.agencies
     assert all(a.successor in reg for a in reg.values() if a.successor)
-    registry._alias_index()  # raises when two agencies share a spelling
+    Registry.load(REFERENCE.provinces)  # raises when two agencies share a spelling
     data = printed.registry_data()
     kinds = set(data["kinds"])
     for e in data["agencies"]:
@@ -128,7 +126,7 @@ def test_dti_catalog_is_what_vnplans_extracts_from_the_ninh_thuan_appendix():
 
 
 def test_dti_catalog_scores_add_up():
-    v = metrics.catalog_for("2023-09-26")
+    v = REFERENCE.metrics.catalog_for("2023-09-26")
     assert v.id == "dti-2022" and len(v.pillars) == 9 and len(v.indicators) == 104
     for pillar in v.pillars:
         top = [i for i in v.indicators.values() if i.pillar == pillar and not i.parent]
@@ -143,7 +141,7 @@ def test_every_coded_row_links_to_the_catalog_entry_with_that_code(extractions):
     checked = 0
     for ex in extractions.values():
         for r in ex["rows"]:
-            if r["kind"] == "indicator" and r["stt"] in metrics.catalog_for(ex["document"]["issued_date"]).indicators:
+            if r["kind"] == "indicator" and r["stt"] in REFERENCE.metrics.catalog_for(ex["document"]["issued_date"]).indicators:
                 assert r["link"] and r["link"]["indicator"] == r["stt"] and r["link"]["method"] == "code", r
                 checked += 1
     assert checked >= 130  # 104 in the Ninh Thuận appendix, 34 in the Bình Dương one
@@ -175,27 +173,27 @@ SAME_METRIC = {
 
 @pytest.mark.parametrize("metric_id", sorted(SAME_METRIC))
 def test_wordings_from_different_provinces_link_to_one_metric(metric_id):
-    v = metrics.catalog_for("2024-01-01")
+    v = REFERENCE.metrics.catalog_for("2024-01-01")
     for wording in SAME_METRIC[metric_id]:
-        link = metrics.link_target(wording, wording, "%", v)
+        link = REFERENCE.metrics.link_target(wording, wording, "%", v)
         assert link is not None and link.metric.id == metric_id, wording
 
 
 def test_links_that_a_domain_reader_would_not_make_are_not_made():
-    v = metrics.catalog_for("2025-01-01")
-    assert metrics.link_target("Tỷ lệ người dân có điện thoại thông minh cài đặt ứng dụng “Binh phuoc Today”", "",
+    v = REFERENCE.metrics.catalog_for("2025-01-01")
+    assert REFERENCE.metrics.link_target("Tỷ lệ người dân có điện thoại thông minh cài đặt ứng dụng “Binh phuoc Today”", "",
                                "%", v) is None
     # a count of enterprises is not the share of enterprises
-    link = metrics.link_target("doanh nghiệp nhỏ và vừa tiếp cận nền tảng số", "", "doanh nghiệp", v)
+    link = REFERENCE.metrics.link_target("doanh nghiệp nhỏ và vừa tiếp cận nền tảng số", "", "doanh nghiệp", v)
     assert link.metric.id == "sme-smedx"
     # level 3-4 services are not full-online (level 4) services
-    link = metrics.link_target("Dịch vụ công trực tuyến mức độ 3, 4 phổ biến", "", "%", v)
+    link = REFERENCE.metrics.link_target("Dịch vụ công trực tuyến mức độ 3, 4 phổ biến", "", "%", v)
     assert link is None or link.metric.id != "dvctt-full-online"
 
 
 def test_metric_links_carry_the_dti_code_and_national_target():
-    v = metrics.catalog_for("2022-09-28")
-    link = metrics.link_target("Tỷ lệ doanh nghiệp nhỏ và vừa sử dụng nền tảng số", "", "%", v)
+    v = REFERENCE.metrics.catalog_for("2022-09-28")
+    link = REFERENCE.metrics.link_target("Tỷ lệ doanh nghiệp nhỏ và vừa sử dụng nền tảng số", "", "%", v)
     assert (link.indicator, link.catalog) == ("7.5", "dti-2022")
     assert dict(link.metric.national[0])["value"] == 50
 
@@ -220,12 +218,12 @@ def test_corpus_targets_of_the_same_metric_link_together(extractions):
 @pytest.mark.parametrize("old, new", [("Bình Dương", "Hồ Chí Minh"), ("Bình Phước", "Đồng Nai"),
                                       ("Ninh Thuận", "Khánh Hòa"), ("Bắc Giang", "Bắc Ninh"), ("Quảng Trị", "Quảng Trị")])
 def test_provinces_and_their_2025_successors(old, new):
-    p = provinces.at(old, "before-merger")
+    p = REFERENCE.provinces.at(old, "before-merger")
     assert p.successor == new and p.merged == (old != new)
 
 
 def test_a_province_named_after_the_merger_is_the_merged_unit():
-    before, after = provinces.at("An Giang", "before-merger"), provinces.at("An Giang", "after-merger")
+    before, after = REFERENCE.provinces.at("An Giang", "before-merger"), REFERENCE.provinces.at("An Giang", "after-merger")
     assert (before.code, after.code) == ("89", "91")
 
 
@@ -283,5 +281,5 @@ def test_a_tie_on_words_is_settled_by_syllables_the_same_way_in_every_process():
     # Bình Dương 2023 (seed 000) through pdftotext: the plan's "máy chủ" is one word, the catalog's two
     ncsc = "của cơ quan nhà nước cài đặt phòng, chống mã độc và chia sẻ thông tin với Trung tâm Giám sát an toàn " \
            "không gian mạng quốc gia (NCSC)"
-    assert metrics.match(f"Triển khai số lượng máy chủ {ncsc}", None)[0].id == "dti-5.3"
-    assert metrics.match(f"Triển khai số lượng máy trạm {ncsc}", None)[0].id == "dti-5.4"
+    assert REFERENCE.metrics.match(f"Triển khai số lượng máy chủ {ncsc}", None)[0].id == "dti-5.3"
+    assert REFERENCE.metrics.match(f"Triển khai số lượng máy trạm {ncsc}", None)[0].id == "dti-5.4"

@@ -2,7 +2,9 @@
 programme (sources in extractors/data/metrics.yaml): wordings from 2026 provincial plans and news."""
 import pytest
 
-from vnplans.extractors.normalize.metrics import match, metrics
+from conftest import REFERENCE
+
+match = REFERENCE.metrics.match
 
 
 @pytest.mark.parametrize("wording, metric_id", [
@@ -35,14 +37,14 @@ def test_the_contribution_of_science_and_technology_is_not_the_digital_economy()
     ("5g-coverage", 70, 2026, "11/QĐ-BCĐCP"),
 ])
 def test_national_targets_of_the_programmes(metric_id, value, year, source):
-    national = [dict(n) for n in metrics()[metric_id].national]
+    national = [dict(n) for n in REFERENCE.metrics.metrics[metric_id].national]
     assert any(n["value"] == value and n["year"] == year and n["source"] == source for n in national), national
 
 
 def test_a_commitment_faces_the_national_target_of_its_year():
     from vnplans.pipeline.compare import Commitment, _national_for
 
-    national = [dict(n) for n in metrics()["digital-economy-grdp"].national]  # 20% by 2025 (QĐ 411), 30% by 2030
+    national = [dict(n) for n in REFERENCE.metrics.metrics["digital-economy-grdp"].national]  # 20% by 2025 (QĐ 411), 30% by 2030
 
     def facing(year):
         c = Commitment(*([None] * 22))

@@ -3,7 +3,9 @@ that 2025-2026 plans print (Lâm Đồng, Đồng Tháp, Bắc Ninh plans of the
 each resolved to the registry, at its level, with its successor where it was merged."""
 import pytest
 
-from vnplans.extractors.normalize.agencies import current, resolve
+from conftest import REFERENCE
+
+resolve, current = REFERENCE.agencies.resolve, REFERENCE.agencies.current
 
 
 @pytest.mark.parametrize("printed, agency_id", [

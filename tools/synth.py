@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vnplans.extractors import provinces  # noqa: E402
+from vnplans.extractors.provinces import Provinces  # noqa: E402
 from vnplans.extractors.readers import legacy  # noqa: E402
 
 PLANS = sorted((ROOT / "corpus" / "seeds").glob("*.txt")) + sorted((ROOT / "corpus" / "heldout" / "seeds").glob("*.txt"))
@@ -60,7 +60,7 @@ def render(text: str, layout: str, title: str) -> tuple[bytes, str]:
 def build(out: Path, count: int, seed: int = 1) -> list[Path]:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
-    names = [p.name for p in provinces.provinces()]
+    names = [p.name for p in Provinces.load().all]
     sources = [(p, p.read_text("utf-8")) for p in PLANS]
     files = []
     for i in range(count):

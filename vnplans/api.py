@@ -1,6 +1,7 @@
 """The notebook API: one plan to its Extraction, a store to DataFrames and the CLI's reports as objects."""
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Optional
@@ -23,6 +24,13 @@ class Database:
 
         self.path = Path(path)
         self.store = Store.existing(self.path)  # a missing file raises; no empty database is made
+
+    @functools.cached_property
+    def reference(self):
+        """The reference data a typed metric or province is read with (loaded on first use)."""
+        from vnplans.extractors.normalize.reference import Reference
+
+        return Reference.load()
 
     def query(self, sql: str, params=()):
         """Any SQL over the store, as a DataFrame."""
@@ -54,15 +62,15 @@ class Database:
         """Provinces' commitments on one metric (id or wording) next to the national target: a Comparison."""
         from vnplans.pipeline import compare, lookups
 
-        metric_id, how = lookups.metric(metric)
+        metric_id, how = lookups.metric(self.reference, metric)
         return compare.compare(self.store, metric_id, merged=merged, year=year, resolved_by=how)
 
     def audit(self, province: Optional[str] = None, doc: Optional[str] = None, as_of: Optional[str] = None):
         """Who is assigned what, and what is missing: an Audit."""
         from vnplans.pipeline import audit, lookups
 
-        return audit.audit(self.store, province=lookups.province(province) if province else None, doc=doc,
-                           as_of=as_of)
+        return audit.audit(self.store, province=lookups.province(self.reference, province) if province else None,
+                           doc=doc, as_of=as_of)
 
     def close(self) -> None:
         self.store.close()

@@ -83,134 +83,6 @@ class MetricLink:
     score: float
 
 
-def _load(name: str) -> dict:
-    return vocabulary.load(name)
-
-
-@functools.lru_cache(maxsize=1)
-def catalog_versions() -> tuple[CatalogVersion, ...]:
-    out = []
-    for v in _load("dti_catalog.yaml")["versions"]:
-        inds = {i["code"]: Indicator(i["code"], i["name"], i["pillar"], i.get("max_score"), i.get("parent"))
-                for i in v["indicators"]}
-        out.append(CatalogVersion(v["id"], v["decision"], str(v["effective_from"]),
-                                  {p["code"]: p["name"] for p in v["pillars"]}, inds, v.get("follows"),
-                                  {str(k): (str(c) if c is not None else None)
-                                   for k, c in (v.get("correspondence") or {}).items()}))
-    return tuple(sorted(out, key=lambda c: c.effective_from))
-
-
-def catalog_for(date: Optional[str]) -> CatalogVersion:
-    """The version in force on `date` (ISO); the first one for a plan older than all of them (the nearest
-    in time), the newest when the date is unknown."""
-    versions = catalog_versions()
-    if date:
-        in_force = [v for v in versions if v.effective_from <= date]
-        return in_force[-1] if in_force else versions[0]
-    return versions[-1]
-
-
-def walk(code: str, source: str, target: str) -> Optional[str]:
-    """An indicator of version `source` followed, version by version, to its counterpart in `target`."""
-    by_id = {v.id: v for v in catalog_versions()}
-    steps, at = [], by_id[target]
-    while at.id != source:
-        if at.follows is None:
-            raise ValueError(f"{target} does not follow {source}")
-        steps.append(at)
-        at = by_id[at.follows]
-    for version in reversed(steps):
-        code = version.counterpart(code)
-        if code is None:
-            return None
-    return code
-
-
-@functools.lru_cache(maxsize=1)
-def _metric_data() -> dict:
-    return _load("metrics.yaml")
-
-
-@functools.lru_cache(maxsize=1)
-def metrics() -> dict[str, Metric]:
-    """Curated metrics, then one metric per DTI indicator that no curated metric covers."""
-    out: dict[str, Metric] = {}
-    for m in _metric_data()["metrics"]:
-        out[m["id"]] = Metric(m["id"], m["name"], m.get("unit"), tuple(m.get("units", [])), m.get("dti"),
-                              tuple(tuple(sorted(n.items())) for n in m.get("national", [])),
-                              tuple(m.get("aliases", [])))
-    covered = {m.dti for m in out.values() if m.dti}
-    for version in catalog_versions():
-        for code, name in version.pillars.items():  # a pillar's score is reported like an indicator's
-            if code not in covered:
-                covered.add(code)
-                out[f"dti-{code}"] = Metric(f"dti-{code}", f"Trụ cột {name}", None, (), code)
-        for ind in version.indicators.values():
-            if ind.code not in covered:
-                covered.add(ind.code)
-                out[f"dti-{ind.code}"] = Metric(f"dti-{ind.code}", ind.name, None, (), ind.code)
-    return out
-
-
-def metric_for_indicator(code: str) -> Optional[Metric]:
-    return _by_indicator().get(code)
-
-
-@functools.lru_cache(maxsize=1)
-def _by_indicator() -> dict[str, Metric]:
-    out: dict[str, Metric] = {}
-    for m in metrics().values():
-        if m.dti:
-            out.setdefault(m.dti, m)
-    return out
-
-
-# --- wording -> weighted words ---------------------------------------------------------------------
-
-@functools.lru_cache(maxsize=1)
-def _abbrev_re() -> tuple[re.Pattern, dict[str, str]]:
-    table = _metric_data()["abbreviations"]
-    alt = "|".join(re.escape(a) for a in sorted(table, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)({alt})(?!\w)"), table
-
-
-@functools.lru_cache(maxsize=1)
-def _measure_words() -> tuple[str, ...]:
-    return tuple(sorted((key(w) for w in _metric_data()["measure_words"]), key=len, reverse=True))
-
-
-@functools.lru_cache(maxsize=4096)
-def normal(text: str) -> str:
-    """Wording key: abbreviations expanded, parentheticals and the leading measure word dropped."""
-    rx, table = _abbrev_re()
-    t = rx.sub(lambda m: table[m.group(1)], text)
-    t = re.sub(r"\([^()]*\)", " ", t)
-    # service levels are part of the measure ("mức độ 3, 4" is not "mức độ 4"); committed values are not
-    t = re.sub(r"(mức độ|cấp độ)\s*(\d)(?:\s*(?:,|và|hoặc)\s*(\d))?", lambda m: f"{m[1]} L{m[2]}{m[3] or ''}", t)
-    t = re.sub(r"(?<!\w)\d+(?:[.,]\d+)*\s*%?", " ", t)
-    t = key(t)
-    for w in _measure_words():
-        if t.startswith(w + " "):
-            t = t[len(w) + 1:]
-            break
-    t = re.sub(r"\s+(?:của tỉnh|toàn tỉnh|trên địa bàn tỉnh|trên địa bàn|đạt)$", "", t)
-    return t.strip()
-
-
-@functools.lru_cache(maxsize=4096)
-def words(text: str) -> tuple[str, ...]:
-    """underthesea word segmentation of the normalized wording ("điện thoại", "thông minh" stay whole)."""
-    from underthesea import word_tokenize
-
-    t = normal(text)
-    return tuple(w for w in (key(w) for w in word_tokenize(t)) if w)
-
-
-def syllables(text: str) -> tuple[str, ...]:
-    """The normalized wording split on spaces: a cheap first look before word segmentation."""
-    return tuple(normal(text).split())
-
-
 class _Weights(dict):
     """IDF weights; a word no catalog wording uses weighs as much as the rarest one."""
 
@@ -223,42 +95,6 @@ def _idf(token_sets: list[tuple[str, ...]]) -> _Weights:
     weights = _Weights({w: math.log((len(token_sets) + 1) / (c + 0.5)) for w, c in df.items()})
     weights.unseen = max(weights.values())
     return weights
-
-
-@functools.lru_cache(maxsize=1)
-def _pool() -> tuple[list[tuple[str, str, tuple[str, ...], tuple[str, ...]]], _Weights, _Weights, dict[str, str]]:
-    """(metric id, spelling, words, syllables) for every name and alias; word and syllable weights (IDF);
-    exact-key index."""
-    entries, exact = [], {}
-    for m in metrics().values():
-        for spelling in (m.name, *m.aliases):
-            entries.append((m.id, spelling, words(spelling), syllables(spelling)))
-            exact.setdefault(normal(spelling), m.id)
-    return entries, _idf([e[2] for e in entries]), _idf([e[3] for e in entries]), exact
-
-
-@functools.lru_cache(maxsize=1)
-def _syllable_index() -> tuple[dict[str, list[int]], list[float]]:
-    """syllable -> entries holding it, and each entry's total syllable weight (for F1 = 2c / (|a| + |b|))."""
-    entries, _, syl_idf, _ = _pool()
-    index: dict[str, list[int]] = {}
-    for i, e in enumerate(entries):
-        for w in set(e[3]):
-            index.setdefault(w, []).append(i)
-    return index, [sum(syl_idf[w] for w in sorted(set(e[3]))) for e in entries]
-
-
-def _near(text: str, minimum: float) -> list[int]:
-    """Entries whose syllable-weighted F1 with `text` reaches `minimum`."""
-    _, _, syl_idf, _ = _pool()
-    index, totals = _syllable_index()
-    own = set(syllables(text))
-    own_total = sum(syl_idf[w] for w in sorted(own))
-    common: dict[int, float] = {}
-    for w in sorted(own & index.keys()):
-        for i in index[w]:
-            common[i] = common.get(i, 0.0) + syl_idf[w]
-    return sorted(i for i, c in common.items() if 2 * c / (own_total + totals[i]) >= minimum)
 
 
 def _weighted_f1(a: tuple[str, ...], b: tuple[str, ...], idf: _Weights) -> float:
@@ -281,39 +117,6 @@ def _unit_ok(metric: Metric, unit: Optional[str]) -> bool:
     return True  # two counted nouns ("cuộc", "đợt"): wording decides
 
 
-def match(text: str, unit: Optional[str] = None, minimum: float = TARGET_MIN,
-          exclude: frozenset[str] = frozenset()) -> Optional[tuple[Metric, str, float]]:
-    """The metric a wording names: (metric, method, score), or None below `minimum`."""
-    entries, idf, _, exact = _pool()
-    cat = metrics()
-    k = normal(text)
-    if k in exact and exact[k] not in exclude and _unit_ok(cat[exact[k]], unit):
-        return cat[exact[k]], "alias", 1.0
-    # syllable overlap picks the candidates; word segmentation (slower) scores only those
-    near = [entries[i] for i in _near(text, minimum - 0.2)
-            if entries[i][0] not in exclude and _unit_ok(cat[entries[i][0]], unit)]
-    if not near:
-        return None
-    ws = words(text)
-    best: Optional[tuple[float, str, tuple[str, ...]]] = None
-    for mid, _spelling, ews, esyl in near:
-        score = _weighted_f1(ws, ews, idf)
-        if best is None or score > best[0]:
-            best = (score, mid, esyl)
-        elif score == best[0] and _syllable_f1(text, esyl) > _syllable_f1(text, best[2]):
-            # a tie on words ("máy chủ" one word in the plan, two in the catalog): syllables decide ("chủ", "trạm")
-            best = (score, mid, esyl)
-    if best and best[0] >= minimum:
-        return cat[best[1]], "fuzzy", round(best[0], 3)
-    return None
-
-
-def _syllable_f1(text: str, other: tuple[str, ...]) -> float:
-    return _weighted_f1(syllables(text), other, _pool()[2])
-
-
-# --- linking rows and targets ----------------------------------------------------------------------------
-
 @dataclass
 class Links:
     rows: list[Optional[MetricLink]] = field(default_factory=list)
@@ -325,79 +128,13 @@ def _link(m: Metric, method: str, score: float, version: CatalogVersion) -> Metr
     return MetricLink(m, in_version, version.id if in_version else None, method, score)
 
 
-def link_target(metric_text: str, quote: str, unit: Optional[str], version: CatalogVersion) -> Optional[MetricLink]:
-    found = match(metric_text, unit)
-    if found is None:
-        # a wording that runs on ("Chủ trì, phối hợp ... triển khai ứng dụng định danh điện tử ..."), or one cut
-        # short where the quote says more: its clauses, each a candidate, at a discount
-        for text in (metric_text, re.split(r"\s(?:đạt|tối thiểu|trên|từ|ít nhất)\s", quote or "")[0]):
-            for clause in _CLAUSE_RE.split(text):
-                alt = match(clause, unit) if len(clause.split()) >= 3 and clause != metric_text else None
-                if alt and (found is None or alt[2] * 0.9 > found[2]):
-                    found = (alt[0], alt[1] if alt[1] == "fuzzy" else "alias", round(alt[2] * 0.9, 3))
-        if found and found[2] < TARGET_MIN * 0.9:
-            found = None
-    return _link(*found, version) if found else None
-
-
 _CLAUSE_RE = re.compile(r"\s*[,;:]\s*|\s+(?:và|để|nhằm|đặt mục tiêu|phấn đấu|triển khai|cho)\s+")
-
-
-def link_row(stt: Optional[str], text: str, kind: str, max_score: Optional[float], version: CatalogVersion,
-             parent: Optional[MetricLink], codes_are_dti: bool = True) -> Optional[MetricLink]:
-    code = (stt or "").strip().rstrip(".")
-    pillar = ROMAN.get(code.upper(), code)
-    if pillar in version.pillars and key(text) == key(version.pillars[pillar]):
-        m = metric_for_indicator(pillar)
-        return MetricLink(m, pillar, version.id, "code", 1.0) if m else None
-    if codes_are_dti and CODE_RE.match(code):
-        ind = version.indicators.get(code)
-        method = "code"
-        if ind is None and code.rsplit(".", 1)[0] in version.indicators:
-            ind, method = version.indicators[code.rsplit(".", 1)[0]], "parent-code"
-        if ind is not None:
-            sim = _weighted_f1(syllables(text), syllables(ind.name), _pool()[2])
-            same_score = max_score is not None and ind.max_score is not None and max_score == ind.max_score
-            if sim >= CODE_TEXT_MIN or (kind == "indicator" and (same_score or method == "parent-code")):
-                m = metric_for_indicator(ind.code)
-                score = 1.0 if method == "code" and (sim >= 0.6 or same_score) else 0.8
-                return MetricLink(m, ind.code, version.id, method, score) if m else None
-    if parent is not None and LETTER_RE.match(code.lower()) and kind == "indicator":
-        return MetricLink(parent.metric, parent.indicator, parent.catalog, "sub-item", 0.8)
-    if kind == "indicator" or len(text) <= 160:
-        found = match(_without_target(text), None, ROW_MIN)
-        if found:
-            return _link(*found, version)
-    return None
-
-
 _TARGET_TAIL_RE = re.compile(r"\s+(?:đạt|tới|trên|tối thiểu|ít nhất|từ)\s+[\d,.]+\s*%.*$", re.IGNORECASE)
 
 
 def _without_target(text: str) -> str:
     """'Tỷ lệ dân số có điện thoại thông minh đạt 85%' -> the measure alone."""
     return _TARGET_TAIL_RE.sub("", text).strip()
-
-
-def _code_agrees(stt: Optional[str], text: str, version: CatalogVersion) -> Optional[bool]:
-    """Whether a coded row reads like the indicator its code names; None when the code names none."""
-    code = (stt or "").strip().rstrip(".")
-    ind = version.indicators.get(code) if CODE_RE.match(code) else None
-    if ind is None:
-        return None
-    return _weighted_f1(syllables(text), syllables(ind.name), _pool()[2]) >= CODE_TEXT_MIN
-
-
-def _dti_coded_tables(rows: list, version: CatalogVersion) -> set:
-    """Tables numbered by the DTI catalog: at least half of their coded rows read like the indicator of
-    their code. Other tables number their own items 1.1, 1.1.1 (a PAR index, sampling sites), and a code
-    shared with the catalog there says nothing."""
-    votes: dict = {}
-    for r in rows:
-        agrees = _code_agrees(r.stt, r.text, version)
-        if agrees is not None:
-            votes.setdefault(r.table, []).append(agrees)
-    return {table for table, v in votes.items() if sum(v) * 2 >= len(v)}
 
 
 def _carried(link: Optional[MetricLink], version: CatalogVersion) -> Optional[MetricLink]:
@@ -408,37 +145,274 @@ def _carried(link: Optional[MetricLink], version: CatalogVersion) -> Optional[Me
     return MetricLink(link.metric, code, version.id if code else None, link.method, link.score)
 
 
-def link_all(rows: list, targets: list, date: Optional[str]) -> Links:
-    """Links for every row and target of one plan (rows, targets: extractor objects).
-
-    A version that publishes only its main indicators is linked through the version it follows, whose
-    components carry their wording, and each link is then carried to its counterpart."""
-    in_force = catalog_for(date)
-    version = in_force
-    while not version.indicators and version.follows:
-        version = next(v for v in catalog_versions() if v.id == version.follows)
-    links = _link_all(rows, targets, version)
-    if version is in_force:
-        return links
-    return Links([_carried(link, in_force) for link in links.rows], [_carried(link, in_force) for link in links.targets])
+def _versions(dti_data: dict) -> tuple[CatalogVersion, ...]:
+    out = []
+    for v in dti_data["versions"]:
+        inds = {i["code"]: Indicator(i["code"], i["name"], i["pillar"], i.get("max_score"), i.get("parent"))
+                for i in v["indicators"]}
+        out.append(CatalogVersion(v["id"], v["decision"], str(v["effective_from"]),
+                                  {p["code"]: p["name"] for p in v["pillars"]}, inds, v.get("follows"),
+                                  {str(k): (str(c) if c is not None else None)
+                                   for k, c in (v.get("correspondence") or {}).items()}))
+    return tuple(sorted(out, key=lambda c: c.effective_from))
 
 
-def _link_all(rows: list, targets: list, version: CatalogVersion) -> Links:
-    out = Links()
-    out.targets = [link_target(t.metric, t.quote, t.unit, version) for t in targets]
-    restated = {t.row_index: out.targets[i] for i, t in enumerate(targets)
-                if t.row_index is not None and out.targets[i] is not None}
-    dti_coded = _dti_coded_tables(rows, version)
-    parent: Optional[MetricLink] = None
-    last_table = None
-    for i, r in enumerate(rows):
-        if r.table != last_table:
-            parent, last_table = None, r.table
-        link = link_row(r.stt, r.text, r.kind, r.max_score, version, parent, r.table in dti_coded)
-        if link is None and i in restated:
-            t = restated[i]
-            link = MetricLink(t.metric, t.indicator, t.catalog, "via-target", t.score)
-        if link is not None and link.method in ("code", "parent-code"):
-            parent = link
-        out.rows.append(link)
+def _metrics(metric_data: dict, versions: tuple[CatalogVersion, ...]) -> dict[str, Metric]:
+    """Curated metrics, then one metric per DTI indicator that no curated metric covers."""
+    out: dict[str, Metric] = {}
+    for m in metric_data["metrics"]:
+        out[m["id"]] = Metric(m["id"], m["name"], m.get("unit"), tuple(m.get("units", [])), m.get("dti"),
+                              tuple(tuple(sorted(n.items())) for n in m.get("national", [])),
+                              tuple(m.get("aliases", [])))
+    covered = {m.dti for m in out.values() if m.dti}
+    for version in versions:
+        for code, name in version.pillars.items():  # a pillar's score is reported like an indicator's
+            if code not in covered:
+                covered.add(code)
+                out[f"dti-{code}"] = Metric(f"dti-{code}", f"Trụ cột {name}", None, (), code)
+        for ind in version.indicators.values():
+            if ind.code not in covered:
+                covered.add(ind.code)
+                out[f"dti-{ind.code}"] = Metric(f"dti-{ind.code}", ind.name, None, (), ind.code)
     return out
+
+
+class Catalog:
+    """The metrics catalog (data/metrics.yaml) and the DTI catalog versions (data/dti_catalog.yaml), loaded once
+    and passed in, and how wordings, rows and targets link to them."""
+
+    def __init__(self, metric_data: dict, dti_data: dict):
+        self.versions = _versions(dti_data)
+        self.metrics = _metrics(metric_data, self.versions)
+        self._by_indicator: dict[str, Metric] = {}
+        for m in self.metrics.values():
+            if m.dti:
+                self._by_indicator.setdefault(m.dti, m)
+        table = metric_data["abbreviations"]
+        alt = "|".join(re.escape(a) for a in sorted(table, key=len, reverse=True))
+        self._abbreviations = (re.compile(rf"(?<!\w)({alt})(?!\w)"), table)
+        self._measure_words = tuple(sorted((key(w) for w in metric_data["measure_words"]), key=len, reverse=True))
+        # a plan repeats its wordings: each is normalized and segmented once per catalog
+        self.normal = functools.lru_cache(maxsize=4096)(self._normal)
+        self.words = functools.lru_cache(maxsize=4096)(self._words)
+
+    @classmethod
+    def load(cls) -> "Catalog":
+        return cls(vocabulary.load("metrics.yaml"), vocabulary.load("dti_catalog.yaml"))
+
+    # --- versions --------------------------------------------------------------------------------------
+
+    def catalog_for(self, date: Optional[str]) -> CatalogVersion:
+        """The version in force on `date` (ISO); the first one for a plan older than all of them (the nearest
+        in time), the newest when the date is unknown."""
+        if date:
+            in_force = [v for v in self.versions if v.effective_from <= date]
+            return in_force[-1] if in_force else self.versions[0]
+        return self.versions[-1]
+
+    def walk(self, code: str, source: str, target: str) -> Optional[str]:
+        """An indicator of version `source` followed, version by version, to its counterpart in `target`."""
+        by_id = {v.id: v for v in self.versions}
+        steps, at = [], by_id[target]
+        while at.id != source:
+            if at.follows is None:
+                raise ValueError(f"{target} does not follow {source}")
+            steps.append(at)
+            at = by_id[at.follows]
+        for version in reversed(steps):
+            code = version.counterpart(code)
+            if code is None:
+                return None
+        return code
+
+    def metric_for_indicator(self, code: str) -> Optional[Metric]:
+        return self._by_indicator.get(code)
+
+    # --- wording -> weighted words -------------------------------------------------------------------
+
+    def _normal(self, text: str) -> str:
+        """Wording key: abbreviations expanded, parentheticals and the leading measure word dropped."""
+        rx, table = self._abbreviations
+        t = rx.sub(lambda m: table[m.group(1)], text)
+        t = re.sub(r"\([^()]*\)", " ", t)
+        # service levels are part of the measure ("mức độ 3, 4" is not "mức độ 4"); committed values are not
+        t = re.sub(r"(mức độ|cấp độ)\s*(\d)(?:\s*(?:,|và|hoặc)\s*(\d))?", lambda m: f"{m[1]} L{m[2]}{m[3] or ''}", t)
+        t = re.sub(r"(?<!\w)\d+(?:[.,]\d+)*\s*%?", " ", t)
+        t = key(t)
+        for w in self._measure_words:
+            if t.startswith(w + " "):
+                t = t[len(w) + 1:]
+                break
+        t = re.sub(r"\s+(?:của tỉnh|toàn tỉnh|trên địa bàn tỉnh|trên địa bàn|đạt)$", "", t)
+        return t.strip()
+
+    def _words(self, text: str) -> tuple[str, ...]:
+        """underthesea word segmentation of the normalized wording ("điện thoại", "thông minh" stay whole)."""
+        from underthesea import word_tokenize
+
+        t = self.normal(text)
+        return tuple(w for w in (key(w) for w in word_tokenize(t)) if w)
+
+    def syllables(self, text: str) -> tuple[str, ...]:
+        """The normalized wording split on spaces: a cheap first look before word segmentation."""
+        return tuple(self.normal(text).split())
+
+    @functools.cached_property
+    def _pool(self) -> tuple[list[tuple[str, str, tuple[str, ...], tuple[str, ...]]], _Weights, _Weights, dict[str, str]]:
+        """(metric id, spelling, words, syllables) for every name and alias; word and syllable weights (IDF);
+        exact-key index. Built on the first match: segmenting every alias takes a while."""
+        entries, exact = [], {}
+        for m in self.metrics.values():
+            for spelling in (m.name, *m.aliases):
+                entries.append((m.id, spelling, self.words(spelling), self.syllables(spelling)))
+                exact.setdefault(self.normal(spelling), m.id)
+        return entries, _idf([e[2] for e in entries]), _idf([e[3] for e in entries]), exact
+
+    @functools.cached_property
+    def _syllable_index(self) -> tuple[dict[str, list[int]], list[float]]:
+        """syllable -> entries holding it, and each entry's total syllable weight (for F1 = 2c / (|a| + |b|))."""
+        entries, _, syl_idf, _ = self._pool
+        index: dict[str, list[int]] = {}
+        for i, e in enumerate(entries):
+            for w in set(e[3]):
+                index.setdefault(w, []).append(i)
+        return index, [sum(syl_idf[w] for w in sorted(set(e[3]))) for e in entries]
+
+    def _near(self, text: str, minimum: float) -> list[int]:
+        """Entries whose syllable-weighted F1 with `text` reaches `minimum`."""
+        _, _, syl_idf, _ = self._pool
+        index, totals = self._syllable_index
+        own = set(self.syllables(text))
+        own_total = sum(syl_idf[w] for w in sorted(own))
+        common: dict[int, float] = {}
+        for w in sorted(own & index.keys()):
+            for i in index[w]:
+                common[i] = common.get(i, 0.0) + syl_idf[w]
+        return sorted(i for i, c in common.items() if 2 * c / (own_total + totals[i]) >= minimum)
+
+    def match(self, text: str, unit: Optional[str] = None, minimum: float = TARGET_MIN,
+              exclude: frozenset[str] = frozenset()) -> Optional[tuple[Metric, str, float]]:
+        """The metric a wording names: (metric, method, score), or None below `minimum`."""
+        entries, idf, _, exact = self._pool
+        cat = self.metrics
+        k = self.normal(text)
+        if k in exact and exact[k] not in exclude and _unit_ok(cat[exact[k]], unit):
+            return cat[exact[k]], "alias", 1.0
+        # syllable overlap picks the candidates; word segmentation (slower) scores only those
+        near = [entries[i] for i in self._near(text, minimum - 0.2)
+                if entries[i][0] not in exclude and _unit_ok(cat[entries[i][0]], unit)]
+        if not near:
+            return None
+        ws = self.words(text)
+        best: Optional[tuple[float, str, tuple[str, ...]]] = None
+        for mid, _spelling, ews, esyl in near:
+            score = _weighted_f1(ws, ews, idf)
+            if best is None or score > best[0]:
+                best = (score, mid, esyl)
+            elif score == best[0] and self._syllable_f1(text, esyl) > self._syllable_f1(text, best[2]):
+                # a tie on words ("máy chủ" one word in the plan, two in the catalog): syllables decide ("chủ", "trạm")
+                best = (score, mid, esyl)
+        if best and best[0] >= minimum:
+            return cat[best[1]], "fuzzy", round(best[0], 3)
+        return None
+
+    def _syllable_f1(self, text: str, other: tuple[str, ...]) -> float:
+        return _weighted_f1(self.syllables(text), other, self._pool[2])
+
+    # --- linking rows and targets --------------------------------------------------------------------
+
+    def link_target(self, metric_text: str, quote: str, unit: Optional[str],
+                    version: CatalogVersion) -> Optional[MetricLink]:
+        found = self.match(metric_text, unit)
+        if found is None:
+            # a wording that runs on ("Chủ trì, phối hợp ... triển khai ứng dụng định danh điện tử ..."), or one cut
+            # short where the quote says more: its clauses, each a candidate, at a discount
+            for text in (metric_text, re.split(r"\s(?:đạt|tối thiểu|trên|từ|ít nhất)\s", quote or "")[0]):
+                for clause in _CLAUSE_RE.split(text):
+                    alt = self.match(clause, unit) if len(clause.split()) >= 3 and clause != metric_text else None
+                    if alt and (found is None or alt[2] * 0.9 > found[2]):
+                        found = (alt[0], alt[1] if alt[1] == "fuzzy" else "alias", round(alt[2] * 0.9, 3))
+            if found and found[2] < TARGET_MIN * 0.9:
+                found = None
+        return _link(*found, version) if found else None
+
+    def link_row(self, stt: Optional[str], text: str, kind: str, max_score: Optional[float], version: CatalogVersion,
+                 parent: Optional[MetricLink], codes_are_dti: bool = True) -> Optional[MetricLink]:
+        code = (stt or "").strip().rstrip(".")
+        pillar = ROMAN.get(code.upper(), code)
+        if pillar in version.pillars and key(text) == key(version.pillars[pillar]):
+            m = self.metric_for_indicator(pillar)
+            return MetricLink(m, pillar, version.id, "code", 1.0) if m else None
+        if codes_are_dti and CODE_RE.match(code):
+            ind = version.indicators.get(code)
+            method = "code"
+            if ind is None and code.rsplit(".", 1)[0] in version.indicators:
+                ind, method = version.indicators[code.rsplit(".", 1)[0]], "parent-code"
+            if ind is not None:
+                sim = _weighted_f1(self.syllables(text), self.syllables(ind.name), self._pool[2])
+                same_score = max_score is not None and ind.max_score is not None and max_score == ind.max_score
+                if sim >= CODE_TEXT_MIN or (kind == "indicator" and (same_score or method == "parent-code")):
+                    m = self.metric_for_indicator(ind.code)
+                    score = 1.0 if method == "code" and (sim >= 0.6 or same_score) else 0.8
+                    return MetricLink(m, ind.code, version.id, method, score) if m else None
+        if parent is not None and LETTER_RE.match(code.lower()) and kind == "indicator":
+            return MetricLink(parent.metric, parent.indicator, parent.catalog, "sub-item", 0.8)
+        if kind == "indicator" or len(text) <= 160:
+            found = self.match(_without_target(text), None, ROW_MIN)
+            if found:
+                return _link(*found, version)
+        return None
+
+    def _code_agrees(self, stt: Optional[str], text: str, version: CatalogVersion) -> Optional[bool]:
+        """Whether a coded row reads like the indicator its code names; None when the code names none."""
+        code = (stt or "").strip().rstrip(".")
+        ind = version.indicators.get(code) if CODE_RE.match(code) else None
+        if ind is None:
+            return None
+        return _weighted_f1(self.syllables(text), self.syllables(ind.name), self._pool[2]) >= CODE_TEXT_MIN
+
+    def _dti_coded_tables(self, rows: list, version: CatalogVersion) -> set:
+        """Tables numbered by the DTI catalog: at least half of their coded rows read like the indicator of
+        their code. Other tables number their own items 1.1, 1.1.1 (a PAR index, sampling sites), and a code
+        shared with the catalog there says nothing."""
+        votes: dict = {}
+        for r in rows:
+            agrees = self._code_agrees(r.stt, r.text, version)
+            if agrees is not None:
+                votes.setdefault(r.table, []).append(agrees)
+        return {table for table, v in votes.items() if sum(v) * 2 >= len(v)}
+
+    def link_all(self, rows: list, targets: list, date: Optional[str]) -> Links:
+        """Links for every row and target of one plan.
+
+        A version that publishes only its main indicators is linked through the version it follows, whose
+        components carry their wording, and each link is then carried to its counterpart."""
+        in_force = self.catalog_for(date)
+        version = in_force
+        while not version.indicators and version.follows:
+            version = next(v for v in self.versions if v.id == version.follows)
+        links = self._link_all(rows, targets, version)
+        if version is in_force:
+            return links
+        return Links([_carried(link, in_force) for link in links.rows],
+                     [_carried(link, in_force) for link in links.targets])
+
+    def _link_all(self, rows: list, targets: list, version: CatalogVersion) -> Links:
+        out = Links()
+        out.targets = [self.link_target(t.metric, t.quote, t.unit, version) for t in targets]
+        restated = {t.row_index: out.targets[i] for i, t in enumerate(targets)
+                    if t.row_index is not None and out.targets[i] is not None}
+        dti_coded = self._dti_coded_tables(rows, version)
+        parent: Optional[MetricLink] = None
+        last_table = None
+        for i, r in enumerate(rows):
+            if r.table != last_table:
+                parent, last_table = None, r.table
+            link = self.link_row(r.stt, r.text, r.kind, r.max_score, version, parent, r.table in dti_coded)
+            if link is None and i in restated:
+                t = restated[i]
+                link = MetricLink(t.metric, t.indicator, t.catalog, "via-target", t.score)
+            if link is not None and link.method in ("code", "parent-code"):
+                parent = link
+            out.rows.append(link)
+        return out

@@ -7,25 +7,27 @@ from __future__ import annotations
 
 from typing import Optional
 
-from vnplans.extractors import provinces
 from vnplans.extractors.header import DocumentMeta
-from vnplans.extractors.normalize import agencies as registry
-from vnplans.extractors.normalize.metrics import MetricLink, link_all
+from vnplans.extractors.normalize.agencies import Registry
+from vnplans.extractors.normalize.metrics import MetricLink
+from vnplans.extractors.normalize.reference import Reference
+from vnplans.extractors.provinces import Provinces
 from vnplans.schemas.extraction import AgencyRef, MetricRef, ProvinceOut, Row, Target
 
 
-def normalize(meta: DocumentMeta, text: str, rows: list[Row], targets: list[Target]) -> Optional[ProvinceOut]:
+def normalize(reference: Reference, meta: DocumentMeta, text: str, rows: list[Row],
+              targets: list[Target]) -> Optional[ProvinceOut]:
     """Link rows and targets to the catalog version in force, assignments to the registry; the province unit."""
     # an undated plan is no older than the latest decision it cites
     date = meta.issued_date or (f"{meta.year()}-12-31" if meta.year() else None) or meta.latest_cited
-    links = link_all(rows, targets, date)
+    links = reference.metrics.link_all(rows, targets, date)
     for row, link in zip(rows, links.rows):
         row.link = _metric_ref(link)
         for a in row.assignments:
-            a.canonical = _agency_ref(a.agency, meta.province)
+            a.canonical = _agency_ref(reference.agencies, a.agency, meta.province)
     for target, link in zip(targets, links.targets):
         target.link = _metric_ref(link)
-    return _province(meta, text)
+    return _province(reference.provinces, meta, text)
 
 
 def _metric_ref(link: Optional[MetricLink]) -> Optional[MetricRef]:
@@ -35,7 +37,7 @@ def _metric_ref(link: Optional[MetricLink]) -> Optional[MetricRef]:
                      method=link.method, score=link.score)
 
 
-def _agency_ref(name: str, province: Optional[str]) -> Optional[AgencyRef]:
+def _agency_ref(registry: Registry, name: str, province: Optional[str]) -> Optional[AgencyRef]:
     link = registry.resolve(name, province)
     if link is None:
         return None
@@ -46,11 +48,12 @@ def _agency_ref(name: str, province: Optional[str]) -> Optional[AgencyRef]:
                      score=link.score)
 
 
-def _province(meta: DocumentMeta, text: str) -> Optional[ProvinceOut]:
+def _province(gazetteer: Provinces, meta: DocumentMeta, text: str) -> Optional[ProvinceOut]:
     if not meta.province:
         return None
-    regime, evidence = provinces.regime(meta.issued_date or meta.issued_month, meta.issued_year, meta.latest_cited, text)
-    p = provinces.at(meta.province, regime)
+    regime, evidence = gazetteer.regime(meta.issued_date or meta.issued_month, meta.issued_year, meta.latest_cited,
+                                        text)
+    p = gazetteer.at(meta.province, regime)
     if p is None:
         return None
     return ProvinceOut(code=p.code, official=p.official, successor=p.successor, successor_code=p.successor_code,
