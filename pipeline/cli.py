@@ -50,14 +50,14 @@ def _status(summary) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from vnplans.pipeline.batch import ingest
+    from vnplans.pipeline.ingest import ingest
 
     files = list(iter_files(args.paths))
     if not files:
         raise VnplansError("no files to ingest (folders are read recursively; hidden files, .json, .py and "
                            "databases are left out)", " ".join(args.paths))
     if args.executor != "local":
-        from vnplans.pipeline.distributed import ingest_distributed
+        from vnplans.pipeline.ingest.dask import ingest_distributed
 
         summary = ingest_distributed(files, args.db, args.address, args.shards,
                                      out=sys.stdout, err=sys.stderr, retry_failed=args.retry_failed,
@@ -70,7 +70,7 @@ def cmd_ingest(args) -> int:
 
 
 def _limits(args):
-    from vnplans.pipeline.batch import Limits
+    from vnplans.pipeline.ingest import Limits
 
     return Limits(memory_mb=args.max_memory, seconds=args.timeout)
 
@@ -89,14 +89,14 @@ def _add_data_formats(p) -> None:
 
 
 def cmd_load(args) -> int:
-    from vnplans.pipeline.distributed import load_shards
+    from vnplans.pipeline.ingest.dask import load_shards
 
     summary = load_shards(args.shards, args.db, out=sys.stdout, err=sys.stderr)
     return _status(summary)
 
 
 def cmd_extract(args) -> int:
-    from vnplans.pipeline.batch import extract_all
+    from vnplans.pipeline.ingest import extract_all
 
     (o,) = extract_all([(args.file, None)], 1, limits=_limits(args))
     if o.error is not None:

@@ -78,3 +78,14 @@ def test_normalization_keeps_no_module_level_copy_of_the_reference_data():
                 if names & {"functools.lru_cache", "lru_cache", "functools.cache", "cache"}:
                     cached.append(f"{path.name}:{node.name}")
     assert not cached
+
+
+def test_no_module_imports_another_ones_private_names():
+    private = []
+    for package in OURS:
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(("vnplans", *OURS)):
+                    private += [f"{path.name}: {node.module}.{a.name}" for a in node.names
+                                if a.name.startswith("_") and not a.name.startswith("__")]
+    assert not private

@@ -74,7 +74,7 @@ def bad_batch(tmp_path_factory):
     (folder / "good.txt").write_text(PLAN.read_text("utf-8"), "utf-8")
     db = folder / "t.db"
     out, err = io.StringIO(), io.StringIO()
-    from vnplans.pipeline.batch import ingest
+    from vnplans.pipeline.ingest import ingest
 
     summary = ingest(sorted(p for p in folder.iterdir() if p.suffix != ".db"), str(db), out, err, workers=2)
     return folder, summary, err.getvalue()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import HELDOUT, ROOT, SEEDS
-from vnplans.pipeline.batch import CRASHED
+from vnplans.pipeline.ingest import CRASHED
 from vnplans.pipeline.cli import main
 
 PLANS = SEEDS + HELDOUT
@@ -233,7 +233,7 @@ def test_dask_executor_writes_shards_that_load_idempotently(dask_cluster, tmp_pa
 def test_a_bad_shard_record_is_skipped_and_the_rest_load(tmp_path, capsys):
     import json
 
-    from vnplans.pipeline.distributed import extract_shard
+    from vnplans.pipeline.ingest.dask import extract_shard
 
     shard = tmp_path / "shard-test.jsonl"
     extract_shard([(str(p), None) for p in PLANS[:3]], str(shard))
@@ -259,7 +259,7 @@ def test_dask_without_a_reachable_scheduler_is_a_clear_error(tmp_path, capsys):
 @pytest.mark.slow  # a 14-page PDF read twice, once in a worker
 def test_pages_read_inside_a_document_reach_the_progress_display():
     # a 14-page plan: its pages are reported as they are read, in this process and from workers
-    from vnplans.pipeline.batch import extract_all
+    from vnplans.pipeline.ingest import extract_all
 
     root = Path(__file__).resolve().parent.parent / "corpus" / "renditions"
     pdf = str(root / "pdf" / "004_c147d9c3ca0a32b7.pdf")

@@ -213,7 +213,7 @@ def test_a_locked_database_is_one_line(tmp_path, capsys):
 
 
 def test_a_full_disk_fails_one_document_and_the_next_one_is_stored(tmp_path, capsys):
-    from vnplans.pipeline.batch import Summary, save
+    from vnplans.pipeline.ingest.local import Summary, save
     from vnplans.pipeline.stages import process, to_extraction
 
     store = Store(tmp_path / "t.db")

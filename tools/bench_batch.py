@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import psutil  # noqa: E402
 
 import synth  # noqa: E402
-from vnplans.pipeline.batch import ingest  # noqa: E402
+from vnplans.pipeline.ingest import ingest  # noqa: E402
 
 
 class PeakMemory:

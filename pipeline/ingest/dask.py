@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 from typing import Iterable, Optional, TextIO
 
-from vnplans.pipeline.batch import (Progress, Summary, extract_file, plan_batch, print_summary, record_failure, save,
-                                    writer_lock)
+from vnplans.pipeline.ingest.local import (Progress, Summary, plan_batch, print_summary, record_failure, save,
+                                           writer_lock)
+from vnplans.pipeline.ingest.workers import extract_file
 
 CHUNK = 16  # files per task: large enough to amortise scheduling, small enough to balance OCR-heavy files
 

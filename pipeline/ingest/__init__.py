@@ -1,0 +1,8 @@
+"""Ingest many files: on this machine's cores (`local`) or on a Dask cluster through shard files (`dask`).
+
+Both run the same stages per file (`workers.extract_file`) and store through the same writer (`local.save`).
+"""
+from vnplans.pipeline.ingest.local import Interrupted, Summary, ingest
+from vnplans.pipeline.ingest.workers import CRASHED, Limits, extract_all
+
+__all__ = ["CRASHED", "Interrupted", "Limits", "Summary", "extract_all", "ingest"]
