@@ -29,7 +29,16 @@ def _valid_year(y: int) -> bool:
     return 1990 <= y <= 2100
 
 
+RECURRENCES = (("monthly", re.compile(r"h[aà]ng tháng|hằng tháng|định kỳ tháng|mỗi tháng")),
+               ("quarterly", re.compile(r"h[aà]ng quý|hằng quý|định kỳ quý|mỗi quý")),
+               ("yearly", re.compile(r"h[aà]ng năm|hằng năm|định kỳ năm|mỗi năm|thường niên")))
+UNDATED = (("ongoing", re.compile(r"thường xuyên|liên tục|hằng ngày|hàng ngày")),
+           ("on_demand", re.compile(r"khi (?:có )?(?:phát sinh|yêu cầu|cần thiết)|theo yêu cầu|khi được giao")))
+
+
 def parse(raw: Optional[str], default_year: Optional[int] = None) -> Deadline:
+    """A deadline cell or phrase as dates: the first form that reads it sets start and end (ISO), after its
+    recurrence ("Hằng quý") and its kind when it is no date by design ("Thường xuyên")."""
     if not raw:
         return Deadline()
     t = re.sub(r"\s+", " ", raw.replace("\u00a0", " ")).strip().lower()
@@ -40,78 +49,97 @@ def parse(raw: Optional[str], default_year: Optional[int] = None) -> Deadline:
     if m and "đến" not in t and _valid_year(int(m.group(1))):
         d.start = f"{m.group(1)}-01-01"  # "Bắt đầu triển khai từ năm 2026": a start, no end
         return d
-    if re.search(r"h[aà]ng tháng|hằng tháng|định kỳ tháng|mỗi tháng", t):
-        d.recurrence = "monthly"
-    elif re.search(r"h[aà]ng quý|hằng quý|định kỳ quý|mỗi quý", t):
-        d.recurrence = "quarterly"
-    elif re.search(r"h[aà]ng năm|hằng năm|định kỳ năm|mỗi năm|thường niên", t):
-        d.recurrence = "yearly"
+    d.recurrence = next((name for name, rx in RECURRENCES if rx.search(t)), None)
+    d.kind = next((name for name, rx in UNDATED if rx.search(t)), None)
+    for form in DATE_FORMS:
+        dates = form(t, default_year if not d.recurrence else None)
+        if dates:
+            d.start, d.end = dates
+            return d
+    m = re.search(r"(?:^|năm\s+|cuối năm\s+|trong năm\s+)(\d{4})\b", t)
+    if m and _valid_year(int(m.group(1))) and not d.recurrence:
+        d.end = f"{m.group(1)}-12-31"
+    return d
 
-    if re.search(r"thường xuyên|liên tục|hằng ngày|hàng ngày", t):
-        d.kind = "ongoing"
-    elif re.search(r"khi (?:có )?(?:phát sinh|yêu cầu|cần thiết)|theo yêu cầu|khi được giao", t):
-        d.kind = "on_demand"
 
+Dates = Optional[tuple[Optional[str], str]]  # (start, end) of one printed form, None when it does not read it
+
+
+def _half_year(t: str, _year: Optional[int]) -> Dates:
     m = re.search(r"6 tháng (đầu|cuối) năm\s*(\d{4})", t)
     if m and _valid_year(int(m.group(2))):
         y = int(m.group(2))
-        if m.group(1) == "đầu":
-            d.end = f"{y}-06-30"
-        else:
-            d.start, d.end = f"{y}-07-01", f"{y}-12-31"
-        return d
+        return (None, f"{y}-06-30") if m.group(1) == "đầu" else (f"{y}-07-01", f"{y}-12-31")
+    return None
+
+
+def _quarters(t: str, _year: Optional[int]) -> Dates:
     m = re.search(r"quý\s+([ivx]+|\d)\s*(?:[-–,]|và|đến)\s*(?:quý\s+)?([ivx]+|\d)\s*(?:/|năm)\s*(\d{4})", t)
     if m and m.group(1).upper() in ROMAN_Q and m.group(2).upper() in ROMAN_Q and _valid_year(int(m.group(3))):
         q1, q2, y = ROMAN_Q[m.group(1).upper()], ROMAN_Q[m.group(2).upper()], int(m.group(3))
         if q1 <= q2:
-            d.start, d.end = dt.date(y, q1 * 3 - 2, 1).isoformat(), _month_end(y, q2 * 3)
-            return d
+            return dt.date(y, q1 * 3 - 2, 1).isoformat(), _month_end(y, q2 * 3)
+    return None
+
+
+def _months(t: str, _year: Optional[int]) -> Dates:
     m = re.search(r"từ\s+tháng\s+(\d{1,2})(?:\s*(?:/|năm)\s*(\d{4}))?\s+đến\s+tháng\s+(\d{1,2})\s*(?:/|năm)\s*(\d{4})", t)
     if m:
         y2 = int(m.group(4))
         y1 = int(m.group(2) or y2)
         m1, m2 = int(m.group(1)), int(m.group(3))
         if 1 <= m1 <= 12 and 1 <= m2 <= 12 and _valid_year(y1) and _valid_year(y2):
-            d.start, d.end = dt.date(y1, m1, 1).isoformat(), _month_end(y2, m2)
-            return d
+            return dt.date(y1, m1, 1).isoformat(), _month_end(y2, m2)
+    return None
+
+
+def _years(t: str, _year: Optional[int]) -> Dates:
     m = re.search(r"(?:từ\s+(?:năm\s+)?|giai đoạn\s+)?(\d{4})\s*(?:[-–]|đến(?:\s+năm)?)\s*(\d{4})", t)
     if m and _valid_year(int(m.group(1))) and _valid_year(int(m.group(2))) and int(m.group(1)) <= int(m.group(2)):
-        d.start, d.end = f"{m.group(1)}-01-01", f"{m.group(2)}-12-31"
-        return d
+        return f"{m.group(1)}-01-01", f"{m.group(2)}-12-31"
+    return None
+
+
+def _date(t: str, _year: Optional[int]) -> Dates:
     m = re.search(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})", t)
-    if m:
-        try:
-            d.end = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
-            return d
-        except ValueError:
-            pass
+    return _day(int(m.group(3)), int(m.group(2)), int(m.group(1))) if m else None
+
+
+def _quarter(t: str, _year: Optional[int]) -> Dates:
     m = re.search(r"quý\s+([ivx]+|\d)\s*(?:/|năm)\s*(\d{4})", t)
     if m and m.group(1).upper() in ROMAN_Q and _valid_year(int(m.group(2))):
-        q = ROMAN_Q[m.group(1).upper()]
-        d.end = _month_end(int(m.group(2)), q * 3)
-        return d
+        return None, _month_end(int(m.group(2)), ROMAN_Q[m.group(1).upper()] * 3)
+    return None
+
+
+def _month(t: str, _year: Optional[int]) -> Dates:
     m = re.search(r"(?:tháng\s+)?(\d{1,2})\s*(?:/|năm)\s*(\d{4})", t)
     if m and 1 <= int(m.group(1)) <= 12 and _valid_year(int(m.group(2))) and ("tháng" in t or re.match(r"^\d{1,2}/\d{4}", t)):
-        d.end = _month_end(int(m.group(2)), int(m.group(1)))
-        return d
+        return None, _month_end(int(m.group(2)), int(m.group(1)))
+    return None
+
+
+def _day_of_year(t: str, year: Optional[int]) -> Dates:
+    """"ngày 23 tháng 1", "trước ngày 20/12": a day in the year the column or the plan states (not in a
+    recurring deadline, which falls every year)."""
+    if not year:
+        return None
     m = re.search(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?!\s*(?:năm|/)\s*\d)", t)
-    if m and default_year and not d.recurrence:
-        try:  # "ngày 23 tháng 1" in a column headed "(Năm 2026)" or a plan of that year
-            d.end = dt.date(default_year, int(m.group(2)), int(m.group(1))).isoformat()
-            return d
-        except ValueError:
-            pass
+    found = _day(year, int(m.group(2)), int(m.group(1))) if m else None
+    if found:
+        return found
     m = re.search(r"trước\s+(?:ngày\s+)?(\d{1,2})[/-](\d{1,2})(?![/\d])", t)
-    if m and default_year and not d.recurrence:
-        try:
-            d.end = dt.date(default_year, int(m.group(2)), int(m.group(1))).isoformat()
-            return d
-        except ValueError:
-            pass
-    m = re.search(r"(?:^|năm\s+|cuối năm\s+|trong năm\s+)(\d{4})\b", t)
-    if m and _valid_year(int(m.group(1))) and not d.recurrence:
-        d.end = f"{m.group(1)}-12-31"
-    return d
+    return _day(year, int(m.group(2)), int(m.group(1))) if m else None
+
+
+def _day(y: int, month: int, day: int) -> Dates:
+    try:
+        return None, dt.date(y, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+DATE_FORMS = (_half_year, _quarters, _months, _years, _date, _quarter, _month, _day_of_year)
 
 
 # The period a heading states for the tasks under it: "Nhiệm vụ năm 2026", "giai đoạn 2026-2030",

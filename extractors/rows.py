@@ -8,6 +8,7 @@ and group the rows under them.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Optional
 
 from vnplans.extractors import agencies, deadlines
@@ -123,54 +124,114 @@ def inherit_period(rows: list[Row], headings: list[str]) -> None:
             row.deadline_inherited, row.deadline_inherited_from = period, heading
 
 
-def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -> list[Row]:
-    table = block.table
-    assert table is not None
-    fields = column_fields(table.header)
-    text_label = next((h for h, f in zip(table.header, fields) if f == "text"), "")
-    deadline_label = next((h for h, f in zip(table.header, fields) if f == "deadline"), "")
-    stated = re.search(r"\b(?:năm\s+)?((?:19|20)\d{2})\b", deadline_label)
-    plan_year = int(stated.group(1)) if stated else plan_year  # "Thời gian (Năm 2026)"
-    target_label = next((h for h, f in zip(table.header, fields) if f == "target"), "")
-    target_year = re.search(r"\b((?:19|20)\d{2})\b(?!.*\b(?:19|20)\d{2}\b)", target_label)  # "Mục tiêu 2025"
-    indicator_table = bool(re.match(r"\s*chỉ (số|tiêu)", text_label, re.I)) or any(f in ("max_score", "score") for f in fields)
-    out: list[Row] = []
-    outer_group: Optional[str] = None
-    inner_group: Optional[str] = None
-    group_period: Optional[tuple[Deadline, str]] = None  # "I | Giai đoạn 2025-2027" over the rows below
-    for cells in table.rows:
-        values: dict[str, str] = {}
-        spans: dict[str, Optional[Span]] = {}
-        merged_note: Optional[str] = None
-        title_spans = False
-        copied: set[str] = set()  # fields only a cell merged down from the row above fills
+@dataclass(frozen=True)
+class _TableReading:
+    """What a table's header says about every row: the field of each column, the year its deadline and target
+    labels state ("Thời gian (Năm 2026)", "Mục tiêu 2025"), and whether its rows are indicators."""
+
+    fields: list[Optional[str]]
+    plan_year: Optional[int]
+    target_year: Optional[int]
+    indicators: bool
+
+    @classmethod
+    def of(cls, header: list[str], plan_year: Optional[int]) -> "_TableReading":
+        fields = column_fields(header)
+
+        def label(field: str) -> str:
+            return next((h for h, f in zip(header, fields) if f == field), "")
+
+        stated = re.search(r"\b(?:năm\s+)?((?:19|20)\d{2})\b", label("deadline"))
+        target_year = re.search(r"\b((?:19|20)\d{2})\b(?!.*\b(?:19|20)\d{2}\b)", label("target"))
+        indicators = bool(re.match(r"\s*chỉ (số|tiêu)", label("text"), re.I)) or any(
+            f in ("max_score", "score") for f in fields)
+        return cls(fields, int(stated.group(1)) if stated else plan_year,
+                   int(target_year.group(1)) if target_year else None, indicators)
+
+
+@dataclass
+class _RowCells:
+    """One table row's cells by field, with where each was printed."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    spans: dict[str, Optional[Span]] = field(default_factory=dict)
+    merged_note: Optional[str] = None  # a cell merged across role or deadline columns
+    title_spans: bool = False  # a full-width title runs across the role or deadline columns
+    copied: set[str] = field(default_factory=set)  # fields only a cell merged down from the row above fills
+
+    @classmethod
+    def of(cls, cells, fields: list[Optional[str]]) -> "_RowCells":
+        row = cls()
         col = 0
         for cell in cells:
-            covered = [f for f in fields[col : col + cell.colspan]]
+            covered = fields[col : col + cell.colspan]
             col += cell.colspan
             if cell.colspan > 1 and "text" in covered and not is_empty(cell.text):
                 # a full-width cell is a group title: "I. Nhóm Hạ tầng số"
                 m = re.match(r"^([IVXL]{1,6}|[A-H])[.)]\s+(.+)$", _clean(cell.text), re.S)
                 if m and "stt" in covered:
-                    values["stt"], values["text"] = m.group(1), m.group(2)
+                    row.values["stt"], row.values["text"] = m.group(1), m.group(2)
                 else:
-                    values["text"] = cell.text.strip()
-                title_spans = any(f in ROLES or f == "deadline" for f in covered)
+                    row.values["text"] = cell.text.strip()
+                row.title_spans = any(f in ROLES or f == "deadline" for f in covered)
                 continue
             if cell.colspan > 1 and any(f in ROLES or f == "deadline" for f in covered) and not is_empty(cell.text):
-                merged_note = _clean(cell.text)
+                row.merged_note = _clean(cell.text)
                 continue
             f = covered[0] if covered else None
-            if f in values and f in ("max_score", "score", "stt"):
+            if f in row.values and f in ("max_score", "score", "stt"):
                 continue  # a second column of the same figure ("Điểm số": 2024 | Mục tiêu 2025): the first counts
             if f and not is_empty(cell.text):
-                values[f] = (values.get(f, "") + "\n" + cell.text).strip() if f in values else cell.text.strip()
-                spans.setdefault(f, cell.span)
+                row.values[f] = (row.values[f] + "\n" + cell.text).strip() if f in row.values else cell.text.strip()
+                row.spans.setdefault(f, cell.span)
                 if cell.rowspan == 0:
-                    copied.add(f)
-        stt = _ocr_stt(_clean(values.get("stt", ""))) or None
-        text = _clean(values.get("text", ""))
-        others = {k: v for k, v in values.items() if k not in ("stt", "text")}
+                    row.copied.add(f)
+        return row
+
+
+@dataclass
+class _Groups:
+    """The group titles above the current row: the outer one ("I. Hạ tầng số"), an inner one ("III.1", a pillar,
+    a sub-item heading), and the period an outer title states ("I | Giai đoạn 2025-2027")."""
+
+    outer: Optional[str] = None
+    inner: Optional[str] = None
+    period: Optional[tuple[Deadline, str]] = None
+
+    def take_title(self, stt: Optional[str], text: str, cells: _RowCells, others: dict[str, str]) -> bool:
+        """Whether the row is a group title (then it becomes the group of the rows below)."""
+        has_scores = any(k in others for k in ("max_score", "score"))
+        has_assignments = any(k in others and k not in cells.copied
+                              for k in ROLES + ("deadline", "note", "hint", "method")) or cells.merged_note
+        if has_scores or has_assignments or "target" in others:
+            return False
+        # a group title: a Roman numeral or letter with nothing else, or any number whose title runs
+        # across the role and deadline columns ("1 | Hoàn thiện thể chế, chính sách" merged over the row)
+        if stt and SUBGROUP_STT_RE.match(stt):
+            self.inner = text  # the group and its period above still hold
+            return True
+        if stt is None or GROUP_STT_RE.match(stt) or cells.title_spans:
+            self.outer, self.inner = text, None
+            period = deadlines.period_of(text)
+            if period is not None:
+                self.period = (period, text)
+            elif stt and GROUP_STT_RE.match(stt):
+                self.period = None  # a new top-level group that states no period ends the previous one
+            return True
+        return False
+
+
+def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -> list[Row]:
+    table = block.table
+    assert table is not None
+    reading = _TableReading.of(table.header, plan_year)
+    out: list[Row] = []
+    groups = _Groups()
+    for cells in table.rows:
+        read = _RowCells.of(cells, reading.fields)
+        stt = _ocr_stt(_clean(read.values.get("stt", ""))) or None
+        text = _clean(read.values.get("text", ""))
+        others = {k: v for k, v in read.values.items() if k not in ("stt", "text")}
         # sub-items written in a free-text column of an otherwise empty row ("1. Cơ sở dữ liệu ...")
         from_subitem = False
         if not stt and not text:
@@ -181,57 +242,48 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
                 if m:
                     stt, text, from_subitem = m.group(1), _clean(m.group(2)), True
                 elif not any(k in others for k in ROLES + ("deadline",)):
-                    inner_group = _clean(content)
+                    groups.inner = _clean(content)
                     continue
         if not text or (stt is None and TOTAL_RE.match(text)):
             continue  # a total ("Tổng cộng", "CHỈ SỐ CHUNG") sums the rows above: it is not one
-        has_scores = any(k in others for k in ("max_score", "score"))
-        has_assignments = any(k in others and k not in copied for k in ROLES + ("deadline", "note", "hint", "method")) \
-            or merged_note
-        # a group title: a Roman numeral or letter with nothing else, or any number whose title runs
-        # across the role and deadline columns ("1 | Hoàn thiện thể chế, chính sách" merged over the row)
-        if not has_scores and not has_assignments and "target" not in others and stt and SUBGROUP_STT_RE.match(stt):
-            inner_group = text  # the group and its period above still hold
+        if groups.take_title(stt, text, read, others):
             continue
-        if not has_scores and not has_assignments and "target" not in others and (
-                stt is None or GROUP_STT_RE.match(stt) or title_spans):
-            outer_group, inner_group = text, None
-            period = deadlines.period_of(text)
-            if period is not None:
-                group_period = (period, text)
-            elif stt and GROUP_STT_RE.match(stt):
-                group_period = None  # a new top-level group that states no period ends the previous one
-            continue
-        scored, out_of = _score_of(others.get("score"))
-        is_pillar = has_scores and stt is not None and ("." not in stt.rstrip(".")) and bool(re.match(r"^(\d+|[IVXL]+)\.?$", stt))
-        row = Row(
-            table=caption,
-            kind="indicator" if indicator_table and not from_subitem else "task",
-            stt=stt,
-            group=outer_group if is_pillar else (inner_group or outer_group),
-            text=text,
-            max_score=_first(parse_number(others.get("max_score")), out_of),
-            score=scored,
-            note=merged_note or (_clean(others["note"]) if "note" in others else None),
-            hint=others.get("hint"),
-            target=_clean(others["target"]) if "target" in others else None,
-            unit=_clean(others["unit"]) if "unit" in others else None,
-            target_year=int(target_year.group(1)) if target_year else None,
-            span=spans.get("text") or spans.get("stt") or next((sp for sp in spans.values() if sp), None),
-        )
-        for role, raw in roles_of_cells(others).items():
-            setattr(row, role, agencies.split(raw))
-        raw_deadline = others.get("deadline")
-        row.deadline_raw = _clean(raw_deadline) if raw_deadline else None
-        row.deadline = deadlines.parse(row.deadline_raw, plan_year)
-        if row.deadline.empty and row.note and looks_like_deadline(row.note):
-            row.deadline = deadlines.parse(row.note, plan_year)
-        if group_period and row.prints_no_deadline():
-            row.deadline_inherited, row.deadline_inherited_from = group_period
+        is_pillar = (any(k in others for k in ("max_score", "score")) and stt is not None
+                     and "." not in stt.rstrip(".") and bool(re.match(r"^(\d+|[IVXL]+)\.?$", stt)))
+        row = _row(caption, reading, read, others, stt, text, "task" if from_subitem or not reading.indicators
+                   else "indicator", groups.outer if is_pillar else (groups.inner or groups.outer))
+        if groups.period and row.prints_no_deadline():
+            row.deadline_inherited, row.deadline_inherited_from = groups.period
         out.append(row)
         if is_pillar:
-            inner_group = text
+            groups.inner = text
     return out
+
+
+def _row(caption: str, reading: _TableReading, read: _RowCells, others: dict[str, str], stt: Optional[str],
+         text: str, kind: str, group: Optional[str]) -> Row:
+    """A row from its cells: score, agencies by role, the deadline as printed and as dates."""
+    scored, out_of = _score_of(others.get("score"))
+    spans = read.spans
+    row = Row(
+        table=caption, kind=kind, stt=stt, group=group, text=text,
+        max_score=_first(parse_number(others.get("max_score")), out_of),
+        score=scored,
+        note=read.merged_note or (_clean(others["note"]) if "note" in others else None),
+        hint=others.get("hint"),
+        target=_clean(others["target"]) if "target" in others else None,
+        unit=_clean(others["unit"]) if "unit" in others else None,
+        target_year=reading.target_year,
+        span=spans.get("text") or spans.get("stt") or next((sp for sp in spans.values() if sp), None),
+    )
+    for role, raw in roles_of_cells(others).items():
+        setattr(row, role, agencies.split(raw))
+    raw_deadline = others.get("deadline")
+    row.deadline_raw = _clean(raw_deadline) if raw_deadline else None
+    row.deadline = deadlines.parse(row.deadline_raw, reading.plan_year)
+    if row.deadline.empty and row.note and looks_like_deadline(row.note):
+        row.deadline = deadlines.parse(row.note, reading.plan_year)
+    return row
 
 
 def _first(*values: Optional[float]) -> Optional[float]:

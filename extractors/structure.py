@@ -80,65 +80,96 @@ def classify(block: Block) -> Optional[tuple[str, str, str, float]]:
 
 
 def segment(doc: SourceDocument) -> list[Section]:
-    sections: list[Section] = []
-    stack: list[Section] = []
-    in_signature = False
+    """The section tree of a document: header, Phần/Chương/Mục/Điều/Khoản/Điểm, Roman and numbered items,
+    bullets, Phụ lục, signature, Nơi nhận; every block belongs to the innermost section open above it."""
+    return _Segmenter(doc).run()
 
-    def open_section(kind: str, label: str, heading: str, level: float, block: Block, idx: int) -> Section:
+
+class _Segmenter:
+    """Reads blocks in order with a stack of open sections; a heading closes those at its level or deeper."""
+
+    def __init__(self, doc: SourceDocument):
+        self.doc = doc
+        self.sections: list[Section] = []
+        self.stack: list[Section] = []
+        self.in_signature = False
+
+    def run(self) -> list[Section]:
+        blocks = self.doc.blocks
+        first_heading = next((i for i, b in enumerate(blocks) if b.kind == "line" and classify(b) and classify(b)[0]
+                              in ("roman", "part", "chapter", "article", "numbered", "appendix")), None)
+        for idx, block in enumerate(blocks):
+            if block.kind == "line" and first_heading is not None and idx < first_heading and not self.sections:
+                self.open("header", "", "", -1, block, idx)
+                continue
+            if block.kind == "line" and self.signature_line(block, idx):
+                continue
+            got = classify(block) if block.kind == "line" else None
+            if got:
+                self.heading(got, block, idx)
+            else:
+                self.body(block, idx)
+        # a section runs to the end of its last descendant
+        for sec in reversed(self.sections):
+            if sec.parent is not None:
+                par = self.sections[sec.parent]
+                if sec.end > par.end:
+                    par.end, par.end_line = sec.end, sec.end_line
+        return self.sections
+
+    def open(self, kind: str, label: str, heading: str, level: float, block: Block, idx: int) -> Section:
+        stack = self.stack
         while stack and stack[-1].level >= level:
             stack.pop()
         parent = stack[-1].id if stack else None
-        sec = Section(len(sections), parent, kind, label, heading, level, block.span, block.span.end, block.span.line, [idx])
-        sections.append(sec)
+        sec = Section(len(self.sections), parent, kind, label, heading, level, block.span, block.span.end,
+                      block.span.line, [idx])
+        self.sections.append(sec)
         stack.append(sec)
         return sec
 
-    first_heading = next((i for i, b in enumerate(doc.blocks) if b.kind == "line" and classify(b) and classify(b)[0] in
-                          ("roman", "part", "chapter", "article", "numbered", "appendix")), None)
-    for idx, block in enumerate(doc.blocks):
-        if block.kind == "line" and first_heading is not None and idx < first_heading and not sections:
-            open_section("header", "", "", -1, block, idx)
-            continue
-        got = classify(block) if block.kind == "line" else None
-        if in_signature and block.kind == "line" and NAME_RE.match(block.text.strip()) and not block.text.isupper():
-            stack[-1].blocks.append(idx)
-            _extend(stack, block)
-            stack.clear()  # the signer's name closes the signature block
-            in_signature = False
-            continue
-        if block.kind == "line" and SIGN_TITLE_RE.match(block.text) and block.text.replace(".", "").isupper():
-            if not in_signature:
-                stack.clear()
-                open_section("signature", "", block.text, 0, block, idx)
-                in_signature = True
-                continue
-        elif got and got[0] != "bullet":
-            in_signature = False
-        if got:
-            kind, label, heading, level = got
-            if kind == "appendix":
-                stack.clear()
-                in_signature = False
-            if stack and stack[-1].kind in ("recipients",) and kind == "bullet":
-                level = 11
-            if stack and stack[0].kind in ("header", "preamble") and len(stack) == 1 and level > 0:
-                stack.clear()
-            open_section(kind, label, heading, level, block, idx)
-            continue
+    def signature_line(self, block: Block, idx: int) -> bool:
+        """The signer's title opens the signature block and the signer's name closes it; True when the line
+        was taken so."""
+        text = block.text
+        if self.in_signature and NAME_RE.match(text.strip()) and not text.isupper():
+            self.stack[-1].blocks.append(idx)
+            _extend(self.stack, block)
+            self.stack.clear()  # the signer's name closes the signature block
+            self.in_signature = False
+            return True
+        if SIGN_TITLE_RE.match(text) and text.replace(".", "").isupper():
+            if not self.in_signature:
+                self.stack.clear()
+                self.open("signature", "", text, 0, block, idx)
+                self.in_signature = True
+                return True
+        return False
+
+    def heading(self, got: tuple, block: Block, idx: int) -> None:
+        kind, label, heading, level = got
+        stack = self.stack
+        if kind != "bullet" and not (SIGN_TITLE_RE.match(block.text) and block.text.replace(".", "").isupper()):
+            self.in_signature = False
+        if kind == "appendix":
+            stack.clear()
+            self.in_signature = False
+        if stack and stack[-1].kind in ("recipients",) and kind == "bullet":
+            level = 11
+        if stack and stack[0].kind in ("header", "preamble") and len(stack) == 1 and level > 0:
+            stack.clear()
+        self.open(kind, label, heading, level, block, idx)
+
+    def body(self, block: Block, idx: int) -> None:
+        stack = self.stack
         if stack:
             stack[-1].blocks.append(idx)
         else:
-            open_section("preamble", "", "", -1, block, idx)
+            self.open("preamble", "", "", -1, block, idx)
         _extend(stack, block)
-        if stack and stack[-1].kind == "appendix" and block.kind == "line" and not stack[-1].heading and len(stack[-1].blocks) <= 3:
+        if stack and stack[-1].kind == "appendix" and block.kind == "line" and not stack[-1].heading \
+                and len(stack[-1].blocks) <= 3:
             stack[-1].heading = block.text  # the appendix caption is the line right after "PHỤ LỤC"
-    # a section runs to the end of its last descendant
-    for sec in reversed(sections):
-        if sec.parent is not None:
-            par = sections[sec.parent]
-            if sec.end > par.end:
-                par.end, par.end_line = sec.end, sec.end_line
-    return sections
 
 
 def _extend(stack: list[Section], block: Block) -> None:
