@@ -38,7 +38,7 @@ IMPORTS = _imports()
 
 
 def test_the_check_sees_the_imports():
-    assert "extractors.readers.tables" in IMPORTS["extractors.readers.text"]
+    assert "extractors.readers.tables" in IMPORTS["extractors.readers.text_tables"]
     assert "extractors.normalize.plan" in IMPORTS["pipeline.stages"]
 
 

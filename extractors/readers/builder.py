@@ -12,7 +12,7 @@ import re
 from typing import Optional
 
 from vnplans.extractors.readers.chrome import find_chrome
-from vnplans.extractors.readers.text import clean_markup
+from vnplans.extractors.readers.text_tables import clean_markup
 from vnplans.extractors.readers.tables import find_header, normalize_label, repeats_header
 from vnplans.schemas.document import Block, Cell, SourceDocument, Span, Table
 

@@ -23,7 +23,7 @@ from typing import Optional
 
 from vnplans.extractors.readers.builder import DocBuilder, Grid
 from vnplans.extractors.readers.columns import place_words, read_column_table
-from vnplans.extractors.readers.text import MARKER_RE
+from vnplans.extractors.readers.text_tables import MARKER_RE
 from vnplans.extractors.readers.tables import classify_header, is_header_row
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom

@@ -202,6 +202,40 @@ def align_stream(
     n, ncol = len(tokens), len(types)
     if n == 0 or ncol == 0:
         return [], 0
+    best, back = _stream_costs(tokens, types, max_cell_tokens, allow_span)
+    # choose where the table ends: at a row boundary, or inside the last row (missing cells)
+    end_i, end_c = _cheapest_end(best, range(ncol), lambda i, c: (0 if c == 0 else (ncol - c) * 0.8)
+                                 + (n - i) * drop_cost)
+    # walk back
+    cells_rev: list[tuple[int, int, int, int]] = []  # (i_start, i_end, col, span)
+    i, c = end_i, end_c
+    while i > 0:
+        prev = back[i][c]
+        if prev is None:
+            break
+        pi, pc, s = prev
+        cells_rev.append((pi, i, pc, s))
+        i, c = pi, pc
+    rows: list[list[Cell]] = []
+    current: list[Cell] = []
+    for start, stop, col, span in reversed(cells_rev):
+        if col == 0 and current:
+            rows.append(current)
+            current = []
+        cell = _join_cell(tokens[start:stop], "\n")
+        cell.colspan = span
+        current.append(cell)
+    if current:
+        filled = sum(cell.colspan for cell in current)
+        current.extend(Cell("") for _ in range(ncol - filled))
+        rows.append(current)
+    return rows, end_i
+
+
+def _stream_costs(tokens: list[Token], types: list[str], max_cell_tokens: int, allow_span: bool):
+    """The cheapest cost of cutting the first i tokens so that the next one starts column c (best[i][c]), and
+    the cell that got there (back[i][c]: first token, its column, columns spanned)."""
+    n, ncol = len(tokens), len(types)
     fits = [[cell_fit(t, tok.text) for tok in tokens] for t in types]
     empty = [is_empty(tok.text) for tok in tokens]  # the inner loops ask these again and again
     colon = [tok.text.rstrip().endswith(":") for tok in tokens]
@@ -245,40 +279,21 @@ def align_stream(
                     if cost < best[i + 1][nxt_s]:
                         best[i + 1][nxt_s] = cost
                         back[i + 1][nxt_s] = (i, c, s)
-    # choose where the table ends: at a row boundary, or inside the last row (missing cells)
-    end_i, end_c, end_cost = 0, 0, INF
-    for i in range(n + 1):
-        for c in range(ncol):
-            if best[i][c] == INF:
+    return best, back
+
+
+def _cheapest_end(best: list[list[float]], columns, extra) -> tuple[int, int]:
+    """Where a table ends (token i, column c): the least cost plus `extra(i, c)` (tokens left over, cells
+    missing), the later end on a tie."""
+    end_i, end_c, end_cost = 0, 0, float("inf")
+    for i in range(len(best)):
+        for c in columns:
+            if best[i][c] == float("inf"):
                 continue
-            missing = 0 if c == 0 else (ncol - c) * 0.8
-            cost = best[i][c] + missing + (n - i) * drop_cost
+            cost = best[i][c] + extra(i, c)
             if cost < end_cost - 1e-9 or (abs(cost - end_cost) < 1e-9 and i > end_i):
                 end_i, end_c, end_cost = i, c, cost
-    # walk back
-    cells_rev: list[tuple[int, int, int, int]] = []  # (i_start, i_end, col, span)
-    i, c = end_i, end_c
-    while i > 0:
-        prev = back[i][c]
-        if prev is None:
-            break
-        pi, pc, s = prev
-        cells_rev.append((pi, i, pc, s))
-        i, c = pi, pc
-    rows: list[list[Cell]] = []
-    current: list[Cell] = []
-    for start, stop, col, span in reversed(cells_rev):
-        if col == 0 and current:
-            rows.append(current)
-            current = []
-        cell = _join_cell(tokens[start:stop], "\n")
-        cell.colspan = span
-        current.append(cell)
-    if current:
-        filled = sum(cell.colspan for cell in current)
-        current.extend(Cell("") for _ in range(ncol - filled))
-        rows.append(current)
-    return rows, end_i
+    return end_i, end_c
 
 
 SKIP_COST = {"stt": float("inf"), "text": 3.0, "number": 0.9, "agency": 0.9, "deadline": 0.9, "free": 0.9}
@@ -297,6 +312,33 @@ def align_rows(tokens: list[Token], types: list[str], drop_cost: float = 2.5,
     n, ncol = len(tokens), len(types)
     if n == 0 or ncol == 0:
         return [], 0
+    best, back = _row_costs(tokens, types, drop_cost, missing_terminator)
+    end_i, end_c = _cheapest_end(best, (0, ncol),
+                                 lambda i, c: (n - i) * drop_cost + (missing_terminator if c else 0.0))
+    steps = _row_steps(back, end_i, end_c, ncol)
+    rows: list[list[Cell]] = []
+    current: list[Cell] = []
+    for kind, ti, col, s in reversed(steps):
+        if kind == "cell":
+            cell = _join_cell([tokens[ti]], "\n")
+            cell.colspan = s
+            current.append(cell)
+        elif kind == "skip":
+            above = _cell_at(rows[-1], col) if rows else None
+            above = above if above is not None and above.colspan == 1 else None  # a group title is not carried down
+            current.append(Cell(above.text if above else "", above.span if above else None, rowspan=0))
+        elif kind == "end" and current:
+            rows.append(current)
+            current = []
+    if current:
+        rows.append(current)
+    return rows, end_i
+
+
+def _row_costs(tokens: list[Token], types: list[str], drop_cost: float, missing_terminator: float):
+    """best[i][c]: the cheapest cut of the first i tokens ending at column c (ncol: the row's cells are all
+    there), and back[i][c]: the step that got there (a cell, a skipped merged-down cell, a row end, a drop)."""
+    n, ncol = len(tokens), len(types)
     INF = float("inf")
     fits = [[cell_fit(t, tok.text) for tok in tokens] for t in types]
     empty = [is_empty(tok.text) for tok in tokens]
@@ -332,12 +374,11 @@ def align_rows(tokens: list[Token], types: list[str], drop_cost: float = 2.5,
                     relax(i + 1, c + s, base + least + 1.2 + 0.3 * (s - 2), ("cell", i, c, s))
         if row[0] < INF:
             relax(i + 1, 0, row[0] + drop_cost, ("drop", i, 0, 1))
-    end_i, end_c, end_cost = 0, 0, INF
-    for i in range(n + 1):
-        for c in (0, ncol):
-            cost = best[i][c] + (n - i) * drop_cost + (missing_terminator if c else 0.0)
-            if cost < end_cost - 1e-9 or (abs(cost - end_cost) < 1e-9 and i > end_i):
-                end_i, end_c, end_cost = i, c, cost
+    return best, back
+
+
+def _row_steps(back, end_i: int, end_c: int, ncol: int) -> list[tuple[str, int, int, int]]:
+    """The steps of the cheapest cut, last first."""
     steps: list[tuple[str, int, int, int]] = []
     i, c = end_i, end_c
     while (i, c) != (0, 0) and back[i][c] is not None:
@@ -352,23 +393,7 @@ def align_rows(tokens: list[Token], types: list[str], drop_cost: float = 2.5,
             i, c = ti, col
         else:  # drop
             i, c = ti, 0
-    rows: list[list[Cell]] = []
-    current: list[Cell] = []
-    for kind, ti, col, s in reversed(steps):
-        if kind == "cell":
-            cell = _join_cell([tokens[ti]], "\n")
-            cell.colspan = s
-            current.append(cell)
-        elif kind == "skip":
-            above = _cell_at(rows[-1], col) if rows else None
-            above = above if above is not None and above.colspan == 1 else None  # a group title is not carried down
-            current.append(Cell(above.text if above else "", above.span if above else None, rowspan=0))
-        elif kind == "end" and current:
-            rows.append(current)
-            current = []
-    if current:
-        rows.append(current)
-    return rows, end_i
+    return steps
 
 
 def _cell_at(row: list[Cell], col: int) -> Optional[Cell]:
