@@ -17,6 +17,7 @@ from typing import Optional
 from vnplans.extractors import agencies
 from vnplans.extractors.provinces import Provinces
 from vnplans.schemas.document import Block, SourceDocument, Span
+from vnplans.extractors.readers.alphabet import LOWER, UPPER
 
 DOC_TYPES = {
     "KẾ HOẠCH": "Kế hoạch", "QUYẾT ĐỊNH": "Quyết định", "NGHỊ QUYẾT": "Nghị quyết", "CÔNG VĂN": "Công văn",
@@ -57,7 +58,7 @@ ORGAN_HEAD_RE = re.compile(r"^(?:UBND|ỦY BAN|UỶ BAN|SỞ|TRUNG TÂM|BAN|VĂN
 SIGN_TITLE_RE = re.compile(
     r"^(TM\.|KT\.|Q\.|TL\.|TUQ\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG BAN|PHÓ TRƯỞNG BAN|CHÁNH VĂN PHÒNG|BỘ TRƯỞNG|THỦ TRƯỞNG)",
 )
-NAME_RE = re.compile(r"^(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]*\s?){2,5}$")
+NAME_RE = re.compile(rf"^(?:[{UPPER}][{LOWER}]*\s?){{2,5}}$")
 PERIOD_RE = re.compile(r"giai đoạn\s+(\d{4})\s*[-–]\s*(\d{4})|đến năm\s+(\d{4})|định hướng đến\s+(?:năm\s+)?(\d{4})|năm\s+(\d{4})", re.IGNORECASE)
 
 

@@ -8,9 +8,10 @@ import unicodedata
 
 from vnplans.extractors.errors import ReadError
 from vnplans.extractors.readers import legacy
+from vnplans.extractors.readers.alphabet import MARKED
 
 # Vietnamese letters with diacritics: a decode that yields many of them is a plausible one.
-_VI_MARKS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+_VI_MARKS = set(MARKED)
 
 
 _CONTROL_TEXT = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")

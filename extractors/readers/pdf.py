@@ -18,12 +18,13 @@ from vnplans.extractors.readers.encoding import nfc
 from vnplans.extractors.readers.layout import Box, Page, PageLayout, Word, tables_from_edges
 from vnplans.extractors.readers.quality import TextQuality, measure
 from vnplans.schemas.document import SourceDocument
+from vnplans.extractors.readers.alphabet import MARKED
 
 MAX_PAGES = 2000
 # "page N of M read" records, for a progress display inside a long document (a scan OCR'd page by page);
 # the batch attaches a handler, readers know nothing of bars
 PAGES = logging.getLogger("vnplans.pages")
-VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
+VIETNAMESE = re.compile(f"[{MARKED}]", re.I)
 LEGACY_GLYPHS = re.compile(r"[¸¹µ¶·¾»¼½ÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßãåæçèéêëìíîïóòôõöøùúûüýþ®©¤¥¦§¨«¬]")
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
                   "join_tolerance": 3, "intersection_tolerance": 3}

@@ -14,6 +14,7 @@ from vnplans.extractors.readers.tables import (Token, align_rows, align_stream, 
                                                is_numbered_header, is_subheader_row, looks_like_stt, normalize_label,
                                                repeats_header)
 from vnplans.schemas.document import Block, Cell, Span, Table
+from vnplans.extractors.readers.alphabet import LOWER
 
 
 @dataclass
@@ -48,7 +49,7 @@ MARKER_RE = re.compile(
 )
 APPENDIX_RE = re.compile(r"^(\*\*)?\s*(PHỤ LỤC|Phụ lục)\b")
 TERMINAL_RE = re.compile(r"[.;:!?…]\**$|\./\.$")
-LOWER_START_RE = re.compile(r"^[\(\[“\"'*]*[a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
+LOWER_START_RE = re.compile(rf"^[\(\[“\"'*]*[{LOWER}]")
 
 
 GFM_RULE_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?$")
