@@ -6,7 +6,7 @@ CLI    := $(VENV)/bin/vnplans
 DB     ?= outputs/vnplans.db
 PYTHON ?= python3
 
-.PHONY: setup sysdeps testdeps run test test-fast score score-renditions renditions bench schema serve screenshots clean
+.PHONY: setup sysdeps testdeps run test test-fast goldens score score-renditions renditions bench schema serve screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test: testdeps $(VENV)/.installed
 # The edit loop: all but the tests marked slow (OCR, killed workers, the browser, other producers' PDFs).
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -q -m "not slow"
+
+# Rewrite the golden files of tests/data/<layout>/ (reader outline and extraction per layout) after a change
+# meant to alter them; review the diff before committing.
+goldens: $(VENV)/.installed
+	$(PY) tools/make_goldens.py
 
 # Browse outputs/vnplans.db in Datasette at http://127.0.0.1:8001/
 serve: setup

@@ -83,3 +83,23 @@ class SourceDocument:
 
     def tables(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "table"]
+
+    def outline(self) -> dict:
+        """What a reader made of the file, without the text body: blocks with their kind, span and text, tables
+        cell by cell. The golden files of tests/data/ keep this."""
+
+        def cell(c: Cell):
+            return c.text if (c.colspan, c.rowspan) == (1, 1) else {"text": c.text, "colspan": c.colspan,
+                                                                    "rowspan": c.rowspan}
+
+        def block(b: Block) -> dict:
+            out = {"kind": b.kind, "line": b.span.line, "page": b.span.page, "start": b.span.start, "end": b.span.end}
+            if b.table is None:
+                return {**out, "text": b.text, **({"bold": True} if b.bold else {})}
+            t = b.table
+            return {**out, "layout": t.layout, "caption": t.caption, "header": t.header,
+                    "rows": [[cell(c) for c in row] for row in t.rows]}
+
+        return {"format": self.format, "encoding": self.encoding, "pages": self.pages, "warnings": self.warnings,
+                "ocr_pages": self.ocr_pages, "site_meta": self.site_meta, "site_title": self.site_title,
+                "stamps": self.stamps, "blocks": [block(b) for b in self.blocks]}

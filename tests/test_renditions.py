@@ -23,7 +23,7 @@ def tool():
     return _tool()
 
 
-@pytest.mark.parametrize("fmt", ["docx", "odt", "pdf"])
+@pytest.mark.parametrize("fmt", ["docx", "odt", pytest.param("pdf", marks=pytest.mark.slow)])  # PDF: the goldens too
 @pytest.mark.parametrize("stem", ["000_6f49e80e59cad2c1", "001_da5bc96585bd91bd", "003_17e739ba34981291",
                                   "004_c147d9c3ca0a32b7"])
 def test_born_digital_rendition_scores_as_the_text(tool, fmt, stem):
