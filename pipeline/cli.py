@@ -8,9 +8,11 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Optional
 
 from vnplans import __version__
 from vnplans.extractors.errors import VnplansError
+from vnplans.pipeline.files import atomic
 
 DEFAULT_DB = os.environ.get("VNPLANS_DB", "outputs/vnplans.db")
 ESCAPED_BYTES = "vnplans-escaped-bytes"
@@ -96,26 +98,111 @@ def cmd_load(args) -> int:
 
 
 def cmd_extract(args) -> int:
+    """Extract each file (or standard input, `-`) and print or write it; a file that fails is named with its
+    reason on stderr and the rest go on."""
+    import tempfile
+
     from vnplans.pipeline.ingest import extract_all
 
-    (o,) = extract_all([(args.file, None)], 1, limits=_limits(args))
-    if o.error is not None:
-        raise VnplansError(o.error, args.file)
-    ex = o.extraction
-    if args.json:
-        print(ex.to_json())
-    else:
-        _print_summary(ex.model_dump(mode="json"))
-    return 0
+    fmt = "json" if args.json else args.to
+    out_dir = Path(args.out) if args.out else None
+    with tempfile.TemporaryDirectory(prefix="vnplans-stdin-") as tmp:
+        paths = [_stdin_file(Path(tmp)) if f == "-" else f for f in args.files]
+        todo = [(p, None) for p in dict.fromkeys(map(str, paths))]  # a file given twice is read once
+        workers = max(1, min(len(todo), args.workers or os.cpu_count() or 1))
+        writer = _ExtractWriter(fmt, out_dir, many=len(todo) > 1)
+        ok = failed = 0
+        for o in _in_order(todo, extract_all(todo, workers, limits=_limits(args), markdown=fmt == "md")):
+            name = "-" if Path(o.path).parent == Path(tmp) else o.path
+            if o.error is not None:
+                print(f"error: {name}: {o.error}", file=sys.stderr)
+                failed += 1
+                continue
+            ok += 1
+            writer.write(o)
+        writer.close()
+    return 0 if not failed else (PARTIAL if ok else 1)
 
 
-def _print_summary(ex: dict) -> None:
+def _stdin_file(folder: Path) -> Path:
+    """Standard input kept as a file the readers can sniff and, for PDFs, seek in."""
+    path = folder / "stdin"
+    with open(path, "wb") as f:
+        while chunk := sys.stdin.buffer.read(1 << 20):
+            f.write(chunk)
+    return path
+
+
+def _in_order(todo, outcomes):
+    """The outcomes in the order the files were given (workers finish in any order)."""
+    position = {path: i for i, (path, _) in enumerate(todo)}
+    waiting, next_i = {}, 0
+    for o in outcomes:
+        waiting[position[o.path]] = o
+        while next_i in waiting:
+            yield waiting.pop(next_i)
+            next_i += 1
+
+
+class _ExtractWriter:
+    """Prints extractions (text summary, JSON, JSON Lines, Markdown) or writes one file each into --out."""
+
+    SUFFIX = {"text": ".txt", "json": ".json", "md": ".md"}
+
+    def __init__(self, fmt: str, out_dir: Optional[Path], many: bool):
+        self.fmt, self.out_dir, self.many = fmt, out_dir, many
+        self.count = 0
+        self.names: set[str] = set()
+        self.jsonl = None
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            if fmt == "jsonl":
+                self.jsonl = atomic(out_dir / "extractions.jsonl", "w", encoding="utf-8")
+                self.jsonl_file = self.jsonl.__enter__()
+
+    def render(self, o) -> str:
+        ex = o.extraction
+        if self.fmt == "json":
+            return ex.to_json()
+        if self.fmt == "jsonl":
+            return json.dumps(ex.model_dump(mode="json"), ensure_ascii=False)
+        if self.fmt == "md":
+            return o.markdown.rstrip("\n")
+        return _summary(ex.model_dump(mode="json"))
+
+    def write(self, o) -> None:
+        text = self.render(o)
+        if self.jsonl is not None:
+            self.jsonl_file.write(text + "\n")
+        elif self.out_dir is not None:
+            stem = Path(o.extraction.source).stem
+            name = stem if stem not in self.names else Path(o.extraction.source).name  # plan.txt and plan.docx
+            self.names.add(name)
+            with atomic(self.out_dir / f"{name}{self.SUFFIX[self.fmt]}", "w", encoding="utf-8") as f:
+                f.write(text + "\n")
+        elif self.fmt == "json" and self.many:  # several documents: one JSON array
+            print(("[\n" if not self.count else ",\n") + text, end="")
+        elif self.fmt == "md" and self.count:
+            print("\n---\n\n" + text)
+        else:
+            print(text)
+        self.count += 1
+
+    def close(self) -> None:
+        if self.jsonl is not None:
+            self.jsonl.__exit__(None, None, None)
+        elif self.out_dir is None and self.fmt == "json" and self.many:
+            print("\n]" if self.count else "[]")
+        if self.out_dir is not None:
+            print(f"wrote {self.count} extraction(s) to {self.out_dir}", file=sys.stderr)
+
+
+def _summary(ex: dict) -> str:
     d = ex["document"]
-    print(f"{ex['source']}  {d['doc_type'] or '?'} {d['doc_number'] or d['doc_number_raw'] or '(no number)'}"
-          f"  {d['province'] or '?'}  {d['issued_date'] or d['issued_month'] or '?'}")
-    print(f"  {len(ex['sections'])} sections, {len(ex['rows'])} rows, {len(ex['targets'])} targets")
-    for w in ex["warnings"]:
-        print(f"  warning: {w}")
+    lines = [f"{ex['source']}  {d['doc_type'] or '?'} {d['doc_number'] or d['doc_number_raw'] or '(no number)'}"
+             f"  {d['province'] or '?'}  {d['issued_date'] or d['issued_month'] or '?'}",
+             f"  {len(ex['sections'])} sections, {len(ex['rows'])} rows, {len(ex['targets'])} targets"]
+    return "\n".join(lines + [f"  warning: {w}" for w in ex["warnings"]])
 
 
 def cmd_list(args) -> int:
@@ -327,9 +414,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_load)
 
-    p = sub.add_parser("extract", help="print one document's extraction, touching no database")
-    p.add_argument("file")
-    p.add_argument("--json", action="store_true", help="print the full extraction as JSON")
+    p = sub.add_parser("extract", help="extract documents (files, or - for standard input), touching no database")
+    p.add_argument("files", nargs="+", metavar="FILE", help="a document, or - to read one from standard input")
+    p.add_argument("--to", choices=["text", "json", "jsonl", "md"], default="text",
+                   help="text: a summary (default); json: the full extraction (several files: a JSON array); "
+                        "jsonl: one extraction per line; md: the document as Markdown, tables included, then "
+                        "its targets")
+    p.add_argument("--json", action="store_true", help="the same as --to json")
+    p.add_argument("--out", metavar="DIR",
+                   help="write one file per document into DIR (NAME.json, NAME.md, NAME.txt; jsonl: "
+                        "extractions.jsonl) instead of printing")
+    p.add_argument("--workers", type=int, default=None,
+                   help=f"extraction processes for several files (default: the number of cores, {os.cpu_count()})")
     _add_limits(p)
     p.set_defaults(func=cmd_extract)
 

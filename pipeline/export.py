@@ -16,14 +16,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 import re
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from vnplans.extractors.errors import VnplansError
+from vnplans.pipeline.files import atomic
 from vnplans.pipeline.store import Store
 
 FORMATS = ("csv", "json", "xlsx", "parquet")
@@ -59,23 +57,6 @@ def _batches(store: Store, table: str, cols: list[str]) -> Iterator[list[tuple]]
         yield rows
 
 
-@contextmanager
-def _atomic(path: Path, mode: str = "w", **kw):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        if "b" in mode:
-            yield tmp
-        else:
-            with open(tmp, mode, **kw) as f:
-                yield f
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CODE_RE = re.compile(r"^[0-9A-Za-z.\-/]+$")
 
@@ -92,7 +73,7 @@ def _csv(store: Store, table: str, cols: list[str], out: Path, types: list[str],
     """UTF-8 CSV; `excel`: with a byte-order mark, and code columns written as ="01" so Excel keeps them text."""
     path = out / f"{table}.csv"
     codes = [excel and t == "string" and _is_code_column(c) for c, t in zip(cols, types)]
-    with _atomic(path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
+    with atomic(path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(cols)
         for rows in _batches(store, table, cols):
@@ -107,7 +88,7 @@ def _is_code_column(name: str) -> bool:
 
 def _json(store: Store, table: str, cols: list[str], out: Path) -> Path:
     path = out / f"{table}.json"
-    with _atomic(path, "w", encoding="utf-8") as f:
+    with atomic(path, "w", encoding="utf-8") as f:
         f.write("[")
         first = True
         for rows in _batches(store, table, cols):
@@ -158,7 +139,7 @@ def _parquet(store: Store, table: str, cols: list[str], out: Path, types: list[s
     arrow = {"integer": pa.int64(), "number": pa.float64(), "date": pa.date32(), "string": pa.string()}
     schema = pa.schema([pa.field(c, arrow[t]) for c, t in zip(cols, types)])
     path = out / f"{table}.parquet"
-    with _atomic(path, "wb") as tmp:
+    with atomic(path, "wb") as tmp:
         with pq.ParquetWriter(tmp, schema) as writer:
             written = False
             for rows in _batches(store, table, cols):
@@ -217,7 +198,7 @@ def _xlsx(store: Store, tables: list[tuple[str, list[str], list[str]]], counts: 
                         line.append(v)
                 ws.append(line)
     path = out / "vnplans.xlsx"
-    with _atomic(path, "wb") as tmp:
+    with atomic(path, "wb") as tmp:
         wb.save(tmp)
     return path
 
@@ -254,9 +235,9 @@ def export(store: Store, fmt: str, out: str | Path, tables: tuple[str, ...] = TA
         "migrations": [n for (n,) in store.conn.execute("SELECT name FROM migrations ORDER BY rowid")],
         "tables": {t: {"file": files[t], "rows": counts[t], "columns": cols} for t, cols, _ in plan},
     }
-    with _atomic(out / "manifest.json", "w", encoding="utf-8") as f:
+    with atomic(out / "manifest.json", "w", encoding="utf-8") as f:
         json.dump(manifest, f, ensure_ascii=False, indent=1)
-    with _atomic(out / "datapackage.json", "w", encoding="utf-8") as f:
+    with atomic(out / "datapackage.json", "w", encoding="utf-8") as f:
         json.dump(_datapackage(plan, files, fmt, excel), f, ensure_ascii=False, indent=1)
     return manifest
 

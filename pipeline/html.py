@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import jinja2
 
 from vnplans.pipeline.audit import Audit
+from vnplans.pipeline.files import atomic
 
 # colours that stay apart in print and for the common colour-vision deficiencies (Okabe-Ito)
 COLOURS = {"good": "#009E73", "warn": "#E69F00", "bad": "#D55E00", "none": "#999999", "info": "#0072B2",
@@ -122,14 +121,5 @@ def render_audit(a: Audit) -> str:
 
 def write_audit(a: Audit, path: str | Path) -> None:
     """Write atomically: a reader never sees half a report."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(render_audit(a))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic(Path(path), "w", encoding="utf-8") as f:
+        f.write(render_audit(a))

@@ -268,3 +268,37 @@ def test_show_as_json_and_csv(corpus_db, capsys):
     assert main(["show", "004_c147", "--csv", "--targets", "--db", str(corpus_db)]) == 0
     targets = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [t["quote"] for t in targets] == [t["quote"] for t in shown["targets"]]
+
+
+def test_extract_several_files_in_order_as_a_json_array_and_one_bad_file_named(capsys, tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    assert main(["extract", str(SEEDS[1]), str(bad), str(SEEDS[0]), "--to", "json"]) == 3  # PARTIAL
+    out = capsys.readouterr()
+    extractions = json.loads(out.out)
+    assert [e["source"] for e in extractions] == [SEEDS[1].name, SEEDS[0].name]  # the order given
+    assert f"error: {bad}:" in out.err and len(out.err.strip().splitlines()) == 1
+    assert main(["extract", str(bad)]) == 1
+
+
+def test_extract_from_standard_input_as_json_lines(capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(SEEDS[0].read_bytes())))
+    assert main(["extract", "-", "--to", "jsonl"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    ex = json.loads(line)
+    assert ex["source"] == "stdin" and ex["document"]["doc_number"] == "4876/KH-UBND" and len(ex["rows"]) == 63
+
+
+def test_extract_to_markdown_files_in_a_folder(tmp_path, capsys):
+    out = tmp_path / "md"
+    assert main(["extract", str(SEEDS[0]), "--to", "md", "--out", str(out)]) == 0
+    md = (out / f"{SEEDS[0].stem}.md").read_text("utf-8")
+    assert md.startswith("# Nâng cao xếp hạng chuyển đổi số của tỉnh Bình Dương")
+    assert "## I. MỤC ĐÍCH, YÊU CẦU" in md and "| Số | 4876/KH-UBND |" in md
+    header = next(line for line in md.splitlines() if line.startswith("| STT (theo bộ chỉ số DTI)"))
+    assert "Cơ quan chủ trì" in header and "| 2.8 | Ban hành chính sách tỷ lệ chi" in md
+    assert "## Chỉ tiêu trích xuất (targets)" in md
+    assert main(["extract", str(SEEDS[0]), str(SEEDS[1]), "--to", "jsonl", "--out", str(out)]) == 0
+    assert len((out / "extractions.jsonl").read_text("utf-8").splitlines()) == 2

@@ -36,6 +36,7 @@ class Outcome:
     error: Optional[str] = None
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
+    markdown: Optional[str] = None  # the document as Markdown, when asked for
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def bounded(limits: Limits):
             pass
 
 
-def extract_file(path: str, doc_id: Optional[str], limits: Limits = Limits()) -> Outcome:
+def extract_file(path: str, doc_id: Optional[str], limits: Limits = Limits(), markdown: bool = False) -> Outcome:
     """Read and extract one file (in a worker). Never raises: a failure is an Outcome with its reason."""
     from vnplans.pipeline.stages import process, to_extraction
 
@@ -99,8 +100,13 @@ def extract_file(path: str, doc_id: Optional[str], limits: Limits = Limits()) ->
             t = time.perf_counter()
             ex = to_extraction(processed)
             stages["assemble"] = time.perf_counter() - t
+            rendition = None
+            if markdown:
+                from vnplans.pipeline import markdown as md
+
+                rendition = md.render(processed, ex)
         return Outcome(path, doc_id or ex.doc_id, ex, processed.source.text, None,
-                       time.perf_counter() - start, stages)
+                       time.perf_counter() - start, stages, rendition)
     except VnplansError as exc:
         return Outcome(path, doc_id, error=exc.reason, seconds=time.perf_counter() - start, stages=stages)
     except RecursionError:
@@ -160,7 +166,7 @@ def _needs_a_worker(path: str) -> bool:
 
 
 def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=None,
-                limits: Limits = Limits()) -> Iterator[Outcome]:
+                limits: Limits = Limits(), markdown: bool = False) -> Iterator[Outcome]:
     """Outcomes in completion order. A file that kills its worker twice is reported as crashed. `on_page(path,
     done, total)` hears of pages read inside a document, from whichever process reads it."""
     if (workers <= 1 or len(todo) <= 1) and not any(_needs_a_worker(path) for path, _ in todo):
@@ -168,7 +174,7 @@ def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=Non
             _page_records(_PageHandler(on_page))
         try:
             for path, doc_id in todo:
-                yield extract_file(path, doc_id, limits)
+                yield extract_file(path, doc_id, limits, markdown)
         finally:
             logging.getLogger("vnplans.pages").handlers.clear()
         return
@@ -186,7 +192,7 @@ def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=Non
                 while queue or running:
                     while queue and len(running) < 2 * workers:  # bounded: memory stays flat
                         item = queue.pop()
-                        running[pool.submit(extract_file, *item, limits)] = item
+                        running[pool.submit(extract_file, *item, limits, markdown)] = item
                     done, _ = wait(running, timeout=0.5 if pages is not None else None, return_when=FIRST_COMPLETED)
                     _drain(pages, on_page)
                     broken = False
