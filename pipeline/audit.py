@@ -135,7 +135,7 @@ def select_documents(store: Store, province: Optional[str] = None, doc: Optional
         if d is None:
             raise AuditError(f"no single stored document matches {doc!r} (use an id prefix or file name; see vnplans list)")
         return [d], f"document {d['source']}"
-    docs = listings.documents(store)
+    docs = [d for d in listings.documents(store) if not d["duplicate_of"]]  # a plan in two files: once
     if province:  # a name as plans print it (the front doors read a typed one with pipeline.lookups.province)
         typed = fold(province)
         known = store.query("SELECT name, successor FROM provinces")

@@ -16,7 +16,8 @@ def documents(store: Store) -> list[dict]:
     q = ("SELECT d.*, (SELECT count(*) FROM sections s WHERE s.doc_id = d.id) AS n_sections,"
          " (SELECT count(*) FROM rows r WHERE r.doc_id = d.id) AS n_rows,"
          " (SELECT count(*) FROM targets t WHERE t.doc_id = d.id) AS n_targets,"
-         " (SELECT group_concat(path, '; ') FROM sources p WHERE p.doc_id = d.id) AS paths"
+         " (SELECT group_concat(path, '; ') FROM sources p WHERE p.doc_id = d.id) AS paths,"
+         " (SELECT source FROM documents o WHERE o.id = d.duplicate_of) AS duplicate_of_source"
          " FROM documents d ORDER BY d.province, d.issued_date")
     return store.query(q)
 
@@ -78,7 +79,7 @@ def unknown_agencies(store: Store) -> list[dict]:
     q = ("SELECT a.name AS agency, count(*) AS n, count(DISTINCT x.doc_id) AS documents,"
          " group_concat(DISTINCT x.role) AS roles, min(d.source) AS example"
          " FROM assignments x JOIN agencies a ON a.id = x.agency_id JOIN documents d ON d.id = x.doc_id"
-         " WHERE x.canonical_id IS NULL GROUP BY a.name ORDER BY n DESC, a.name")
+         " WHERE x.canonical_id IS NULL AND d.duplicate_of IS NULL GROUP BY a.name ORDER BY n DESC, a.name")
     return store.query(q)
 
 
@@ -88,7 +89,9 @@ def agency_loads(store: Store) -> list[dict]:
          " sum(x.role = 'lead') AS lead, sum(x.role = 'coordinate') AS coordinate, sum(x.role = 'monitor') AS monitor,"
          " count(DISTINCT x.doc_id) AS documents"
          " FROM assignments x JOIN canonical_agencies c ON c.id = x.canonical_id"
-         " JOIN canonical_agencies cur ON cur.id = c.current_id GROUP BY c.current_id ORDER BY lead DESC, id")
+         " JOIN canonical_agencies cur ON cur.id = c.current_id"
+         " JOIN documents d ON d.id = x.doc_id AND d.duplicate_of IS NULL"
+         " GROUP BY c.current_id ORDER BY lead DESC, id")
     return store.query(q)
 
 
@@ -105,8 +108,10 @@ def agency_assignments(store: Store, agency_ids: list[str], role: Optional[str] 
 
 def metric_usage(store: Store) -> list[dict]:
     q = ("SELECT m.id, m.name, m.unit, m.dti_code, m.national,"
-         " (SELECT count(*) FROM targets t WHERE t.metric_id = m.id) AS targets,"
-         " (SELECT count(*) FROM rows r WHERE r.metric_id = m.id) AS rows,"
+         " (SELECT count(*) FROM targets t JOIN documents d ON d.id = t.doc_id"
+         "  WHERE t.metric_id = m.id AND d.duplicate_of IS NULL) AS targets,"
+         " (SELECT count(*) FROM rows r JOIN documents d ON d.id = r.doc_id"
+         "  WHERE r.metric_id = m.id AND d.duplicate_of IS NULL) AS rows,"
          " (SELECT count(DISTINCT d.province) FROM targets t JOIN documents d ON d.id = t.doc_id"
          "  WHERE t.metric_id = m.id) AS provinces"
          " FROM metrics m ORDER BY targets DESC, rows DESC, m.id")
@@ -116,10 +121,12 @@ def metric_usage(store: Store) -> list[dict]:
 def unlinked(store: Store) -> list[dict]:
     """Targets and indicator rows that link to no catalog entry, the same wording counted once."""
     q = ("SELECT 'target' AS item, t.metric AS text, t.unit, count(*) AS n, count(DISTINCT t.doc_id) AS documents,"
-         " min(d.source) AS example FROM targets t JOIN documents d ON d.id = t.doc_id WHERE t.metric_id IS NULL"
+         " min(d.source) AS example FROM targets t JOIN documents d ON d.id = t.doc_id"
+         " WHERE t.metric_id IS NULL AND d.duplicate_of IS NULL"
          " GROUP BY t.metric, t.unit"
          " UNION ALL SELECT 'indicator row', r.text, NULL, count(*), count(DISTINCT r.doc_id), min(d.source)"
-         " FROM rows r JOIN documents d ON d.id = r.doc_id WHERE r.metric_id IS NULL AND r.kind = 'indicator'"
+         " FROM rows r JOIN documents d ON d.id = r.doc_id"
+         " WHERE r.metric_id IS NULL AND r.kind = 'indicator' AND d.duplicate_of IS NULL"
          " GROUP BY r.text ORDER BY 1 DESC, 4 DESC, 2")
     return store.query(q)
 
@@ -149,6 +156,9 @@ def render_list(docs: list[dict], failed: list[dict], db: str) -> str:
                    f"{d['province'] or '?':<12} {d['issued_date'] or d['issued_month'] or '?':<10}  "
                    f"{d['n_sections']:>3} sections {d['n_rows']:>4} rows {d['n_targets']:>3} targets  {d['source']}")
         out.extend(f"              warning: {w}" for w in json.loads(d["warnings"]))
+        if d.get("duplicate_of"):
+            out.append(f"              the same plan as {d['duplicate_of_source']} ({d['duplicate_of'][:12]}): "
+                       "stored too, counted once")
     out.extend(f"FAILED        {f['path']}: {f['reason']}" for f in failed)
     return "\n".join(out)
 
@@ -193,6 +203,8 @@ def render_show(s: Shown, bullets: bool = False) -> str:
                 "issued_date", "issued_month", "signer", "signer_title", "title", "form"):
         if d.get(key) is not None:
             out.append(f"{key + ':':<11}{d[key]}")
+    if d.get("duplicate_of"):
+        out.append(f"{'same plan:':<11}as {d['duplicate_of_source']} ({d['duplicate_of'][:12]}), which is the one counted")
     if d.get("period_start"):
         out.append(f"period:    {d['period_start']}-{d['period_end']}")
     if d.get("province_code"):

@@ -42,7 +42,16 @@ MIGRATIONS: dict[str, list[tuple[str, str, str]]] = {
                                     ("rows", "inherited_end", "TEXT"), ("rows", "inherited_from", "TEXT")],
     "province-regime": [("documents", "province_regime", "TEXT")],
     "folded-search": [("rows", "search", "TEXT"), ("sections", "search", "TEXT")],
+    "renditions": [("documents", "plan_key", "TEXT"), ("documents", "duplicate_of", "TEXT")],
 }
+
+
+def plan_key(number: Optional[str], issuer: Optional[str], date: Optional[str]) -> Optional[str]:
+    """What makes two files the same plan: its number, issuer and date (folded); None when number or date
+    is missing, so that two undated or unnumbered documents are never taken for one."""
+    if not number or not date:
+        return None
+    return f"{fold(number)}|{fold(issuer or '')}|{date}"
 
 
 def _now() -> str:
@@ -164,6 +173,14 @@ class Store:
                     for table, column, kind in columns:
                         if column not in {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}:
                             self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                    if name == "renditions":  # the plans stored before: which files are the same plan
+                        for ident, number, issuer, date in self.conn.execute(
+                                "SELECT id, doc_number, issuer, issued_date FROM documents").fetchall():
+                            self.conn.execute("UPDATE documents SET plan_key = ? WHERE id = ?",
+                                              (plan_key(number, issuer, date), ident))
+                        for (key_,) in self.conn.execute("SELECT DISTINCT plan_key FROM documents"
+                                                         " WHERE plan_key IS NOT NULL").fetchall():
+                            self._settle_renditions(plan=key_)
                 self._record_migrations([name])
 
     def _record_migrations(self, names) -> None:
@@ -245,7 +262,9 @@ class Store:
             self._delete(ex.doc_id)
             doc_id = ex.doc_id
             self.db["documents"].insert({**record("documents", ex), "source": path_text(ex.source),
-                                         "ingested_at": _now(), "body": body, "extractor": extractor})
+                                         "ingested_at": _now(), "body": body, "extractor": extractor,
+                                         "plan_key": plan_key(ex.document.doc_number, ex.document.issuer,
+                                                              ex.document.issued_date)})
             self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, doc_id))
             for table, items in (("ocr_pages", ex.ocr_pages), ("page_quality", ex.page_quality)):
                 self.db[table].insert_all({**record(table, x), "doc_id": doc_id} for x in items)
@@ -264,7 +283,16 @@ class Store:
                 for i, t in enumerate(ex.targets))
             if old and old != ex.doc_id:
                 self._drop_if_orphan(old)
+            self._settle_renditions(doc_id)
             self.conn.execute("DELETE FROM failures WHERE path = ?", (path,))
+
+    def renditions(self, doc_id: str) -> list[dict]:
+        """The stored files of the plan `doc_id` is (itself included) when there are several: source, id, and
+        whether it is the one counted."""
+        found = self.query("SELECT o.id, o.source, o.duplicate_of IS NULL AS counted FROM documents d"
+                           " JOIN documents o ON o.plan_key = d.plan_key WHERE d.id = ? ORDER BY counted DESC, o.source",
+                           [doc_id])
+        return found if len(found) > 1 else []
 
     def record_failure(self, path: str, reason: str, doc_id: Optional[str] = None,
                        extractor: Optional[str] = None) -> None:
@@ -284,7 +312,25 @@ class Store:
         return ident
 
     def _delete(self, doc_id: str) -> None:
+        row = self.conn.execute("SELECT plan_key FROM documents WHERE id = ?", (doc_id,)).fetchone()
         self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        if row and row[0]:
+            self._settle_renditions(plan=row[0])
+
+    def _settle_renditions(self, doc_id: Optional[str] = None, plan: Optional[str] = None) -> None:
+        """Of the stored renditions of one plan (the same number, issuer and date), count one: the one with the
+        most rows (then targets, then the smaller id, so that the choice does not depend on the order of
+        ingest); the others point at it."""
+        if plan is None:
+            row = self.conn.execute("SELECT plan_key FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            plan = row[0] if row else None
+        if not plan:
+            return
+        ranked = [i for (i,) in self.conn.execute(
+            "SELECT d.id FROM documents d WHERE d.plan_key = ? ORDER BY (SELECT count(*) FROM rows r WHERE"
+            " r.doc_id = d.id) DESC, (SELECT count(*) FROM targets t WHERE t.doc_id = d.id) DESC, d.id", (plan,))]
+        for i, ident in enumerate(ranked):
+            self.conn.execute("UPDATE documents SET duplicate_of = ? WHERE id = ?", (ranked[0] if i else None, ident))
 
     def _drop_if_orphan(self, doc_id: str) -> None:
         if not self.conn.execute("SELECT 1 FROM sources WHERE doc_id = ?", (doc_id,)).fetchone():

@@ -47,7 +47,7 @@ COLUMNS: dict[str, dict[str, str]] = {
 
 # Columns the store fills itself, per table.
 STORE_ONLY: dict[str, set[str]] = {
-    "documents": {"ingested_at", "body", "extractor"},
+    "documents": {"ingested_at", "body", "extractor", "plan_key", "duplicate_of"},
     "ocr_pages": {"doc_id"},
     "page_quality": {"doc_id"},
     "sections": {"doc_id", "search"},

@@ -28,10 +28,13 @@ CREATE TABLE IF NOT EXISTS documents (
   province_successor      TEXT,             -- the province it belongs to since the 2025 merger
   province_successor_code TEXT,
   province_regime TEXT,  -- before-merger | after-merger | uncertain (no date and the text did not settle it)
+  plan_key       TEXT,   -- number | issuer | date, folded: the same plan in another file (a .txt and a .docx) shares it
+  duplicate_of   TEXT,   -- another stored rendition of the same plan, which is the one counted (NULL: counted)
   body           TEXT NOT NULL              -- the text every span points into
 );
 CREATE INDEX IF NOT EXISTS documents_province ON documents(province);
 CREATE INDEX IF NOT EXISTS documents_issued ON documents(issued_date);
+CREATE INDEX IF NOT EXISTS documents_plan ON documents(plan_key);
 
 -- Which file path currently holds which document: a changed file replaces its document.
 CREATE TABLE IF NOT EXISTS sources (

@@ -1,5 +1,7 @@
 -- Read-side views over the store: what `vnplans compare`, `vnplans audit`, `vnplans export` and the
 -- Datasette canned queries all select from, so that the three agree. Recreated whenever this file changes.
+-- A plan stored in two files (a .txt and a .docx: the same number, issuer and date) is counted once: the views
+-- leave out the documents whose duplicate_of names the rendition that is counted.
 
 DROP VIEW IF EXISTS commitment_matrix;  -- dependents first
 DROP VIEW IF EXISTS commitments;
@@ -20,7 +22,7 @@ WITH base AS (
          m.dti_code, d.province_code, d.province_successor, d.province_successor_code, d.issued_date,
          t.doc_id, d.source, t.link_method, t.link_score, t.row_id, t.ocr, t.line, t.page, t.start, t."end"
   FROM targets t
-  JOIN documents d ON d.id = t.doc_id
+  JOIN documents d ON d.id = t.doc_id AND d.duplicate_of IS NULL  -- a plan stored in two files counts once
   LEFT JOIN metrics m ON m.id = t.metric_id
 ), copies AS (
   SELECT base.*, row_number() OVER (PARTITION BY metric_id, province, doc_number, plan_date, comparator, value,
@@ -78,7 +80,7 @@ SELECT r.id AS row_id, d.province, coalesce(d.doc_number, d.doc_number_raw) AS d
        d.doc_type, d.issued_date, coalesce(d.issued_date, d.issued_month) AS plan_date, d.province_successor,
        r.doc_id, d.source, r.idx, r.ocr, r.line, r.page, r.start, r."end"
 FROM rows r
-JOIN documents d ON d.id = r.doc_id
+JOIN documents d ON d.id = r.doc_id AND d.duplicate_of IS NULL
 LEFT JOIN lead ON lead.row_id = r.id
 LEFT JOIN other ON other.row_id = r.id
 JOIN heading ON heading.row_id = r.id;
@@ -102,7 +104,7 @@ SELECT x.id AS assignment_id, d.province, coalesce(d.doc_number, d.doc_number_ra
 FROM assignments x
 JOIN agencies a ON a.id = x.agency_id
 JOIN rows r ON r.id = x.row_id
-JOIN documents d ON d.id = x.doc_id
+JOIN documents d ON d.id = x.doc_id AND d.duplicate_of IS NULL
 LEFT JOIN canonical_agencies c ON c.id = x.canonical_id
 LEFT JOIN canonical_agencies cur ON cur.id = c.current_id;
 

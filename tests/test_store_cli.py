@@ -302,3 +302,24 @@ def test_extract_to_markdown_files_in_a_folder(tmp_path, capsys):
     assert "## Chỉ tiêu trích xuất (targets)" in md
     assert main(["extract", str(SEEDS[0]), str(SEEDS[1]), "--to", "jsonl", "--out", str(out)]) == 0
     assert len((out / "extractions.jsonl").read_text("utf-8").splitlines()) == 2
+
+
+def test_the_same_plan_in_two_files_is_kept_twice_and_counted_once(tmp_path, capsys):
+    docx = SEEDS[0].parent.parent / "renditions" / "docx" / f"{SEEDS[0].stem}.docx"
+    once, twice = tmp_path / "once.db", tmp_path / "twice.db"
+    assert main(["ingest", str(SEEDS[0]), "--db", str(once)]) == 0
+    capsys.readouterr()
+    assert main(["ingest", str(SEEDS[0]), str(docx), "--db", str(twice)]) == 0
+    assert "the same plan (4876/KH-UBND) in 2 files, counted once" in capsys.readouterr().out
+    main(["list", "--db", str(twice)])
+    listing = capsys.readouterr().out
+    assert SEEDS[0].name in listing and docx.name in listing and "stored too, counted once" in listing
+    for command in (["agencies"], ["metrics"], ["compare", "--matrix"], ["audit", "--as-of", "2024-01-01"]):
+        main([*command, "--db", str(once)])
+        alone = capsys.readouterr().out
+        main([*command, "--db", str(twice)])
+        assert capsys.readouterr().out == alone, command
+    store = Store(twice)
+    (counted,) = store.query("SELECT id FROM documents WHERE duplicate_of IS NULL")
+    store._delete(counted["id"])  # the counted file goes: the other rendition is counted now
+    assert store.query("SELECT count(*) AS n FROM documents WHERE duplicate_of IS NULL")[0]["n"] == 1

@@ -30,6 +30,7 @@ class Summary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # failed before, unchanged since
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, summed over the workers
+    renditions: dict[str, tuple] = field(default_factory=dict)  # counted id -> (number, files): one plan, many files
     seconds: float = 0.0
     bytes: int = 0
 
@@ -208,6 +209,9 @@ def save(store, summary: Summary, bar: Optional[Progress], path: str, doc_id: Op
         return False
     summary.ingested.append(path)
     summary.bytes += len(body.encode("utf-8"))
+    same = store.renditions(ex.doc_id)
+    if same:
+        summary.renditions[same[0]["id"]] = (ex.document.doc_number, [r["source"] for r in same])
     return True
 
 
@@ -231,6 +235,9 @@ def print_summary(s: Summary, db_path: str, out: TextIO) -> None:
     print(f"\n{len(s.ingested)} ingested, {len(s.unchanged)} unchanged, {len(s.failed)} failed"
           + (f", {len(s.skipped)} skipped (failed before)" if s.skipped else "")
           + f" -> {db_path} ({s.seconds:.1f} s{rate})", file=out)
+    for number, files in s.renditions.values():
+        print(f"the same plan ({number}) in {len(files)} files, counted once (as {files[0]}): {', '.join(files[1:])}",
+              file=out)
     if s.failed:
         print("failed:", file=out)
         for path, reason in s.failed:
