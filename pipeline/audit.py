@@ -161,11 +161,13 @@ def _context(r: dict, rows: list[dict], parents: dict[str, Optional[str]]) -> Op
         return None
     if r["link_method"] == "parent-code":
         parent = [x for x in rows if x["indicator_code"] == code and x["link_method"] == "code" and x["leads"]]
-        return f"its parent {code} is led by {parent[0]['leads']}" if parent else None
+        return (f"chỉ số cha {code} do {parent[0]['leads']} chủ trì · its parent {code} is led by {parent[0]['leads']}"
+                if parent else None)
     subs = [x for x in rows if x["row_id"] != r["row_id"] and x["leads"] and (
         (x["indicator_code"] == code and x["link_method"] == "sub-item") or parents.get(x["indicator_code"]) == code)]
     if subs:
-        return f"{len(subs)} sub-item(s) assigned: " + ", ".join(f"{x['stt'] or '-'} to {x['leads']}" for x in subs)
+        return (f"{len(subs)} mục con đã được giao · sub-item(s) assigned: "
+                + ", ".join(f"{x['stt'] or '-'} → {x['leads']}" for x in subs))
     return None
 
 
@@ -180,8 +182,9 @@ def _coverage(store: Store, rows: list[dict], plan_date: Optional[str]) -> Cover
     v = _in_force(store, plan_date)
     if v is None:
         first = store.query("SELECT * FROM dti_catalogs ORDER BY effective_from LIMIT 1")[0]
-        return Coverage(None, None, note=f"no DTI catalog was in force on {plan_date or 'an unknown date'}"
-                                         f" ({first['decision']} applies from {first['effective_from']})")
+        return Coverage(None, None, note=f"chưa có Bộ chỉ số DTI nào có hiệu lực · no DTI catalog was in force on "
+                                         f"{plan_date or 'an unknown date'} ({first['decision']} applies from "
+                                         f"{first['effective_from']})")
     assigned = {r["indicator_code"] for r in rows if r["leads"] and r["indicator_code"] and r["catalog"] == v["id"]}
     assessed = {i["code"]: i for i in store.query("SELECT * FROM dti_indicators WHERE catalog = ? ORDER BY rowid",
                                                   [v["id"]])}
@@ -205,9 +208,11 @@ def _coverage(store: Store, rows: list[dict], plan_date: Optional[str]) -> Cover
         p = pillars.setdefault(i["pillar"], {"code": i["pillar"], "name": i["pillar_name"], "covered": 0, "total": 0})
         p["total"] += 1
         p["covered"] += i["code"] in covered
-    notes = [] if assigned else ["the plan assigns no DTI indicator: it is not organised by the index"]
+    notes = [] if assigned else ["kế hoạch không giao chỉ số DTI nào · the plan assigns no DTI indicator: it is not "
+                                 "organised by the index"]
     if not v["components"]:
-        notes.append(f"{v['id']} is counted over its {len(assessed)} main indicators: its components are not in the catalog")
+        notes.append(f"tính trên {len(assessed)} chỉ số chính · {v['id']} is counted over its {len(assessed)} main "
+                     "indicators: its components are not in the catalog")
     return Coverage(v["id"], v["decision"], len(assessed), len(covered), gaps, "; ".join(notes) or None,
                     list(pillars.values()))
 

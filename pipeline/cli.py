@@ -1,4 +1,5 @@
-"""vnplans command line: ingest, extract, list, show, agencies, metrics."""
+# PYTHON_ARGCOMPLETE_OK
+"""vnplans command line: ingest, extract, list, show, agencies, metrics, compare, audit, export, serve."""
 from __future__ import annotations
 
 import argparse
@@ -340,6 +341,13 @@ def cmd_compare(args) -> int:
         return 2
     metric, how = lookups.metric(Reference.load(), args.metric)
     c = compare.compare(store, metric, args.merged, args.year, resolved_by=how)
+    if args.html:
+        from vnplans.pipeline import html
+
+        html.write_compare(c, args.html)
+        print(f"wrote {args.html}", file=sys.stderr)
+        if not (args.json or args.csv):
+            return 0
     _emit(args, c.to_json, lambda: compare.csv_rows(c), compare.CSV_FIELDS, lambda: compare.render_text(c))
     return 0
 
@@ -387,6 +395,15 @@ def cmd_serve(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    import argcomplete  # shell completion: answers and exits when the shell asks (register-python-argcomplete)
+
+    argcomplete.autocomplete(parser)
+    args = parser.parse_args(argv)
+    return run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vnplans", description=__doc__)
     parser.add_argument("--version", action="version", version=f"vnplans {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -474,8 +491,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--year", type=int, help="only targets for this year")
     p.add_argument("--merged", action="store_true", help="group by the province since the 2025 merger")
     fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true")
-    fmt.add_argument("--csv", action="store_true")
+    fmt.add_argument("--json", action="store_true", help="the comparison (or --matrix) as JSON")
+    fmt.add_argument("--csv", action="store_true", help="one row per commitment (or per metric with --matrix) as CSV")
+    p.add_argument("--html", metavar="FILE", help="with METRIC: write a page with charts (each province's latest "
+                                                   "value against the national target and the median; trajectories "
+                                                   "over the years) and every commitment; no network needed")
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_compare)
 
@@ -502,8 +522,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--public", action="store_true", help="allow a --host that is not a loopback address")
     p.add_argument("--db", default=DEFAULT_DB)
     p.set_defaults(func=cmd_serve)
+    return parser
 
-    args = parser.parse_args(argv)
+
+def run(args) -> int:
     for stream in (sys.stdout, sys.stderr):  # a file name whose bytes are not UTF-8 prints as the store shows it
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors=ESCAPED_BYTES)

@@ -88,6 +88,19 @@ class Comparison:
     trajectories: dict[str, list[Commitment]] = field(default_factory=dict)  # province -> its commitments over time
     merged: bool = False
 
+    def figure(self):
+        """Each province's latest commitment against the national target and the median, as a matplotlib
+        figure (a notebook shows it); None when no province committed."""
+        from vnplans.pipeline import html
+
+        return html.latest_figure(self)
+
+    def trajectories_figure(self):
+        """Each province's commitments by target year, as a matplotlib figure; None without trajectories."""
+        from vnplans.pipeline import html
+
+        return html.trajectory_figure(self)
+
     def to_json(self) -> dict:
         return {"metric": asdict(self.metric), "merged": self.merged,
                 "spreads": [asdict(s) for s in self.spreads],

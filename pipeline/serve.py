@@ -45,7 +45,29 @@ def metadata(db: str | Path) -> dict:
     meta["description_html"] += (
         "<p>Xem · browse:</p><ul>" + links(VIEWS, database["tables"]) + "</ul>"
         "<p>Câu hỏi có sẵn · canned queries:</p><ul>" + links(database["queries"], database["queries"]) + "</ul>")
+    compare = database["queries"]["compare_metric"]
+    compare["description_html"] = f"<p>{escape(compare.pop('description'))}</p>" + _metric_choices(db, name)
     return meta
+
+
+def _metric_choices(db: str | Path, name: str) -> str:
+    """The metrics the stored plans commit to, each a link that runs the compare query on it: the choice
+    Datasette's plain text box for :metric does not offer."""
+    from html import escape
+    from urllib.parse import quote
+
+    store = Store.existing(db)
+    try:
+        rows = store.query("SELECT metric_id, metric_name, count(DISTINCT province) AS provinces FROM commitments"
+                           " WHERE metric_id IS NOT NULL GROUP BY metric_id ORDER BY provinces DESC, metric_id")
+    finally:
+        store.close()
+    if not rows:
+        return ""
+    items = "".join(f'<li><a href="/{escape(name)}/compare_metric?metric={quote(r["metric_id"])}">'
+                    f'{escape(r["metric_id"])}</a> — {escape(r["metric_name"] or "")} ({r["provinces"]} tỉnh)</li>'
+                    for r in rows)
+    return f"<details><summary>Chọn chỉ tiêu · choose a metric ({len(rows)})</summary><ul>{items}</ul></details>"
 
 
 def app(db: str | Path):
@@ -54,7 +76,8 @@ def app(db: str | Path):
 
     path = Path(db)
     Store.existing(path).close()  # migrations and views, before Datasette reads the schema
-    ds = Datasette([str(path)], metadata=metadata(path), settings=SETTINGS)
+    templates = resources.files("vnplans.pipeline").joinpath("templates/datasette")
+    ds = Datasette([str(path)], metadata=metadata(path), settings=SETTINGS, template_dir=str(templates))
     asyncio.new_event_loop().run_until_complete(ds.invoke_startup())
     return ds
 

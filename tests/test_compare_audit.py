@@ -126,7 +126,7 @@ def binh_duong_2023(store):
 def test_audit_lists_indicator_rows_with_no_lead(binh_duong_2023):
     assert [i.stt for i in binh_duong_2023.no_lead] == ["2.10", "3.5.1", "3.5.2", "5.12", "6.22"]
     notes = {i.stt: i.note for i in binh_duong_2023.no_lead}
-    assert notes["2.10"].startswith("3 sub-item(s) assigned") and "its parent 3.5" in notes["3.5.1"]
+    assert notes["2.10"].startswith("3 mục con đã được giao · sub-item(s) assigned") and "its parent 3.5" in notes["3.5.1"]
 
 
 def test_audit_lists_rows_with_no_deadline(binh_duong_2023):

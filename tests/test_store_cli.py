@@ -323,3 +323,21 @@ def test_the_same_plan_in_two_files_is_kept_twice_and_counted_once(tmp_path, cap
     (counted,) = store.query("SELECT id FROM documents WHERE duplicate_of IS NULL")
     store._delete(counted["id"])  # the counted file goes: the other rendition is counted now
     assert store.query("SELECT count(*) AS n FROM documents WHERE duplicate_of IS NULL")[0]["n"] == 1
+
+
+def test_the_shell_completes_commands_and_options(tmp_path):
+    """What bash or zsh get once `eval "$(register-python-argcomplete vnplans)"` is in the user's profile."""
+    import os
+    import subprocess
+    import sys
+
+    def complete(line: str) -> set[str]:
+        out = tmp_path / "completions"
+        env = {**os.environ, "_ARGCOMPLETE": "1", "COMP_LINE": line, "COMP_POINT": str(len(line)),
+               "_ARGCOMPLETE_STDOUT_FILENAME": str(out)}
+        subprocess.run([sys.executable, "-m", "vnplans"], env=env, check=True, timeout=60)
+        return set(out.read_text().split("\v"))
+
+    assert complete("vnplans ex") == {"extract", "export"}
+    assert {"--to", "--timeout"} <= complete("vnplans extract --t")
+    assert complete("vnplans extract a.txt --to ") == {"text", "json", "jsonl", "md"}

@@ -18,7 +18,8 @@ from pathlib import Path
 # trying to reach Google's services at start.
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--hide-scrollbars",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--virtual-time-budget=5000"]
+         "--disable-dev-shm-usage", "--virtual-time-budget=5000",
+         "--allow-file-access-from-files"]  # a local page may read another (a probe frames the page it measures)
 
 
 def chromium() -> str | None:
@@ -49,13 +50,14 @@ def screenshot(page: str, out: str | Path, width: int = 1280, height: int = 1600
     return out
 
 
-def dump_dom(page: str, timeout: float = 90) -> str:
-    """The page's DOM after its scripts ran, as Chromium serialises it."""
+def dump_dom(page: str, timeout: float = 90, width: int = 1280, height: int = 1600) -> str:
+    """The page's DOM after its scripts ran, as Chromium serialises it, laid out in a window of that size."""
     exe = chromium()
     if exe is None:
         raise RuntimeError("no Chromium found (Debian: apt-get install chromium)")
     with tempfile.TemporaryDirectory() as profile:
-        done = subprocess.run([exe, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", _target(page)],
+        done = subprocess.run([exe, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
+                               "--dump-dom", _target(page)],
                               check=True, timeout=timeout, capture_output=True, text=True)
     return done.stdout
 
