@@ -85,6 +85,11 @@ def _add_limits(p) -> None:
                    help="seconds one document may take (default 600); past it the file is recorded as failed")
 
 
+def _add_db(p) -> None:
+    p.add_argument("--db", default=DEFAULT_DB, metavar="FILE",
+                   help=f"the SQLite database (default {DEFAULT_DB}; the VNPLANS_DB environment variable sets it)")
+
+
 def _add_data_formats(p) -> None:
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="the listing as a JSON list of objects")
@@ -409,8 +414,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="ingest files and folders (recursively) into the database")
-    p.add_argument("paths", nargs="+")
-    p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (default {DEFAULT_DB})")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files and folders (folders are read recursively)")
+    _add_db(p)
     p.add_argument("--workers", type=int, default=None,
                    help=f"extraction processes (default: the number of cores, {os.cpu_count()})")
     p.add_argument("--retry-failed", action="store_true",
@@ -428,7 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("load", help="merge JSON Lines shards written by `ingest --executor dask` into the database")
     p.add_argument("shards", nargs="+", help="shard files or directories holding shard-*.jsonl")
-    p.add_argument("--db", default=DEFAULT_DB)
+    _add_db(p)
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("extract", help="extract documents (files, or - for standard input), touching no database")
@@ -449,12 +454,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", help="list stored documents and failed files")
     p.add_argument("--failed", action="store_true", help="only the files that failed, with the reason")
     _add_data_formats(p)
-    p.add_argument("--db", default=DEFAULT_DB)
+    _add_db(p)
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("show", help="show one stored document: metadata, section tree, counts")
     p.add_argument("doc", help="document id prefix or file name")
-    p.add_argument("--db", default=DEFAULT_DB)
+    _add_db(p)
     p.add_argument("--rows", action="store_true", help="also list the table rows and prose tasks (marked p)")
     p.add_argument("--all", action="store_true", help="include bullet items in the section tree")
     p.add_argument("--targets", action="store_true", help="also list the targets with their canonical metrics")
@@ -474,7 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--due", type=int, metavar="YEAR",
                    help="with NAME: only items due in YEAR, by their printed deadline or, marked inherited, the "
                         "period of their table or section")
-    p.add_argument("--db", default=DEFAULT_DB)
+    _add_db(p)
     p.set_defaults(func=cmd_agencies)
 
     p = sub.add_parser("metrics", help="canonical metrics committed to by targets; --unlinked lists the rest")
@@ -482,7 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_formats(p)
     p.add_argument("--all", action="store_true",
                    help="also metrics that only indicator rows link to, and those nothing links to yet")
-    p.add_argument("--db", default=DEFAULT_DB)
+    _add_db(p)
     p.set_defaults(func=cmd_metrics)
 
     p = sub.add_parser("compare", help="one metric's targets across provinces, or --matrix of metrics x provinces")
@@ -496,7 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", metavar="FILE", help="with METRIC: write a page with charts (each province's latest "
                                                    "value against the national target and the median; trajectories "
                                                    "over the years) and every commitment; no network needed")
-    p.add_argument("--db", default=DEFAULT_DB)
+    _add_db(p)
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("audit", help="who leads what by when: items with no lead or deadline, DTI gaps, agency load")
@@ -505,22 +510,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", help="date deadlines are checked against (YYYY-MM-DD; default today)")
     p.add_argument("--json", action="store_true", help="print the audit as JSON")
     p.add_argument("--html", metavar="FILE", help="write an HTML report with tables and charts (no network needed)")
-    p.add_argument("--db", default=DEFAULT_DB)
+    _add_db(p)
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("export", help="write the normalized tables (ids, canonical links, provenance) to files")
-    p.add_argument("--format", required=True, choices=["csv", "json", "xlsx", "parquet"])
+    p.add_argument("--format", required=True, choices=["csv", "json", "xlsx", "parquet"], help="file format")
     p.add_argument("--out", required=True, help="directory to write into (created if missing)")
     p.add_argument("--excel", action="store_true",
                    help="with --format csv: a UTF-8 byte-order mark, and codes written so Excel keeps them as text")
-    p.add_argument("--db", default=DEFAULT_DB)
+    _add_db(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("serve", help="browse the database in Datasette (localhost), with facets and canned queries")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--port", type=int, default=8001, help="port to listen on (default 8001)")
     p.add_argument("--public", action="store_true", help="allow a --host that is not a loopback address")
-    p.add_argument("--db", default=DEFAULT_DB)
+    _add_db(p)
     p.set_defaults(func=cmd_serve)
     return parser
 

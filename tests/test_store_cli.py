@@ -341,3 +341,16 @@ def test_the_shell_completes_commands_and_options(tmp_path):
     assert complete("vnplans ex") == {"extract", "export"}
     assert {"--to", "--timeout"} <= complete("vnplans extract --t")
     assert complete("vnplans extract a.txt --to ") == {"text", "json", "jsonl", "md"}
+
+
+def test_every_subcommand_and_option_says_what_it_does():
+    import argparse
+
+    from vnplans.pipeline.cli import build_parser
+
+    (sub,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    described = {c.dest: c.help for c in sub._choices_actions}
+    missing = [name for name in sub.choices if not described.get(name)]
+    missing += [f"{name} {a.option_strings or a.dest}" for name, p in sub.choices.items() for a in p._actions
+                if not isinstance(a, argparse._HelpAction) and not a.help]
+    assert not missing
