@@ -11,7 +11,7 @@ from vnplans.extractors.agencies import assignments_of
 from vnplans.extractors.assignments import extract_prose_tasks
 from vnplans.extractors.header import DocumentMeta, extract_header
 from vnplans.extractors.normalize.plan import normalize
-from vnplans.extractors.normalize.reference import Reference
+from vnplans.extractors.normalize.reference import Reference, default_cache_dir
 from vnplans.extractors.readers import read_file
 from vnplans.extractors.rows import extract_rows, unread_tables
 from vnplans.extractors.structure import Section, segment
@@ -52,8 +52,9 @@ class Processed:
 
 @functools.cache
 def default_reference() -> Reference:
-    """The bundled reference data, loaded on first use and kept for the process (each worker loads its own)."""
-    return Reference.load()
+    """The bundled reference data, loaded on first use and kept for the process (each worker loads its own), with
+    the user's cache for what is slow to derive from it."""
+    return Reference.load(default_cache_dir())
 
 
 def process(path: str | os.PathLike, timings: Optional[dict[str, float]] = None,

@@ -283,3 +283,19 @@ def test_a_tie_on_words_is_settled_by_syllables_the_same_way_in_every_process():
            "không gian mạng quốc gia (NCSC)"
     assert REFERENCE.metrics.match(f"Triển khai số lượng máy chủ {ncsc}", None)[0].id == "dti-5.3"
     assert REFERENCE.metrics.match(f"Triển khai số lượng máy trạm {ncsc}", None)[0].id == "dti-5.4"
+
+
+def test_the_segmented_catalog_is_kept_between_runs_and_a_bad_cache_is_remade(tmp_path):
+    from vnplans.extractors.normalize.metrics import Catalog
+
+    fresh = Catalog.load(tmp_path)
+    wording = "Tỷ lệ người dân có điện thoại thông minh cài đặt ứng dụng"
+    expected = fresh.match(wording, "%")
+    (cache,) = tmp_path.glob("metric-words-*.json")
+    again = Catalog.load(tmp_path)
+    again.words = None  # a second run segments nothing of the catalog: it reads the cache
+    assert again._pool[0] == fresh._pool[0]
+    cache.write_text("{half a file")
+    remade = Catalog.load(tmp_path)
+    assert remade.match(wording, "%") == expected == REFERENCE.metrics.match(wording, "%")
+    assert set(json.loads(cache.read_text("utf-8"))) == {spelling for _, spelling, _, _ in fresh._pool[0]}

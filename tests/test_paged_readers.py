@@ -272,3 +272,18 @@ def test_an_opendocument_spreadsheet_or_an_excel_file_is_named():
         z.writestr("xl/workbook.xml", "<x/>")
     with pytest.raises(ReadError, match="Excel workbook, not a plan document"):
         read_bytes("book.xlsx", buf.getvalue())
+
+
+@pytest.mark.parametrize("turned", [-1.5, 0.75, 1.2])
+def test_skew_is_the_angle_that_undoes_a_turned_page(turned):
+    """Lines of 'text' turned by a known angle: the estimate is the rotation that brings them back level."""
+    from PIL import Image
+
+    from vnplans.extractors.readers.ocr import estimate_skew
+
+    page = np.full((1400, 1000), 255, dtype=np.uint8)
+    for y in range(100, 1300, 40):  # rows of word-like blobs
+        for x in range(80, 920, 60):
+            page[y : y + 12, x : x + 45] = 0
+    tilted = np.asarray(Image.fromarray(page).rotate(turned, resample=Image.BILINEAR, fillcolor=255))
+    assert abs(estimate_skew(tilted) + turned) <= 0.05

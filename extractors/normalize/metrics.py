@@ -14,10 +14,14 @@ A link must also agree on the unit ("%" vs a counted noun). Below the thresholds
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import math
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional
 
 from vnplans.extractors import vocabulary
@@ -177,12 +181,54 @@ def _metrics(metric_data: dict, versions: tuple[CatalogVersion, ...]) -> dict[st
     return out
 
 
+def _segmentation_cache(cache_dir: Optional[Path], metric_data: dict, dti_data: dict) -> Optional[Path]:
+    """The file of one catalog's segmented wordings: named by a hash of the data, this module's code (the
+    normalization) and the segmenter's version, so that any change makes a new one."""
+    if cache_dir is None:
+        return None
+    try:
+        from importlib.metadata import version
+
+        segmenter = version("underthesea")
+    except Exception:  # pragma: no cover - not installed as a distribution
+        segmenter = "?"
+    h = hashlib.sha256(json.dumps([metric_data, dti_data], sort_keys=True, default=str, ensure_ascii=False).encode())
+    h.update(Path(__file__).read_bytes())
+    h.update(segmenter.encode())
+    return Path(cache_dir) / f"metric-words-{h.hexdigest()[:20]}.json"
+
+
+def _read_cache(path: Optional[Path]) -> dict[str, list[str]]:
+    if path is None:
+        return {}
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}  # none yet, unreadable or half-written: made anew
+
+
+def _write_cache(path: Optional[Path], segmented: dict[str, list[str]]) -> None:
+    """Written beside and renamed into place; a cache that cannot be written is only a slower start."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(segmented, ensure_ascii=False), "utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 class Catalog:
     """The metrics catalog (data/metrics.yaml) and the DTI catalog versions (data/dti_catalog.yaml), loaded once
     and passed in, and how wordings, rows and targets link to them."""
 
-    def __init__(self, metric_data: dict, dti_data: dict):
+    def __init__(self, metric_data: dict, dti_data: dict, cache_dir: Optional[Path] = None):
+        """`cache_dir`: where the word segmentation of the catalog's wordings is kept between runs (it takes a
+        third of a second to redo), keyed by the data and the code that make it; None: made anew."""
         self.versions = _versions(dti_data)
+        self._cache_file = _segmentation_cache(cache_dir, metric_data, dti_data)
         self.metrics = _metrics(metric_data, self.versions)
         self._by_indicator: dict[str, Metric] = {}
         for m in self.metrics.values():
@@ -197,8 +243,8 @@ class Catalog:
         self.words = functools.lru_cache(maxsize=4096)(self._words)
 
     @classmethod
-    def load(cls) -> "Catalog":
-        return cls(vocabulary.load("metrics.yaml"), vocabulary.load("dti_catalog.yaml"))
+    def load(cls, cache_dir: Optional[Path] = None) -> "Catalog":
+        return cls(vocabulary.load("metrics.yaml"), vocabulary.load("dti_catalog.yaml"), cache_dir)
 
     # --- versions --------------------------------------------------------------------------------------
 
@@ -261,11 +307,15 @@ class Catalog:
     def _pool(self) -> tuple[list[tuple[str, str, tuple[str, ...], tuple[str, ...]]], _Weights, _Weights, dict[str, str]]:
         """(metric id, spelling, words, syllables) for every name and alias; word and syllable weights (IDF);
         exact-key index. Built on the first match: segmenting every alias takes a while."""
+        segmented = _read_cache(self._cache_file)
         entries, exact = [], {}
         for m in self.metrics.values():
             for spelling in (m.name, *m.aliases):
-                entries.append((m.id, spelling, self.words(spelling), self.syllables(spelling)))
+                words = tuple(segmented[spelling]) if spelling in segmented else self.words(spelling)
+                entries.append((m.id, spelling, words, self.syllables(spelling)))
                 exact.setdefault(self.normal(spelling), m.id)
+        if len(segmented) < len({spelling for _, spelling, _, _ in entries}):  # new wordings: keep them too
+            _write_cache(self._cache_file, {spelling: list(words) for _, spelling, words, _ in entries})
         return entries, _idf([e[2] for e in entries]), _idf([e[3] for e in entries]), exact
 
     @functools.cached_property

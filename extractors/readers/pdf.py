@@ -9,6 +9,7 @@ boxes of its ruled tables, and layout.py turns those into paragraphs and tables.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from io import BytesIO
 
@@ -127,6 +128,42 @@ def _crowded_pages(data: bytes) -> dict[int, int]:
     return out
 
 
+def _ocr_pages(data: bytes, path: str, n_pages: int, to_ocr: list[tuple[int, str]], read: dict[int, Page],
+               notes: dict[int, list[str]], ocr_conf: dict[int, float], page_quality: dict[int, dict]) -> None:
+    """OCR the pages that need it, several at once (one Tesseract process a core), each in its place."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from vnplans.extractors.readers.ocr import PdfOcr
+
+    ocr = PdfOcr(data)
+    workers = max(1, min(len(to_ocr), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                         else os.cpu_count() or 1))
+    if workers > 1:  # one core a Tesseract: its own OpenMP threads would only fight the others for them
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            pending = [(number, quality, pool.submit(ocr.page, number - 1)) for number, quality in to_ocr]
+            for number, quality, future in pending:
+                try:
+                    scanned = future.result()
+                except ReadError as exc:
+                    if n_pages == 1:
+                        raise
+                    notes.setdefault(number, []).append(f"page {number}: not read ({exc.reason})")  # the rest count
+                    continue
+                finally:
+                    PAGES.info("%s", path, extra={"page": number - 1, "pages": n_pages})
+                read[number] = scanned.page
+                ocr_conf[number] = scanned.confidence
+                page_quality[number] = _quality("ocr", measure(" ".join(w.text for w in scanned.page.words)))
+                if quality == "garbled":
+                    notes.setdefault(number, []).append(
+                        f"page {number}: text layer garbled (a legacy font encoding, or words cut at every letter); "
+                        "read by OCR instead")
+    finally:
+        ocr.close()
+
+
 def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -153,50 +190,38 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
         raise ReadError(f"{what}, more than any plan page (the limit is {MAX_PAGE_CHARS:,} a page): not read")
     out = DocBuilder()
     layout = PageLayout(out, n_pages)
-    pages: list[Page] = []
+    read: dict[int, Page] = {}
+    notes: dict[int, list[str]] = {}  # warnings, page by page, said in page order whichever page finished first
+    to_ocr: list[tuple[int, str]] = []
     ocr_conf: dict[int, float] = {}
     page_quality: dict[int, dict] = {}
-    ocr = None
     with pdf:
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                PAGES.info("%s", path, extra={"page": number - 1, "pages": n_pages})
                 if number in crowded:
-                    out.warnings.append(f"page {number}: {crowded[number]:,} characters, more than any plan page holds "
-                                        f"(the limit is {MAX_PAGE_CHARS:,}): not read")
+                    notes[number] = [f"page {number}: {crowded[number]:,} characters, more than any plan page holds "
+                                     f"(the limit is {MAX_PAGE_CHARS:,}): not read"]
                     continue
                 try:
                     (quality, measured), raw_words = _text_layer(page)
                     if quality == "ok":
+                        PAGES.info("%s", path, extra={"page": number - 1, "pages": n_pages})
                         tables = _ruled_tables(page)
                         words = words_in_cells(raw_words, tables)
-                        pages.append(Page(number, float(page.width), float(page.height), words, tables))
+                        read[number] = Page(number, float(page.width), float(page.height), words, tables)
                         page_quality[number] = _quality("text", measured)
                         continue
                 except Exception as exc:  # a damaged page: say so and go on with the rest
-                    out.warnings.append(f"page {number}: unreadable text layer ({exc.__class__.__name__})")
+                    notes[number] = [f"page {number}: unreadable text layer ({exc.__class__.__name__})"]
                     quality = "garbled"
-                if ocr is None:
-                    from vnplans.extractors.readers.ocr import PdfOcr
-
-                    ocr = PdfOcr(data)
-                try:
-                    scanned = ocr.page(number - 1)
-                except ReadError as exc:
-                    if n_pages == 1:
-                        raise
-                    out.warnings.append(f"page {number}: not read ({exc.reason})")  # the other pages still count
-                    continue
-                pages.append(scanned.page)
-                ocr_conf[number] = scanned.confidence
-                page_quality[number] = _quality("ocr", measure(" ".join(w.text for w in scanned.page.words)))
-                if quality == "garbled":
-                    out.warnings.append(f"page {number}: text layer garbled (a legacy font encoding, or words cut at every"
-                                        " letter); read by OCR instead")
+                to_ocr.append((number, quality))
             finally:
                 page.close()  # pdfplumber keeps every page's objects until closed: memory would grow with pages
-    if ocr is not None:
-        ocr.close()
+    if to_ocr:
+        _ocr_pages(data, path, n_pages, to_ocr, read, notes, ocr_conf, page_quality)
+    for number in sorted(notes):
+        out.warnings.extend(notes[number])
+    pages = [read[number] for number in sorted(read)]
     layout.learn_running_lines(pages)
     for page in pages:
         layout.add(page)
