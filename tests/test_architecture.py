@@ -1,9 +1,8 @@
 """The import rules of ARCHITECTURE.md, checked over the source with `ast`: data flows one way, read ->
 extract -> normalize -> store -> read side, and each room imports only what comes before it."""
 import ast
-from pathlib import Path
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 OURS = ("extractors", "pipeline", "schemas")
 READ_SIDE = ("pipeline.audit", "pipeline.compare", "pipeline.html", "pipeline.export", "pipeline.serve",
              "pipeline.listings")

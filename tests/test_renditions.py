@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import importlib.util
 import sqlite3
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 RENDITIONS = ROOT / "corpus" / "renditions"
 
 

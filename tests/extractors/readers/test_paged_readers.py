@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,8 +14,8 @@ from vnplans.extractors.errors import ReadError
 from vnplans.extractors.readers import read_bytes, read_file
 from vnplans.extractors.readers.layout import Line, Word, cell_grid, paragraphs, split_segments
 from vnplans.extractors.readers.pdf import text_layer_quality
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PDF = ROOT / "corpus" / "renditions" / "pdf" / "003_17e739ba34981291.pdf"
 
 

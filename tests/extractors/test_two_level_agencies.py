@@ -3,7 +3,7 @@ that 2025-2026 plans print (Lâm Đồng, Đồng Tháp, Bắc Ninh plans of the
 each resolved to the registry, at its level, with its successor where it was merged."""
 import pytest
 
-from conftest import REFERENCE
+from conftest import REFERENCE, ROOT
 
 resolve, current = REFERENCE.agencies.resolve, REFERENCE.agencies.current
 
@@ -87,11 +87,10 @@ def _unit(text: str):
 
 def test_a_plan_whose_day_and_month_are_blank_is_dated_by_its_year():
     # r25 (Lào Cai, 2026, prepared for signature): "Lào Cai, ngày    tháng    năm 2026" -> today's Lào Cai (15)
-    from pathlib import Path
     from vnplans.extractors.readers import read_bytes
     from vnplans.pipeline.stages import process_document, to_extraction
 
-    path = Path(__file__).resolve().parent.parent / "corpus" / "realdocs" / "docs" / "r25.docx"
+    path = ROOT / "corpus" / "realdocs" / "docs" / "r25.docx"
     unit = to_extraction(process_document(read_bytes(str(path), path.read_bytes()))).document.province_unit
     assert (unit.code, unit.regime, unit.regime_evidence) == ("15", "after-merger", "year")
 

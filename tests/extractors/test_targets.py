@@ -1,12 +1,11 @@
 """Quantified targets: phrasings from the issue and the seeds, and the non-targets that must stay out."""
 import json
-from pathlib import Path
 
 import pytest
 
 from vnplans.extractors.targets import targets_in_text
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def one(text, year=2022):

@@ -261,7 +261,7 @@ def test_pages_read_inside_a_document_reach_the_progress_display():
     # a 14-page plan: its pages are reported as they are read, in this process and from workers
     from vnplans.pipeline.ingest import extract_all
 
-    root = Path(__file__).resolve().parent.parent / "corpus" / "renditions"
+    root = ROOT / "corpus" / "renditions"
     pdf = str(root / "pdf" / "004_c147d9c3ca0a32b7.pdf")
     heard: list[tuple[str, int, int]] = []
     outcomes = list(extract_all([(pdf, None)], 1, lambda path, done, total: heard.append((path, done, total))))

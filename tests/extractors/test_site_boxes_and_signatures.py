@@ -2,11 +2,10 @@
 r08 and r10 of the realdocs corpus; a Hà Giang decision as the site lays it two fields to a line), signature
 blocks cut over cells or marked "(Đã ký)", signed PDFs, and Word-exported PDFs whose accented letters sit in a
 second font subset (r28, a re-typeset briefing with a running title box on every page)."""
-from pathlib import Path
 
 import pytest
 
-from conftest import REFERENCE
+from conftest import REFERENCE, ROOT
 from vnplans.extractors.header import extract_header as _extract_header
 from vnplans.extractors.readers import read_bytes
 from vnplans.extractors.readers.chrome import find_chrome
@@ -17,7 +16,7 @@ def extract_header(doc):  # the bundled gazetteer, as the stages pass it
     return _extract_header(doc, REFERENCE.provinces)
 
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "realdocs"
+CORPUS = ROOT / "corpus" / "realdocs"
 
 
 def doc_of(text: str):
