@@ -79,10 +79,19 @@ def classify_header(label: str) -> Optional[ColumnSpec]:
     norm = normalize_label(label)
     if not norm or len(norm) > 80:
         return None
-    for spec in column_vocabulary():
-        if any(p.match(norm) for p in spec.patterns):
-            return spec
-    return None
+    specs, labels = _label_matcher()
+    m = labels.match(norm)
+    return specs[int(m.lastgroup[1:])] if m else None
+
+
+@functools.lru_cache(maxsize=1)
+def _label_matcher() -> tuple[tuple[ColumnSpec, ...], re.Pattern]:
+    """Every spec's labels in one pattern, the specs in order: the first spec one of whose labels matches wins, as
+    trying them one by one would (asked of every line of a text that might open a table)."""
+    specs = column_vocabulary()
+    joined = "|".join(f"(?P<s{i}>" + "|".join(f"(?:{p.pattern})" for p in spec.patterns) + ")"
+                      for i, spec in enumerate(specs))
+    return specs, re.compile(joined, re.IGNORECASE)
 
 
 def column_types(header: list[str]) -> list[str]:

@@ -72,14 +72,21 @@ def gfm_cells(line: "Line") -> list[Cell]:
     return cells
 
 
+STAR_IN_PARENS_RE = re.compile(r"(?<=\()\*|\*(?=\))")
+STAR_AT_EDGE_RE = re.compile(r"^\*(?=[(\w])|(?<=[)\w.])\*$")
+STAR_AT_WORD_RE = re.compile(r"(?<=\s)\*(?=\S)|(?<=\S)\*(?=\s)")
+BLANKS_RE = re.compile(r"[ \t\u00a0]+")
+
+
 def clean_markup(text: str) -> tuple[str, bool]:
-    """Strip markdown emphasis; say whether the whole text was bold."""
+    """Strip markdown emphasis; say whether the whole text was bold. (Called for every line and cell: the
+    emphasis rules run only on a text that still has a '*'.)"""
     bold = text.startswith("**") and text.rstrip().endswith("**")
     t = text.replace("**", "")
-    t = re.sub(r"(?<=\()\*|\*(?=\))", "", t)
-    t = re.sub(r"^\*(?=[(\w])|(?<=[)\w.])\*$", "", t)
-    t = re.sub(r"(?<=\s)\*(?=\S)|(?<=\S)\*(?=\s)", "", t) if "*" in t and not t.lstrip().startswith("* ") else t
-    return re.sub(r"[ \t\u00a0]+", " ", t).strip(), bold
+    if "*" in t:
+        t = STAR_AT_EDGE_RE.sub("", STAR_IN_PARENS_RE.sub("", t))
+        t = STAR_AT_WORD_RE.sub("", t) if "*" in t and not t.lstrip().startswith("* ") else t
+    return BLANKS_RE.sub(" ", t).strip(), bold
 
 
 class TextTables:
