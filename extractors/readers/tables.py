@@ -245,7 +245,7 @@ def _stream_costs(tokens: list[Token], types: list[str], max_cell_tokens: int, a
     """The cheapest cost of cutting the first i tokens so that the next one starts column c (best[i][c]), and
     the cell that got there (back[i][c]: first token, its column, columns spanned)."""
     n, ncol = len(tokens), len(types)
-    fits = [[cell_fit(t, tok.text) for tok in tokens] for t in types]
+    fits = _fits(tokens, types)
     empty = [is_empty(tok.text) for tok in tokens]  # the inner loops ask these again and again
     colon = [tok.text.rstrip().endswith(":") for tok in tokens]
     multi = [types[c] not in ("stt", "number", "deadline") for c in range(ncol)]
@@ -289,6 +289,12 @@ def _stream_costs(tokens: list[Token], types: list[str], max_cell_tokens: int, a
                         best[i + 1][nxt_s] = cost
                         back[i + 1][nxt_s] = (i, c, s)
     return best, back
+
+
+def _fits(tokens: list[Token], types: list[str]) -> list[list[float]]:
+    """How well each token fits each column: computed once per distinct column type (a table repeats them)."""
+    by_type = {t: [cell_fit(t, tok.text) for tok in tokens] for t in dict.fromkeys(types)}
+    return [by_type[t] for t in types]
 
 
 def _cheapest_end(best: list[list[float]], columns, extra) -> tuple[int, int]:
@@ -349,7 +355,7 @@ def _row_costs(tokens: list[Token], types: list[str], drop_cost: float, missing_
     there), and back[i][c]: the step that got there (a cell, a skipped merged-down cell, a row end, a drop)."""
     n, ncol = len(tokens), len(types)
     INF = float("inf")
-    fits = [[cell_fit(t, tok.text) for tok in tokens] for t in types]
+    fits = _fits(tokens, types)
     empty = [is_empty(tok.text) for tok in tokens]
     best = [[INF] * (ncol + 1) for _ in range(n + 1)]
     back: list[list[Optional[tuple[str, int, int, int]]]] = [[None] * (ncol + 1) for _ in range(n + 1)]
