@@ -547,6 +547,9 @@ def run(args) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # an output folder that cannot be made or written (--out, --html): one line naming it
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

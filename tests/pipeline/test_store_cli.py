@@ -354,3 +354,11 @@ def test_every_subcommand_and_option_says_what_it_does():
     missing += [f"{name} {a.option_strings or a.dest}" for name, p in sub.choices.items() for a in p._actions
                 if not isinstance(a, argparse._HelpAction) and not a.help]
     assert not missing
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path, capsys):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    assert main(["extract", str(SEEDS[0]), "--to", "md", "--out", str(blocked / "md")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and str(blocked) in err and len(err.splitlines()) == 1
