@@ -79,6 +79,8 @@ def subject_of(text: str) -> Optional[Subject]:
     phrase = t[start:cut].strip(" ,;:.-–")
     if not phrase or DATED_RE.search(phrase):
         return None  # "UBND ngày 21/8/2025 về việc ...": the tail of a cited document's number, not an agency
+    if PASSIVE_END_RE.search(phrase) or NOT_AN_AGENCY_RE.match(phrase):
+        return None  # "Các cơ quan, đơn vị được kiểm tra": acted upon; "Trường hợp ...": a condition
     names = agencies.split(phrase)
     if not names:
         return None
@@ -99,6 +101,8 @@ def _predicate_start(text: str, head_end: int) -> int:
 
     colon = text.find(":", head_end)
     limit = colon if colon >= 0 else len(text)
+    item = ITEM_MARK_RE.search(text, head_end, limit)  # "Sở Công Thương a) Chủ trì, ...": the heading's items begin
+    limit = item.start() if item else limit
     aspect = ASPECT_RE.search(text, head_end, limit)  # "Ủy ban nhân dân tỉnh đã ban hành": "đã" opens the predicate
     limit = aspect.start() + 1 if aspect else limit
     listed = next((m.start() for m in lx.predicates.finditer(text, head_end, limit)
@@ -107,6 +111,9 @@ def _predicate_start(text: str, head_end: int) -> int:
 
 
 DATED_RE = re.compile(r"^\S+(?:\s+\S+)?\s+ngày\s+\d{1,2}[/-]\d{1,2}")
+PASSIVE_END_RE = re.compile(r"\s(?:được|bị)$")
+NOT_AN_AGENCY_RE = re.compile(r"(?i)trường hợp\b")  # "Trường" heads school names; "Trường hợp" is "in case"
+ITEM_MARK_RE = re.compile(r"\s[a-zđ]\)\s")
 ASPECT_RE = re.compile(r"\s(?:đã|đang|sẽ|chưa|vẫn|đều|cũng|tự)\s")
 # "Các X" opens an agency only when X names one ("Các sở, ngành"); "Các thông số:", "Các yếu tố" do not
 COLLECTIVE_RE = re.compile(agencies.HEAD + r"|(?:các)\s+(?:tổ chức|cá nhân|nhà mạng|chủ đầu tư|xã|phường|huyện)\b",

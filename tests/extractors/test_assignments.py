@@ -156,3 +156,18 @@ def test_a_steering_committee_named_by_its_fields_and_holders_missing_a_comma():
     # "và" before a title is the list's own conjunction (r22)
     assert split("Thủ trưởng các sở, ban, ngành và Chủ tịch Ủy ban nhân dân các xã, phường") == [
         "Thủ trưởng các sở, ban, ngành", "Chủ tịch Ủy ban nhân dân các xã, phường"]
+
+
+def test_a_heading_agency_ends_where_its_lettered_items_begin():
+    # r03 (Sơn La, 2025) prints "Sở Công Thương" and its first item on one line
+    s = subject_of("Sở Công Thương a) Chủ trì, phối hợp với các sở, ban, ngành, UBND các xã, phường và cơ quan, "
+                   "đơn vị có liên quan xây dựng kế hoạch xúc tiến thương mại")
+    assert s is not None and s.agencies == ["Sở Công Thương"]
+
+
+def test_agencies_acted_upon_and_conditions_are_not_assigned_anything():
+    # r17: the units an inspection visits; r02: rules for the case where a breach ... (neither gives a task)
+    assert subject_of("Các cơ quan, đơn vị được kiểm tra") is None
+    assert subject_of("Trường hợp hành vi vi phạm chưa có quyết định xử lý kỷ luật của cấp có thẩm quyền nhưng đã "
+                      "được dùng làm căn cứ để đánh giá, xếp loại chất lượng") is None
+    assert subject_of("Trường Cao đẳng Sơn La chủ trì tổ chức đào tạo kỹ năng số") is not None  # a school still is
