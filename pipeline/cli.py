@@ -118,14 +118,18 @@ def cmd_extract(args) -> int:
         workers = max(1, min(len(todo), args.workers or os.cpu_count() or 1))
         writer = _ExtractWriter(fmt, out_dir, many=len(todo) > 1)
         ok = failed = 0
-        for o in _in_order(todo, extract_all(todo, workers, limits=_limits(args), markdown=fmt == "md")):
-            name = "-" if Path(o.path).parent == Path(tmp) else o.path
-            if o.error is not None:
-                print(f"error: {name}: {o.error}", file=sys.stderr)
-                failed += 1
-                continue
-            ok += 1
-            writer.write(o)
+        try:
+            for o in _in_order(todo, extract_all(todo, workers, limits=_limits(args), markdown=fmt == "md")):
+                name = "-" if Path(o.path).parent == Path(tmp) else o.path
+                if o.error is not None:
+                    print(f"error: {name}: {o.error}", file=sys.stderr)
+                    failed += 1
+                    continue
+                ok += 1
+                writer.write(o)
+        except BaseException as exc:  # Ctrl-C or a full disk: no half-written extractions.jsonl is left
+            writer.close(exc)
+            raise
         writer.close()
     return 0 if not failed else (PARTIAL if ok else 1)
 
@@ -194,9 +198,13 @@ class _ExtractWriter:
             print(text)
         self.count += 1
 
-    def close(self) -> None:
+    def close(self, failure: Optional[BaseException] = None) -> None:
         if self.jsonl is not None:
-            self.jsonl.__exit__(None, None, None)
+            self.jsonl.__exit__(type(failure) if failure else None, failure, None)
+            if failure is not None:
+                return
+        elif failure is not None:
+            return
         elif self.out_dir is None and self.fmt == "json" and self.many:
             print("\n]" if self.count else "[]")
         if self.out_dir is not None:
