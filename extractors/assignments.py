@@ -36,6 +36,7 @@ class Lexicon:
     predicates: re.Pattern
     inside: re.Pattern
     closing: tuple[str, ...]
+    report_heading: re.Pattern
 
 
 @functools.lru_cache(maxsize=1)
@@ -49,6 +50,7 @@ def lexicon() -> Lexicon:
         predicates=re.compile(r"(?<![\w])(?:" + alt(raw["predicate_starters"]) + r")(?!\w)"),
         inside=re.compile(r"(?<![\w])(?:" + alt(raw["inside_agency"]) + r")(?!\w)"),
         closing=tuple(raw["closing_phrases"]),
+        report_heading=re.compile(r"^(?:" + alt(raw["report_headings"]) + r")(?!\w)", re.IGNORECASE),
     )
 
 
@@ -250,6 +252,8 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
         sec = sections[sid]
         if sec.kind in SKIP_KINDS or sec.kind == "appendix" and _has_table(doc, sec):
             return
+        if lexicon().report_heading.match(sec.heading.strip(" *")):
+            return  # "b) Kết quả rà soát ...": a report of what was done assigns nothing
         text = item_text(sec) if sec.heading else ""
         subj = subject_of(text) if text and sec.kind in ITEM_KINDS else None
         children = kids.get(sid, [])

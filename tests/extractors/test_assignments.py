@@ -171,3 +171,13 @@ def test_agencies_acted_upon_and_conditions_are_not_assigned_anything():
     assert subject_of("Trường hợp hành vi vi phạm chưa có quyết định xử lý kỷ luật của cấp có thẩm quyền nhưng đã "
                       "được dùng làm căn cứ để đánh giá, xếp loại chất lượng") is None
     assert subject_of("Trường Cao đẳng Sơn La chủ trì tổ chức đào tạo kỹ năng số") is not None  # a school still is
+
+
+def test_a_report_of_results_assigns_nothing():
+    # r23 (Đắk Lắk, 2025), a report: what agencies did is told under "Kết quả ..." headings
+    report = _tasks("II. KẾT QUẢ THỰC HIỆN\n\n"
+                    "a) Kết quả xây dựng, ban hành văn bản quy phạm pháp luật\n\n"
+                    "Sở Tư pháp thực hiện thẩm định 268 dự thảo văn bản quy phạm pháp luật đúng quy trình.\n\n"
+                    "III. NHIỆM VỤ NĂM 2026\n\n"
+                    "1. Sở Tư pháp chủ trì thẩm định các dự thảo văn bản quy phạm pháp luật của tỉnh.\n")
+    assert [(r.lead, r.text[:25]) for r in report] == [(["Sở Tư pháp"], "Sở Tư pháp chủ trì thẩm đ")]
