@@ -81,7 +81,7 @@ def subject_of(text: str) -> Optional[Subject]:
     phrase = t[start:cut].strip(" ,;:.-–")
     if not phrase or DATED_RE.search(phrase):
         return None  # "UBND ngày 21/8/2025 về việc ...": the tail of a cited document's number, not an agency
-    if PASSIVE_END_RE.search(phrase) or NOT_AN_AGENCY_RE.match(phrase):
+    if PASSIVE_END_RE.search(phrase) or PASSIVE_START_RE.match(t[cut:]) or NOT_AN_AGENCY_RE.match(phrase):
         return None  # "Các cơ quan, đơn vị được kiểm tra": acted upon; "Trường hợp ...": a condition
     names = agencies.split(phrase)
     if not names:
@@ -114,6 +114,7 @@ def _predicate_start(text: str, head_end: int) -> int:
 
 DATED_RE = re.compile(r"^\S+(?:\s+\S+)?\s+ngày\s+\d{1,2}[/-]\d{1,2}")
 PASSIVE_END_RE = re.compile(r"\s(?:được|bị)$")
+PASSIVE_START_RE = re.compile(r"[\s,]*(?:được|bị)\s(?!giao\b)")  # "đơn vị được giao ..." names who is assigned
 NOT_AN_AGENCY_RE = re.compile(r"(?i)trường hợp\b")  # "Trường" heads school names; "Trường hợp" is "in case"
 ITEM_MARK_RE = re.compile(r"\s[a-zđ]\)\s")
 ASPECT_RE = re.compile(r"\s(?:đã|đang|sẽ|chưa|vẫn|đều|cũng|tự)\s")

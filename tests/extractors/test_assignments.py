@@ -181,3 +181,14 @@ def test_a_report_of_results_assigns_nothing():
                     "III. NHIỆM VỤ NĂM 2026\n\n"
                     "1. Sở Tư pháp chủ trì thẩm định các dự thảo văn bản quy phạm pháp luật của tỉnh.\n")
     assert [(r.lead, r.text[:25]) for r in report] == [(["Sở Tư pháp"], "Sở Tư pháp chủ trì thẩm đ")]
+
+
+def test_rating_rules_assign_nothing_and_those_given_a_task_still_lead():
+    # r02 (Hải Phòng, 2025): rating criteria name the units rated; r12, seed 001: "the units given X" must do Y
+    rules = _tasks("Điều 6. Tiêu chí xếp loại chất lượng công chức\n\n4. Không hoàn thành nhiệm vụ\n\n"
+                   "Cơ quan, tổ chức, đơn vị thuộc thẩm quyền phụ trách, quản lý trực tiếp liên quan đến tham ô, "
+                   "tham nhũng, lãng phí và bị xử lý theo quy định của pháp luật.\n")
+    assert rules == []
+    given = subject_of("Cơ quan, đơn vị được giao nhiệm vụ theo dõi, kiểm tra, đôn đốc có trách nhiệm báo cáo kết quả")
+    assert given is not None
+    assert subject_of("Các sở, ngành bị xử lý theo quy định") is None  # acted upon
