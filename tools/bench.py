@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Benchmark the paged readers on corpus/renditions: pages per second for born-digital PDF (reader alone and
-the whole pipeline), for OCR of the scan, documents per second for DOCX, and peak memory.
+the whole pipeline), for OCR of the scan, documents per second for DOCX, and peak memory; then a folder of
+born-digital PDFs ingested with 1 and 2 workers (documents/s and pages/s, start-up included).
 
 usage: tools/bench.py [--repeat N] [--json FILE]
-Each measurement runs in this one process, one document at a time (no parallelism), after one warm-up
-document so that imports and the tagger's first call are not counted.
+The first measurements run in this one process, one document at a time (no parallelism; a scan's pages are
+OCR'd in parallel inside it), after one warm-up document so that imports and the tagger's first call are not
+counted.
 """
 from __future__ import annotations
 
@@ -40,6 +42,25 @@ def _time(fn, files: list[Path], repeat: int) -> tuple[float, int]:
     return time.perf_counter() - start, pages
 
 
+def _pdf_batch(files: list[Path], workers: int) -> dict:
+    """A folder of PDFs through `vnplans ingest` (worker processes, one writer) into a fresh database."""
+    import io
+    import sqlite3
+    import tempfile
+
+    from vnplans.pipeline.ingest import ingest
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        start = time.perf_counter()
+        summary = ingest(files, str(db), out=io.StringIO(), err=io.StringIO(), workers=workers, progress=False)
+        seconds = time.perf_counter() - start
+        pages = sqlite3.connect(db).execute("SELECT sum(pages) FROM documents").fetchone()[0] or 0
+    return {"what": f"folder of PDFs, ingest, {workers} worker(s)", "files": len(summary.ingested), "pages": pages,
+            "seconds": round(seconds, 2), "pages_per_s": round(pages / seconds, 2),
+            "docs_per_s": round(len(summary.ingested) / seconds, 2)}
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=1)
@@ -61,6 +82,9 @@ def main(argv: list[str] | None = None) -> None:
         count = pages if unit == "pages" else len(files) * args.repeat
         rows.append({"what": label, "files": len(files) * args.repeat, unit: count, "seconds": round(seconds, 2),
                      f"{unit}_per_s": round(count / seconds, 2)})
+    folder = [f for d in ("pdf", "chromium", "chromium-borderless") for f in sorted((RENDITIONS / d).glob("*.pdf"))]
+    for workers in (1, 2):
+        rows.append(_pdf_batch(folder, workers))
     result = {
         "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
         "results": rows,
@@ -68,7 +92,8 @@ def main(argv: list[str] | None = None) -> None:
     }
     for r in rows:
         unit = "pages" if "pages" in r else "docs"
-        print(f"{r['what']:36} {r[unit]:5} {unit:5} {r['seconds']:7.2f} s  {r[unit + '_per_s']:7.2f} {unit}/s")
+        docs = f"  ({r['files']} docs, {r['docs_per_s']:.2f} docs/s)" if unit == "pages" and "docs_per_s" in r else ""
+        print(f"{r['what']:36} {r[unit]:5} {unit:5} {r['seconds']:7.2f} s  {r[unit + '_per_s']:7.2f} {unit}/s{docs}")
     print(f"peak memory (resident, this process): {result['peak_rss_mb']} MB")
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1), "utf-8")
