@@ -83,10 +83,16 @@ def expand(name: str) -> str:
 
 
 def split(cell: str | None) -> list[str]:
-    """One entry per agency named in a cell, as printed (abbreviations expanded)."""
+    """One entry per agency named in a cell, abbreviations expanded ("Sở TT&TT" -> "Sở Thông tin và Truyền
+    thông"), as the answer keys write them."""
+    return [entry for _, entry in split_printed(cell)]
+
+
+def split_printed(cell: str | None) -> list[tuple[str, str]]:
+    """(as printed, entry) for each agency named in a cell: the entry is `split`'s, the first what the cell says."""
     if not cell or EMPTY_RE.match(cell):
         return []
-    pieces: list[str] = []
+    pieces: list[tuple[str, str]] = []
     cell = LEADERSHIP_RE.sub("", cell)
     for part in re.split(r"\n|;", cell):
         part = BULLET_RE.sub("", part).strip(" \t,.;:")
@@ -98,16 +104,18 @@ def split(cell: str | None) -> list[str]:
                 for p4 in [p3] if DETERMINER_RE.match(p3) else SPLIT_VA_GENERIC_RE.split(p3):
                     p4 = p4.strip(" \t,.;:")
                     if p4 and not EMPTY_RE.match(p4):
-                        pieces.append(expand(p4))
+                        pieces.append((p4, expand(p4)))
     return pieces
 
 
 
 def assignments_of(row: Row) -> list[AssignmentOut]:
-    """One assignment per agency per role of a row, in printed order, the office holder split off."""
+    """One assignment per agency per role of a row, in printed order, the office holder split off; `printed` is
+    the entry as the row printed it, before abbreviations were expanded ("Giám đốc Sở TT&TT")."""
     out = []
     for role in ROLES:
-        for position, printed in enumerate(getattr(row, role)):
-            holder, agency = holder_and_agency(printed)
-            out.append(AssignmentOut(role=role, agency=agency, holder=holder, printed=printed, position=position))
+        for position, entry in enumerate(getattr(row, role)):
+            holder, agency = holder_and_agency(entry)
+            out.append(AssignmentOut(role=role, agency=agency, holder=holder, position=position,
+                                     printed=row.printed_as.get(entry, entry)))
     return out

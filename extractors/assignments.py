@@ -68,6 +68,7 @@ class Subject:
     agencies: list[str]
     predicate_at: int  # offset in the text; len(text) when the text is only the agency
     collective: bool
+    printed_as: dict[str, str] = field(default_factory=dict)  # an agency entry -> as the text printed it
 
 
 def subject_of(text: str) -> Optional[Subject]:
@@ -83,14 +84,15 @@ def subject_of(text: str) -> Optional[Subject]:
         return None  # "UBND ngày 21/8/2025 về việc ...": the tail of a cited document's number, not an agency
     if PASSIVE_END_RE.search(phrase) or PASSIVE_START_RE.match(t[cut:]) or NOT_AN_AGENCY_RE.match(phrase):
         return None  # "Các cơ quan, đơn vị được kiểm tra": acted upon; "Trường hợp ...": a condition
-    names = agencies.split(phrase)
+    named = agencies.split_printed(phrase)
+    names = [entry for _, entry in named]
     if not names:
         return None
     body = re.sub(r"^" + agencies.title_pattern() + r"\s+", "", phrase)
     if re.match(r"(?i)các\s", body) and not COLLECTIVE_RE.match(body):
         return None
     collective = bool(re.match(r"^(?:các|Các)\s|^[a-zđ]", body))
-    return Subject(phrase, names, cut if cut < len(t) else len(text), collective)
+    return Subject(phrase, names, cut if cut < len(t) else len(text), collective, _printed_as(named))
 
 
 def _predicate_start(text: str, head_end: int) -> int:
@@ -188,7 +190,12 @@ PARTNER_RE = re.compile(r"[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùn
 
 def partners(text: str) -> list[str]:
     """Agencies named after "phối hợp (với)": the coordinating side of an assignment."""
-    out: list[str] = []
+    return [entry for _, entry in partners_printed(text)]
+
+
+def partners_printed(text: str) -> list[tuple[str, str]]:
+    """(as printed, entry) of each agency named after "phối hợp (với)"."""
+    out: list[tuple[str, str]] = []
     for m in PARTNER_RE.finditer(text):
         rest = text[m.end():]
         if not _subject_start().match(rest):
@@ -196,9 +203,16 @@ def partners(text: str) -> list[str]:
         cut = _predicate_start(rest, 1)
         phrase = rest[:cut].strip(" ,;:.-–")
         phrase = re.split(r"[;.(]", phrase)[0].strip(" ,")
-        for name in agencies.split(phrase):
-            if name not in out:
-                out.append(name)
+        for printed, name in agencies.split_printed(phrase):
+            if name not in (entry for _, entry in out):
+                out.append((printed, name))
+    return out
+
+
+def _printed_as(named: list[tuple[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for printed, entry in named:
+        out.setdefault(entry, printed)
     return out
 
 
@@ -209,6 +223,7 @@ class _Ctx:
     lead: list[str]
     table: str
     coordinate: list[str] = field(default_factory=list)
+    printed_as: dict[str, str] = field(default_factory=dict)  # an agency entry -> as the text printed it
 
 
 def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year: Optional[int] = None) -> list[Row]:
@@ -243,11 +258,14 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
     def title_of(sec: Section) -> str:
         return block_text(sec.blocks[0])
 
-    def emit(text: str, lead: list[str], table: str, span: Span, stt: Optional[str], coordinate: list[str] = ()) -> None:
+    def emit(text: str, lead: list[str], table: str, span: Span, stt: Optional[str], coordinate: list[str] = (),
+             printed_as: Optional[dict[str, str]] = None) -> None:
         raw, dl = deadlines.deadline_of(text, plan_year)
-        coord = [a for a in list(coordinate) + partners(text) if a not in lead]
+        named = partners_printed(text)
+        coord = [a for a in list(coordinate) + [entry for _, entry in named] if a not in lead]
         out.append(Row(table=table, kind="task", stt=stt, group=None, text=text, lead=list(lead),
-                       coordinate=list(dict.fromkeys(coord)), deadline_raw=raw, deadline=dl, origin="prose", span=span))
+                       coordinate=list(dict.fromkeys(coord)), deadline_raw=raw, deadline=dl, origin="prose", span=span,
+                       printed_as={**_printed_as(named), **(printed_as or {})}))
 
     def visit(sid: int, ctx: Optional[_Ctx], topic: str) -> None:
         sec = sections[sid]
@@ -262,11 +280,11 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
         stt = sec.label if sec.kind in ("numbered", "lettered", "roman", "ordinal", "group") else None
         if subj and subj.predicate_at >= len(text) and (children or own) and len(text) < 300:
             # an agency heading: its paragraphs and items are its tasks
-            here = _Ctx(subj.agencies, topic)
+            here = _Ctx(subj.agencies, topic, printed_as=subj.printed_as)
             for i in own:
                 if block_text(i).endswith(":") and children:
                     continue  # a lead-in to the items below
-                emit(block_text(i), here.lead, topic, doc.blocks[i].span, None)
+                emit(block_text(i), here.lead, topic, doc.blocks[i].span, None, printed_as=here.printed_as)
             for c in children:
                 visit(c, here, topic)
             return
@@ -274,16 +292,19 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
         if subj and reports_done(text[subj.predicate_at:]):
             subj = None  # "Ủy ban nhân dân tỉnh đã ban hành ...": what was done, in a report
         if ctx is not None and sec.kind in ITEM_KINDS and text and not reports_done(text):
-            task = _Ctx(subj.agencies if subj and not subj.collective else ctx.lead, ctx.table, ctx.coordinate)
+            task = _Ctx(subj.agencies if subj and not subj.collective else ctx.lead, ctx.table, ctx.coordinate,
+                        {**ctx.printed_as, **(subj.printed_as if subj else {})})
         elif subj and subj.predicate_at < len(text):
-            task = _Ctx(subj.agencies, topic or sec.label.strip())
+            task = _Ctx(subj.agencies, topic or sec.label.strip(), printed_as=subj.printed_as)
         if task is not None:
             if text.endswith(":") and children:  # a lead-in: the items below are the tasks
-                intro = _Ctx(task.lead, task.table, partners(text))
+                named = partners_printed(text)
+                intro = _Ctx(task.lead, task.table, [entry for _, entry in named],
+                             {**_printed_as(named), **task.printed_as})
                 for c in children:
                     visit(c, intro, topic)
             else:
-                emit(text, task.lead, task.table, sec.span, stt, task.coordinate)  # nested items belong to it
+                emit(text, task.lead, task.table, sec.span, stt, task.coordinate, task.printed_as)  # items belong to it
             return
         topic_here = title_of(sec) if sec.heading and sec.kind in ITEM_KINDS - {"bullet"} else topic
         for i in own:
@@ -292,7 +313,8 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
                 if s and s.predicate_at < len(clause) and not s.collective and _assigns(clause[s.predicate_at:]) \
                         and not reports_done(clause[s.predicate_at:]):
                     b = doc.blocks[i].span
-                    emit(clause, s.agencies, topic_here, Span(b.start + offset, b.start + offset + len(clause), b.line, b.page), None)
+                    emit(clause, s.agencies, topic_here, Span(b.start + offset, b.start + offset + len(clause), b.line,
+                                                              b.page), None, printed_as=s.printed_as)
         for c in children:
             visit(c, None, topic_here)
 

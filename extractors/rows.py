@@ -277,7 +277,10 @@ def _row(caption: str, reading: _TableReading, read: _RowCells, others: dict[str
         span=spans.get("text") or spans.get("stt") or next((sp for sp in spans.values() if sp), None),
     )
     for role, raw in roles_of_cells(others).items():
-        setattr(row, role, agencies.split(raw))
+        named = agencies.split_printed(raw)
+        setattr(row, role, [entry for _, entry in named])
+        for printed, entry in named:
+            row.printed_as.setdefault(entry, printed)
     raw_deadline = others.get("deadline")
     row.deadline_raw = _clean(raw_deadline) if raw_deadline else None
     row.deadline = deadlines.parse(row.deadline_raw, reading.plan_year)

@@ -117,7 +117,7 @@ class AssignmentOut(BaseModel):
     role: Literal["lead", "coordinate", "monitor"]
     agency: str
     holder: Optional[str] = None
-    printed: str = Field(description="the agency as the row names it")
+    printed: str = Field(description="the agency as the plan printed it, abbreviations unexpanded (\"Sở TT&TT\")")
     position: int
     canonical: Optional[AgencyRef] = Field(None, description="null: not in the registry (vnplans agencies --unknown)")
 
@@ -163,6 +163,8 @@ class Row(BaseModel):
     unit: SkipJsonSchema[Optional[str]] = _working("the unit cell as printed (\"%\", \"Doanh nghiệp\")")
     target_year: SkipJsonSchema[Optional[int]] = _working("the year the target column's label states")
     span: SkipJsonSchema[Optional[Any]] = _working("where the row is in the document text (schemas.document.Span)")
+    printed_as: SkipJsonSchema[dict[str, str]] = Field(default_factory=dict, exclude=True, repr=False,
+                                                       description="an agency entry -> how the row printed it")
 
     def deadline_year(self) -> Optional[int]:
         return int(self.deadline.end[:4]) if self.deadline.end else None

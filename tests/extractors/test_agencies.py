@@ -36,3 +36,20 @@ def test_split_real_cells_of_2025_2026_plans():
     assert split("Các Sở, ban, ngành và địa phương") == ["Các Sở, ban, ngành và địa phương"]
     assert split("Bộ CHQS tỉnh; Sở NN&MT; Các DNVT") == [
         "Bộ Chỉ huy Quân sự tỉnh", "Sở Nông nghiệp và Môi trường", "Các Doanh nghiệp viễn thông"]
+
+
+def test_an_assignment_keeps_the_agency_as_printed_beside_the_expanded_entry():
+    """`lead` holds the official name the answer keys use; the assignment's `printed` what the plan says."""
+    from vnplans.extractors.agencies import assignments_of, split_printed
+    from vnplans.extractors.assignments import extract_prose_tasks
+    from vnplans.extractors.readers import read_bytes
+    from vnplans.extractors.structure import segment
+
+    assert split_printed("Sở TT&TT; Bộ CHQS tỉnh") == [("Sở TT&TT", "Sở Thông tin và Truyền thông"),
+                                                       ("Bộ CHQS tỉnh", "Bộ Chỉ huy Quân sự tỉnh")]
+    doc = read_bytes("t.txt", "III. TỔ CHỨC THỰC HIỆN\n\n1. Giao Sở TT&TT chủ trì, phối hợp với UBND các xã "
+                              "triển khai nền tảng số trong năm 2026.\n".encode("utf-8"))
+    (row,) = extract_prose_tasks(doc, segment(doc), 2026)
+    assert row.lead == ["Sở Thông tin và Truyền thông"]
+    printed = {(a.role, a.printed) for a in assignments_of(row)}
+    assert ("lead", "Sở TT&TT") in printed and ("coordinate", "UBND các xã") in printed
