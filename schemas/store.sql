@@ -155,7 +155,7 @@ CREATE TABLE IF NOT EXISTS assignments (
   role      TEXT NOT NULL CHECK (role IN ('lead', 'coordinate', 'monitor')),
   position  INTEGER NOT NULL,
   holder    TEXT,            -- the office holder named with the agency ("Giám đốc"), if any
-  printed   TEXT,            -- the agency as the row names it ("Giám đốc Sở Y tế")
+  printed   TEXT,            -- the agency as the plan printed it ("Giám đốc Sở TT&TT"), abbreviations unexpanded
   canonical_id    TEXT,      -- canonical_agencies.id; null: not in the registry (vnplans agencies --unknown)
   agency_province TEXT,      -- the province whose instance of the agency this is
   qualifier       TEXT,      -- words narrowing the agency ("Trung tâm Phục vụ hành chính công")
