@@ -109,6 +109,14 @@ def split_printed(cell: str | None) -> list[tuple[str, str]]:
 
 
 
+def printed_map(named: list[tuple[str, str]]) -> dict[str, str]:
+    """Entry -> as printed, from `split_printed`'s pairs (the first spelling of an entry wins)."""
+    out: dict[str, str] = {}
+    for printed, entry in named:
+        out.setdefault(entry, printed)
+    return out
+
+
 def assignments_of(row: Row) -> list[AssignmentOut]:
     """One assignment per agency per role of a row, in printed order, the office holder split off; `printed` is
     the entry as the row printed it, before abbreviations were expanded ("Giám đốc Sở TT&TT")."""

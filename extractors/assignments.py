@@ -92,7 +92,7 @@ def subject_of(text: str) -> Optional[Subject]:
     if re.match(r"(?i)các\s", body) and not COLLECTIVE_RE.match(body):
         return None
     collective = bool(re.match(r"^(?:các|Các)\s|^[a-zđ]", body))
-    return Subject(phrase, names, cut if cut < len(t) else len(text), collective, _printed_as(named))
+    return Subject(phrase, names, cut if cut < len(t) else len(text), collective, agencies.printed_map(named))
 
 
 def _predicate_start(text: str, head_end: int) -> int:
@@ -209,12 +209,6 @@ def partners_printed(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _printed_as(named: list[tuple[str, str]]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for printed, entry in named:
-        out.setdefault(entry, printed)
-    return out
-
 
 @dataclass
 class _Ctx:
@@ -265,7 +259,7 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
         coord = [a for a in list(coordinate) + [entry for _, entry in named] if a not in lead]
         out.append(Row(table=table, kind="task", stt=stt, group=None, text=text, lead=list(lead),
                        coordinate=list(dict.fromkeys(coord)), deadline_raw=raw, deadline=dl, origin="prose", span=span,
-                       printed_as={**_printed_as(named), **(printed_as or {})}))
+                       printed_as={**agencies.printed_map(named), **(printed_as or {})}))
 
     def visit(sid: int, ctx: Optional[_Ctx], topic: str) -> None:
         sec = sections[sid]
@@ -300,7 +294,7 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
             if text.endswith(":") and children:  # a lead-in: the items below are the tasks
                 named = partners_printed(text)
                 intro = _Ctx(task.lead, task.table, [entry for _, entry in named],
-                             {**_printed_as(named), **task.printed_as})
+                             {**agencies.printed_map(named), **task.printed_as})
                 for c in children:
                     visit(c, intro, topic)
             else:

@@ -279,8 +279,7 @@ def _row(caption: str, reading: _TableReading, read: _RowCells, others: dict[str
     for role, raw in roles_of_cells(others).items():
         named = agencies.split_printed(raw)
         setattr(row, role, [entry for _, entry in named])
-        for printed, entry in named:
-            row.printed_as.setdefault(entry, printed)
+        row.printed_as = {**agencies.printed_map(named), **row.printed_as}
     raw_deadline = others.get("deadline")
     row.deadline_raw = _clean(raw_deadline) if raw_deadline else None
     row.deadline = deadlines.parse(row.deadline_raw, reading.plan_year)

@@ -85,6 +85,11 @@ def segment(doc: SourceDocument) -> list[Section]:
     return _Segmenter(doc).run()
 
 
+def _signer_title(text: str) -> bool:
+    """"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH": the line that opens a signature block."""
+    return bool(SIGN_TITLE_RE.match(text)) and text.replace(".", "").isupper()
+
+
 class _Segmenter:
     """Reads blocks in order with a stack of open sections; a heading closes those at its level or deeper."""
 
@@ -102,11 +107,12 @@ class _Segmenter:
             if block.kind == "line" and first_heading is not None and idx < first_heading and not self.sections:
                 self.open("header", "", "", -1, block, idx)
                 continue
-            if block.kind == "line" and self.signature_line(block, idx):
+            signer_title = block.kind == "line" and _signer_title(block.text)
+            if block.kind == "line" and self.signature_line(block, idx, signer_title):
                 continue
             got = classify(block) if block.kind == "line" else None
             if got:
-                self.heading(got, block, idx)
+                self.heading(got, block, idx, signer_title)
             else:
                 self.body(block, idx)
         # a section runs to the end of its last descendant
@@ -128,7 +134,7 @@ class _Segmenter:
         stack.append(sec)
         return sec
 
-    def signature_line(self, block: Block, idx: int) -> bool:
+    def signature_line(self, block: Block, idx: int, signer_title: bool) -> bool:
         """The signer's title opens the signature block and the signer's name closes it; True when the line
         was taken so."""
         text = block.text
@@ -138,7 +144,7 @@ class _Segmenter:
             self.stack.clear()  # the signer's name closes the signature block
             self.in_signature = False
             return True
-        if SIGN_TITLE_RE.match(text) and text.replace(".", "").isupper():
+        if signer_title:
             if not self.in_signature:
                 self.stack.clear()
                 self.open("signature", "", text, 0, block, idx)
@@ -146,10 +152,10 @@ class _Segmenter:
                 return True
         return False
 
-    def heading(self, got: tuple, block: Block, idx: int) -> None:
+    def heading(self, got: tuple, block: Block, idx: int, signer_title: bool) -> None:
         kind, label, heading, level = got
         stack = self.stack
-        if kind != "bullet" and not (SIGN_TITLE_RE.match(block.text) and block.text.replace(".", "").isupper()):
+        if kind != "bullet" and not signer_title:
             self.in_signature = False
         if kind == "appendix":
             stack.clear()

@@ -257,7 +257,6 @@ def cmd_show(args) -> int:
 
 
 def cmd_agencies(args) -> int:
-    from vnplans.extractors.normalize.reference import Reference
     from vnplans.pipeline import listings, lookups
     from vnplans.pipeline.store import Store
 
@@ -269,7 +268,7 @@ def cmd_agencies(args) -> int:
         return 0
     if args.name:
         # the name as typed, normalized like a printed one; the rest is the store's
-        found = lookups.agency(Reference.load(), args.name)
+        found = lookups.agency(lookups.reference(), args.name)
         agency = listings.canonical_agency(store, found) if found else None
         if agency is None:
             print(f"error: {args.name!r} is not in the registry (see vnplans agencies for the list)", file=sys.stderr)
@@ -339,7 +338,6 @@ def _emit(args, as_json, csv_rows, csv_fields, as_text) -> None:
 
 
 def cmd_compare(args) -> int:
-    from vnplans.extractors.normalize.reference import Reference
     from vnplans.pipeline import compare, lookups
     from vnplans.pipeline.store import Store
 
@@ -352,7 +350,7 @@ def cmd_compare(args) -> int:
     if not args.metric:
         print("error: give a METRIC (id, DTI code or wording) or --matrix", file=sys.stderr)
         return 2
-    metric, how = lookups.metric(Reference.load(), args.metric)
+    metric, how = lookups.metric(lookups.reference(), args.metric)
     c = compare.compare(store, metric, args.merged, args.year, resolved_by=how)
     if args.html:
         from vnplans.pipeline import html
@@ -366,11 +364,10 @@ def cmd_compare(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from vnplans.extractors.normalize.reference import Reference
     from vnplans.pipeline import audit, lookups
     from vnplans.pipeline.store import Store
 
-    province = lookups.province(Reference.load(), args.province) if args.province else None
+    province = lookups.province(lookups.reference(), args.province) if args.province else None
     report = audit.audit(Store.existing(args.db), province, args.doc, args.as_of)
     if args.html:
         from vnplans.pipeline import html

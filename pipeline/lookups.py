@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from vnplans.extractors.normalize.reference import Reference
+from vnplans.extractors.normalize.reference import Reference, default_cache_dir
+
+
+def reference() -> Reference:
+    """The bundled reference data for reading what a user typed (the segmented metric wordings from the cache)."""
+    return Reference.load(default_cache_dir())
 
 
 def metric(reference: Reference, typed: str) -> tuple[str, str]:

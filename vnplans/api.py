@@ -28,9 +28,9 @@ class Database:
     @functools.cached_property
     def reference(self):
         """The reference data a typed metric or province is read with (loaded on first use)."""
-        from vnplans.extractors.normalize.reference import Reference
+        from vnplans.pipeline import lookups
 
-        return Reference.load()
+        return lookups.reference()
 
     def query(self, sql: str, params=()):
         """Any SQL over the store, as a DataFrame."""
