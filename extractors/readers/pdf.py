@@ -1,4 +1,4 @@
-"""PDF reader: the text layer through pdfplumber, or Tesseract OCR for pages that have none.
+"""PDF reader: the text layer through pdfium (pdf_layer.py), or Tesseract OCR for pages that have none.
 
 A page is read from its text layer when it has one that decodes to Vietnamese;
 a page with no text, or with text in legacy font encodings (TCVN3/VNI fonts
@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 import os
 import re
-from io import BytesIO
 
 from vnplans.extractors.errors import ReadError
 from vnplans.extractors.readers.builder import DocBuilder
 from vnplans.extractors.readers.encoding import nfc
 from vnplans.extractors.readers.layout import Box, Page, PageLayout, Word, tables_from_edges
+from vnplans.extractors.readers.pdf_layer import LayerPage, find_tables, font_metrics
 from vnplans.extractors.readers.quality import TextQuality, measure
 from vnplans.schemas.document import SourceDocument
 from vnplans.extractors.readers.alphabet import MARKED
@@ -46,12 +46,14 @@ def text_layer_quality(text: str) -> tuple[str, TextQuality]:
     return "ok", measured
 
 
-def _text_layer(page) -> tuple[tuple[str, TextQuality], list[dict]]:
+def _text_layer(page: LayerPage, chars: list[dict]) -> tuple[tuple[str, TextQuality], list[dict]]:
     """The page's text layer, read once: its quality and its upright words. Words are built from glyph
     positions alone: Word and other exporters put accented letters in a second subset of the same font
     ("ABCDEF+TimesNewRomanPSMT", "ABCDEG+TimesNewRomanPSMT"), so splitting at font changes would read
     "K ế ho ạ ch". A word is bold when most of its glyphs are."""
-    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, return_chars=True)
+    from pdfplumber.utils import extract_words
+
+    raw = extract_words(chars, x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, return_chars=True)
     return text_layer_quality(" ".join(w["text"] for w in raw)), [w for w in raw if w.get("upright", True)]
 
 
@@ -84,16 +86,15 @@ def _mostly_bold(chars: list[dict]) -> bool:
     return bold * 2 > len(chars)
 
 
-def _ruled_tables(page) -> list[list[Box]]:
-    """Cell boxes of the page's ruled tables. On a page turned by /Rotate (a landscape appendix stored
-    portrait) pdfplumber labels the rulings' orientation before the turn, so they are relabelled from
-    their displayed geometry and go through the same edges -> cells steps."""
+def _ruled_tables(page: LayerPage) -> list[list[Box]]:
+    """Cell boxes of the page's ruled tables. A page turned by /Rotate (a landscape appendix stored
+    portrait) goes through the edges -> cells steps on their own, with the rulings labelled by their
+    displayed geometry."""
+    edges = page.edges()
     if page.rotation % 180 == 0:
-        return [t.cells for t in page.find_tables(TABLE_SETTINGS)]
-    edges = []
-    for e in page.edges:
-        horizontal = abs(e["bottom"] - e["top"]) <= abs(e["x1"] - e["x0"])
-        edges.append({**e, "orientation": "h" if horizontal else "v"})
+        return find_tables(edges, page.width, page.height, TABLE_SETTINGS)
+    for e in edges:
+        e["orientation"] = "h" if abs(e["bottom"] - e["top"]) <= abs(e["x1"] - e["x0"]) else "v"
     return tables_from_edges(edges)
 
 
@@ -101,31 +102,7 @@ def _quality(source: str, measured: TextQuality) -> dict:
     return {"source": source, "non_syllable": measured.non_syllable, "single_letter": measured.single_letter}
 
 
-MAX_PAGE_CHARS = 100_000  # a dense A4 page of a plan holds about 5,000
-
-
-def _crowded_pages(data: bytes) -> dict[int, int]:
-    """Pages holding more characters than a plan page could (a page of a million text objects takes pdfminer
-    minutes and gigabytes): counted by pdfium, which is quick, before pdfplumber parses anything."""
-    import pypdfium2 as pdfium
-
-    out: dict[int, int] = {}
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError:
-        return out  # pdfplumber says what is wrong with it
-    try:
-        for index in range(len(pdf)):
-            page = pdf[index]
-            text = page.get_textpage()
-            count = text.count_chars()
-            text.close()
-            page.close()
-            if count > MAX_PAGE_CHARS:
-                out[index + 1] = count
-    finally:
-        pdf.close()
-    return out
+MAX_PAGE_CHARS = 100_000  # a dense A4 page of a plan holds about 5,000; a million text objects would take minutes
 
 
 def _ocr_pages(data: bytes, path: str, n_pages: int, to_ocr: list[tuple[int, str]], read: dict[int, Page],
@@ -164,30 +141,31 @@ def _ocr_pages(data: bytes, path: str, n_pages: int, to_ocr: list[tuple[int, str
         ocr.close()
 
 
-def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
+def _open(data: bytes):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
 
     try:
-        pdf = pdfplumber.open(BytesIO(data))
-        n_pages = len(pdf.pages)
-    except Exception as exc:  # pdfplumber wraps pdfminer's errors; look at the original
-        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
-        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code == raw.FPDF_ERR_PASSWORD:
             raise ReadError("password-protected PDF: ask the issuer for an unprotected copy") from None
-        if isinstance(cause, PDFSyntaxError):
-            raise ReadError(f"corrupt PDF ({cause})") from None
-        raise ReadError(f"corrupt or unreadable PDF ({cause.__class__.__name__}: {str(cause)[:100]})") from None
+        if exc.err_code == raw.FPDF_ERR_SECURITY:
+            raise ReadError("PDF protected by an unsupported security handler") from None
+        raise ReadError(f"corrupt or unreadable PDF ({str(exc).rstrip('.')})") from None
+    n_pages = len(pdf)
     if n_pages == 0:
+        pdf.close()
         raise ReadError("PDF has no pages")
     if n_pages > MAX_PAGES:
+        pdf.close()
         raise ReadError(f"PDF has {n_pages} pages; the limit is {MAX_PAGES}")
-    crowded = _crowded_pages(data)
-    if len(crowded) == n_pages:
-        what = f"page 1 holds {crowded[1]:,} characters" if n_pages == 1 else \
-            f"each of its {n_pages} pages holds over {MAX_PAGE_CHARS:,} characters"
-        raise ReadError(f"{what}, more than any plan page (the limit is {MAX_PAGE_CHARS:,} a page): not read")
+    return pdf, n_pages
+
+
+def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
+    pdf, n_pages = _open(data)
+    fonts = font_metrics(data)
     out = DocBuilder()
     layout = PageLayout(out, n_pages)
     read: dict[int, Page] = {}
@@ -195,15 +173,23 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
     to_ocr: list[tuple[int, str]] = []
     ocr_conf: dict[int, float] = {}
     page_quality: dict[int, dict] = {}
-    with pdf:
-        for number, page in enumerate(pdf.pages, start=1):
+    crowded: dict[int, int] = {}
+    try:
+        for number in range(1, n_pages + 1):
             try:
-                if number in crowded:
-                    notes[number] = [f"page {number}: {crowded[number]:,} characters, more than any plan page holds "
+                page = LayerPage(pdf[number - 1], fonts)
+            except Exception as exc:  # a damaged page: say so and go on with the rest
+                notes[number] = [f"page {number}: unreadable ({exc.__class__.__name__})"]
+                continue
+            try:
+                count = page.count_chars()
+                if count > MAX_PAGE_CHARS:
+                    crowded[number] = count
+                    notes[number] = [f"page {number}: {count:,} characters, more than any plan page holds "
                                      f"(the limit is {MAX_PAGE_CHARS:,}): not read"]
                     continue
                 try:
-                    (quality, measured), raw_words = _text_layer(page)
+                    (quality, measured), raw_words = _text_layer(page, page.chars())
                     if quality == "ok":
                         PAGES.info("%s", path, extra={"page": number - 1, "pages": n_pages})
                         tables = _ruled_tables(page)
@@ -216,7 +202,13 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
                     quality = "garbled"
                 to_ocr.append((number, quality))
             finally:
-                page.close()  # pdfplumber keeps every page's objects until closed: memory would grow with pages
+                page.close()
+    finally:
+        pdf.close()
+    if len(crowded) == n_pages:
+        what = f"page 1 holds {crowded[1]:,} characters" if n_pages == 1 else \
+            f"each of its {n_pages} pages holds over {MAX_PAGE_CHARS:,} characters"
+        raise ReadError(f"{what}, more than any plan page (the limit is {MAX_PAGE_CHARS:,} a page): not read")
     if to_ocr:
         _ocr_pages(data, path, n_pages, to_ocr, read, notes, ocr_conf, page_quality)
     for number in sorted(notes):
