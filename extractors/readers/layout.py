@@ -15,6 +15,7 @@ image), so a born-digital and a scanned plan are laid out by the same rules:
 """
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from collections import Counter
@@ -86,18 +87,27 @@ class Line:
 
 
 def group_lines(words: list[Word]) -> list[Line]:
-    """Words -> lines, top to bottom: a word joins the line it overlaps vertically by more than half its height."""
-    lines: list[list[Word]] = []
+    """Words -> lines, top to bottom: a word joins the line it overlaps vertically by more than half its height
+    (the line's top and bottom being the medians of its words')."""
+    lines: list[tuple[list[Word], list[float], list[float]]] = []  # words, and their tops and bottoms sorted
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
-        for line in reversed(lines[-3:]):
-            top = statistics.median(x.top for x in line)
-            bottom = statistics.median(x.bottom for x in line)
+        for line, tops, bottoms in reversed(lines[-3:]):
+            top, bottom = _median_of_sorted(tops), _median_of_sorted(bottoms)
             if min(bottom, w.bottom) - max(top, w.top) > 0.5 * min(bottom - top, w.height):
                 line.append(w)
+                bisect.insort(tops, w.top)
+                bisect.insort(bottoms, w.bottom)
                 break
         else:
-            lines.append([w])
-    return [Line(sorted(l, key=lambda w: w.x0)) for l in lines]
+            lines.append(([w], [w.top], [w.bottom]))
+    return [Line(sorted(line, key=lambda w: w.x0)) for line, _, _ in lines]
+
+
+def _median_of_sorted(values: list[float]) -> float:
+    """statistics.median of values already in order."""
+    n = len(values)
+    half = n // 2
+    return values[half] if n % 2 else (values[half - 1] + values[half]) / 2
 
 
 def split_segments(line: Line, height: float) -> list[Line]:
@@ -337,7 +347,7 @@ class PageLayout:
         words = page.words
         texts: dict[tuple[int, int], tuple[str, int]] = {}
         for r, c, rs, cs, box in placed:
-            inner = [w for w in words if _inside(w, box)]
+            inner = _words_in(words, box)
             lines = group_lines(inner)
             h = statistics.median(w.height for w in inner) if inner else 10.0
             text = "\n".join(t for t, _ in paragraphs(lines, box[0] + 0.3 * h, box[2] - 0.3 * h))
@@ -388,12 +398,17 @@ def _running_key(text: str) -> str:
 
 
 def _cell_texts(page: Page, cells: list[Box]) -> list[str]:
-    return [" ".join(w.text for w in sorted((w for w in page.words if _inside(w, c)), key=lambda w: (w.top, w.x0)))
-            for c in cells]
+    return [" ".join(w.text for w in sorted(_words_in(page.words, c), key=lambda w: (w.top, w.x0))) for c in cells]
 
 
 def _bbox(cells: list[Box]) -> Box:
     return (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
+
+
+def _words_in(words: list[Word], box: Box) -> list[Word]:
+    """The words whose centre is in the box (as _inside, for many words at once)."""
+    left, top, right, bottom = box
+    return [w for w in words if left <= (w.x0 + w.x1) / 2 <= right and top <= (w.top + w.bottom) / 2 <= bottom]
 
 
 def _inside(w: Word, box: Box) -> bool:

@@ -69,14 +69,17 @@ def words_in_cells(raw: list[dict], tables: list[list[Box]]) -> list[Word]:
         mid = (w["top"] + w["bottom"]) / 2
         cuts = sorted({x for lo, hi, sides in tables_sides if lo <= mid <= hi for x, top, bottom in sides
                        if w["x0"] + 0.5 < x < w["x1"] - 0.5 and top <= mid <= bottom})
+        if not cuts:  # most words
+            out.append(Word(w["x0"], w["top"], w["x1"], w["bottom"], nfc(w["text"]), _mostly_bold(chars)))
+            continue
         groups: list[list[dict]] = [[] for _ in range(len(cuts) + 1)]
         for ch in chars:
             centre = (ch["x0"] + ch["x1"]) / 2
             groups[sum(centre > x for x in cuts)].append(ch)
         for part in (g for g in groups if g):
-            text = "".join(ch["text"] for ch in part).strip() if cuts else w["text"]
+            text = "".join(ch["text"] for ch in part).strip()
             if text:
-                x0, x1 = (min(ch["x0"] for ch in part), max(ch["x1"] for ch in part)) if cuts else (w["x0"], w["x1"])
+                x0, x1 = min(ch["x0"] for ch in part), max(ch["x1"] for ch in part)
                 out.append(Word(x0, w["top"], x1, w["bottom"], nfc(text), _mostly_bold(part)))
     return out
 

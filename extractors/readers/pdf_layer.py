@@ -18,6 +18,7 @@ import re
 import unicodedata
 from io import BytesIO
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Callable, Iterator
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -139,6 +140,7 @@ class LayerPage:
                              270: (0, 1, -1, 0, y1, -x0)}.get(self.rotation, (1, 0, 0, 1, -x0, -y0))
         self._name = ctypes.create_string_buffer(512)
         self._text = None
+        self._calls = _address_calls()
 
     def _text_page(self):
         if self._text is None:
@@ -166,7 +168,9 @@ class LayerPage:
         places each glyph after the one before by whole thousandths of an em: within a text object that
         drifts (a third of a point along a Chromium line), so the fractions it dropped are added back."""
         raw = self._raw
-        unicode_of, generated, object_of, origin_of = _per_glyph_calls()
+        calls = self._calls
+        unicode_of, generated, object_of, origin_of = (calls.FPDFText_GetUnicode, calls.FPDFText_IsGenerated,
+                                                       calls.FPDFText_GetTextObject, calls.FPDFText_GetCharOrigin)
         text = self._text_page()
         handle = ctypes.cast(text.raw, ctypes.c_void_p).value
         out: list[dict] = []
@@ -188,11 +192,9 @@ class LayerPage:
             key = object_of(handle, i)
             known = objects.get(key)
             if known is None:
-                obj = ctypes.cast(key, raw.FPDF_PAGEOBJECT)
                 raw.FPDFText_GetMatrix(text.raw, i, matrix)
-                font = raw.FPDFTextObj_GetFont(obj)
-                style = (ctypes.addressof(font.contents), matrix.a, matrix.b, matrix.c, matrix.d,
-                         raw.FPDFText_GetFontSize(text.raw, i))
+                font = calls.FPDFTextObj_GetFont(key)
+                style = (font, matrix.a, matrix.b, matrix.c, matrix.d, raw.FPDFText_GetFontSize(text.raw, i))
                 known = objects[key] = styles.get(style) or styles.setdefault(
                     style, _Style(style[1:5], self._ctm, self.height, self._font(fonts, font), style[5]))
             origin_of(handle, i, at_x, at_y)
@@ -226,21 +228,22 @@ class LayerPage:
         raw = self._raw
         left, bottom, right, top = (ctypes.c_float() for _ in range(4))
         size = ctypes.c_float()
-        for obj, m in self._objects(raw.FPDF_PAGEOBJ_TEXT, skip=seen):
+        for address, m in self._objects(raw.FPDF_PAGEOBJ_TEXT, skip=seen):
+            obj = ctypes.cast(address, raw.FPDF_PAGEOBJECT)
             if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top) or abs(right.value - left.value) > 0.01:
                 continue
-            font = raw.FPDFTextObj_GetFont(obj)
+            font = self._calls.FPDFTextObj_GetFont(address)
             if not font or not raw.FPDFTextObj_GetFontSize(obj, size):
                 continue
             blank = _Style(m[:4], self._ctm, self.height, self._font(fonts, font), size.value)
             yield blank.box(" ", 0.0, blank.font.advance_of(0x20)[0], m[4], m[5])
 
-    def _font(self, fonts: dict[int, "_Font"], font) -> "_Font":
-        key = ctypes.addressof(font.contents)
-        known = fonts.get(key)
+    def _font(self, fonts: dict[int, "_Font"], address: int) -> "_Font":
+        known = fonts.get(address)
         if known is None:
+            font = ctypes.cast(address, self._raw.FPDF_FONT)
             name = self._font_name(font)
-            known = fonts[key] = _Font(font, name, self._fonts.get(name))
+            known = fonts[address] = _Font(font, name, self._fonts.get(name))
         return known
 
     def edges(self) -> list[dict]:
@@ -267,31 +270,34 @@ class LayerPage:
                 out.extend(curve_to_edges({"object_type": "curve", "pts": flipped, "top": top, "doctop": top}))
         return out
 
-    def _objects(self, kind: int, skip: set[int] = frozenset()) -> Iterator[tuple[object, Matrix]]:
-        """The page objects of one kind, forms opened, each with its matrix in the page's user space (before
-        the page's /Rotate turn); objects whose address is in `skip` are passed over unplaced."""
-        raw = self._raw
-        page = self._page.raw
-        yield from self._placed(kind, skip, raw.FPDFPage_CountObjects(page),
-                                lambda k: raw.FPDFPage_GetObject(page, k), (1, 0, 0, 1, 0, 0), 0)
+    def _objects(self, kind: int, skip: set[int] = frozenset()) -> Iterator[tuple[int, Matrix]]:
+        """The addresses of the page objects of one kind, forms opened, each with its matrix in the page's user
+        space (before the page's /Rotate turn); objects whose address is in `skip` are passed over."""
+        calls = self._calls
+        page = ctypes.cast(self._page.raw, ctypes.c_void_p).value
+        yield from self._placed(kind, skip, calls.FPDFPage_CountObjects(page),
+                                lambda k: calls.FPDFPage_GetObject(page, k), (1, 0, 0, 1, 0, 0), 0)
 
-    def _placed(self, kind: int, skip: set[int], count: int, get: Callable[[int], object], matrix: Matrix,
-                depth: int) -> Iterator[tuple[object, Matrix]]:
-        raw = self._raw
-        m = raw.FS_MATRIX()
-        form = raw.FPDF_PAGEOBJ_FORM
+    def _placed(self, kind: int, skip: set[int], count: int, get: Callable[[int], int], matrix: Matrix,
+                depth: int) -> Iterator[tuple[int, Matrix]]:
+        calls = self._calls
+        m = self._raw.FS_MATRIX()
+        at_m = ctypes.byref(m)
+        form = self._raw.FPDF_PAGEOBJ_FORM
         for k in range(count):
             obj = get(k)
-            found = raw.FPDFPageObj_GetType(obj)
-            if found != kind and found != form or (skip and ctypes.addressof(obj.contents) in skip):
+            if obj in skip:
                 continue
-            raw.FPDFPageObj_GetMatrix(obj, m)
+            found = calls.FPDFPageObj_GetType(obj)
+            if found != kind and found != form:
+                continue
+            calls.FPDFPageObj_GetMatrix(obj, at_m)
             placed = _mul((m.a, m.b, m.c, m.d, m.e, m.f), matrix)
             if found == kind:
                 yield obj, placed
             elif depth < 8:
-                yield from self._placed(kind, skip, raw.FPDFFormObj_CountObjects(obj),
-                                        lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j), placed, depth + 1)
+                yield from self._placed(kind, skip, calls.FPDFFormObj_CountObjects(obj),
+                                        lambda j, o=obj: calls.FPDFFormObj_GetObject(o, j), placed, depth + 1)
 
     def _subpaths(self) -> Iterator[tuple[str, list[tuple[float, float]]]]:
         """(operators, points) of each subpath, in page space, spelled as pdfminer spells them: a Bézier
@@ -299,7 +305,8 @@ class LayerPage:
         'l' onto the start just before 'h' is dropped."""
         raw = self._raw
         x, y = ctypes.c_float(), ctypes.c_float()
-        for obj, placed in self._objects(raw.FPDF_PAGEOBJ_PATH):
+        for address, placed in self._objects(raw.FPDF_PAGEOBJ_PATH):
+            obj = ctypes.cast(address, raw.FPDF_PAGEOBJECT)
             m = _mul(placed, self._ctm)
             ops: list[str] = []
             points: list[tuple[float, float]] = []
@@ -328,22 +335,31 @@ class LayerPage:
                 yield _tidy(ops, points)
 
 
-def _per_glyph_calls() -> tuple:
-    """pdfium's per-glyph functions, declared to take and return plain addresses and numbers: pypdfium2's
-    typed pointers cost as much again per call, and a page has thousands of glyphs."""
+def _address_calls() -> SimpleNamespace:
+    """pdfium's functions called per glyph and per page object, declared to take and return plain addresses
+    and numbers: pypdfium2's typed pointers cost as much again per call, and a page has thousands of glyphs
+    and text objects."""
+    import pypdfium2.raw as raw
     import pypdfium2_raw.bindings as bindings
 
     lib = bindings._libs["pdfium"]
     address, index, number = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_double)
-    out = []
+    calls = {}
     for name, result, args in (("FPDFText_GetUnicode", ctypes.c_uint, (address, index)),
                                ("FPDFText_IsGenerated", ctypes.c_int, (address, index)),
                                ("FPDFText_GetTextObject", address, (address, index)),
-                               ("FPDFText_GetCharOrigin", ctypes.c_int, (address, index, number, number))):
+                               ("FPDFText_GetCharOrigin", ctypes.c_int, (address, index, number, number)),
+                               ("FPDFTextObj_GetFont", address, (address,)),
+                               ("FPDFPage_CountObjects", ctypes.c_int, (address,)),
+                               ("FPDFPage_GetObject", address, (address, index)),
+                               ("FPDFFormObj_CountObjects", ctypes.c_int, (address,)),
+                               ("FPDFFormObj_GetObject", address, (address, ctypes.c_ulong)),
+                               ("FPDFPageObj_GetType", ctypes.c_int, (address,)),
+                               ("FPDFPageObj_GetMatrix", ctypes.c_int, (address, ctypes.POINTER(raw.FS_MATRIX)))):
         call = lib[name]  # a fresh function object: pypdfium2's own keeps its declaration
         call.restype, call.argtypes = result, list(args)
-        out.append(call)
-    return tuple(out)
+        calls[name] = call
+    return SimpleNamespace(**calls)
 
 
 def _tidy(ops: list[str], points: list[tuple[float, float]]) -> tuple[str, list[tuple[float, float]]]:
