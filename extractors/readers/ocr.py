@@ -265,7 +265,6 @@ def stamped_header(data: bytes) -> dict[str, str]:
     and the first signature's signing time as "signed_date" (ISO); {} for a PDF without such widgets."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
-    import pytesseract
 
     out: dict[str, str] = {}
     pdf = pdfium.PdfDocument(data)
@@ -298,10 +297,15 @@ def stamped_header(data: bytes) -> dict[str, str]:
             return out
         check_tesseract()
         low, high = max(0.0, min(b for b, _ in bands) - 12), min(height, max(t for _, t in bands) + 12)
+        import pytesseract  # here, not above: it brings in pandas (90 MB), and most PDFs have no widgets
+
         image = page.render(scale=300 / 72, may_draw_forms=True, crop=(0, low, 0, height - high)).to_pil()
-        text = pytesseract.image_to_string(image, lang=LANG, config="--psm 6", timeout=60)
+        try:
+            text = pytesseract.image_to_string(image, lang=LANG, config="--psm 6", timeout=60)
+        except pytesseract.TesseractError:
+            return out
         out["stamped_header"] = nfc(text)
-    except (ReadError, RuntimeError, OSError, pdfium.PdfiumError, pytesseract.TesseractError):
+    except (ReadError, RuntimeError, OSError, pdfium.PdfiumError):
         pass  # no Tesseract, or a form layer pdfium cannot draw: the text layer alone is read
     finally:
         pdf.close()
