@@ -29,8 +29,8 @@ class Chrome:
 def _patterns():
     raw = vocabulary.load("boilerplate.yaml")
 
-    def comp(items):
-        return [re.compile(p, re.IGNORECASE) for p in items]
+    def comp(items):  # one pattern: matches where any of the items does
+        return re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE)
 
     labels = {label: key for key, names in raw["site_fields"].items() for label in names}
     labels.update({label: None for label in raw["site_other_labels"]})
@@ -54,10 +54,10 @@ def find_chrome(lines: list[str]) -> Chrome:
     title = None
     motto = next((i for i, l in enumerate(norm[:150]) if MOTTO_RE.match(l)), 150)
     head = range(min(len(lines), motto))  # chrome comes before the national motto; "Lĩnh vực:" after it is text
-    last_marker = max((i for i in head if any(p.match(norm[i]) for p in prefix)), default=None)
+    last_marker = max((i for i in head if prefix.match(norm[i])), default=None)
     if last_marker is not None:
         for i in range(last_marker + 1, len(lines)):
-            if any(p.match(norm[i]) for p in start) or _letterhead_caps(norm[i]):
+            if start.match(norm[i]) or _letterhead_caps(norm[i]):
                 body_start = i
                 break
         chrome_lines = norm[:body_start]
@@ -66,7 +66,7 @@ def find_chrome(lines: list[str]) -> Chrome:
         title = max(candidates, key=len) if candidates else None
     # the footer: first suffix marker in the second half of the page
     for i in range(max(body_start + 1, len(lines) // 3), len(lines)):
-        if any(p.match(norm[i]) for p in suffix):
+        if suffix.match(norm[i]):
             body_end = i
             # a repeated document title line right before the footer belongs to it
             if i - 1 > body_start and re.match(r"(kế hoạch|quyết định)\s+\d+/", norm[i - 1], re.I):

@@ -4,9 +4,8 @@ columns of spaces (columns.py). `TextTables.at(i)` says whether a table starts a
 """
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vnplans.extractors.readers.columns import read_column_table
 from vnplans.extractors.readers.tables import (Token, align_rows, align_stream, classify_header, column_types, fold_subheader,
@@ -24,13 +23,13 @@ class Line:
     end: int
     raw: str
 
-    @functools.cached_property  # asked for again and again while tables are looked for
-    def text(self) -> str:
-        return self.raw.replace("\u00a0", " ").strip()
+    # asked for again and again while tables are looked for: worked out once
+    text: str = field(init=False, repr=False)
+    blank: bool = field(init=False, repr=False)
 
-    @functools.cached_property
-    def blank(self) -> bool:
-        return not self.text or bool(SEPARATOR_RE.match(self.text))
+    def __post_init__(self) -> None:
+        self.text = self.raw.replace("\u00a0", " ").strip()
+        self.blank = not self.text or bool(SEPARATOR_RE.match(self.text))
 
     def span(self) -> Span:
         return Span(self.start, self.end, self.idx + 1)
