@@ -34,5 +34,16 @@ def key(text: str) -> str:
 def fold(text: str) -> str:
     """The key with every diacritic dropped and đ as d: how people type a name without Vietnamese input
     ("So Tai chinh", "Binh Duong"). For looking up what a user typed, never for reading documents."""
-    t = unicodedata.normalize("NFD", key(text).replace("đ", "d"))
-    return "".join(ch for ch in t if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFD", key(text).replace("đ", "d")).translate(_WITHOUT_MARKS)
+
+
+class _WithoutMarks(dict):
+    """A str.translate table that drops combining marks, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _WithoutMarks()

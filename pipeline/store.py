@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import Optional
 
 import sqlite_utils
+from sqlite_utils.db import jsonify_if_needed
 
 from vnplans.extractors.errors import VnplansError
 from vnplans.extractors.keys import fold
 
 from vnplans.schemas.extraction import Extraction
 from vnplans.schemas.records import record
+
+_PLAIN = (str, int, float, bytes)  # stored as they are
 
 # Full-text search ignores diacritics (remove_diacritics 2); `search` holds the text folded with đ as d as well,
 # which no FTS5 tokenizer does: "so tai chinh" and "dong" find "Sở Tài chính" and "đồng".
@@ -261,30 +264,42 @@ class Store:
             old = self.path_doc(path)
             self._delete(ex.doc_id)
             doc_id = ex.doc_id
-            self.db["documents"].insert({**record("documents", ex), "source": path_text(ex.source),
-                                         "ingested_at": _now(), "body": body, "extractor": extractor,
-                                         "plan_key": plan_key(ex.document.doc_number, ex.document.issuer,
-                                                              ex.document.issued_date)})
+            self._insert("documents", [{**record("documents", ex), "source": path_text(ex.source),
+                                        "ingested_at": _now(), "body": body, "extractor": extractor,
+                                        "plan_key": plan_key(ex.document.doc_number, ex.document.issuer,
+                                                             ex.document.issued_date)}])
             self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, doc_id))
             for table, items in (("ocr_pages", ex.ocr_pages), ("page_quality", ex.page_quality)):
-                self.db[table].insert_all({**record(table, x), "doc_id": doc_id} for x in items)
-            self.db["sections"].insert_all({**record("sections", s), "doc_id": doc_id, "search": fold(s.heading or "")}
-                                           for s in ex.sections)
-            self.db["rows"].insert_all({**record("rows", r), "doc_id": doc_id, "idx": i,
-                                        "search": fold(f"{r.group or ''} {r.text}")} for i, r in enumerate(ex.rows))
+                self._insert(table, ({**record(table, x), "doc_id": doc_id} for x in items))
+            self._insert("sections", ({**record("sections", s), "doc_id": doc_id, "search": fold(s.heading or "")}
+                                      for s in ex.sections))
+            self._insert("rows", ({**record("rows", r), "doc_id": doc_id, "idx": i,
+                                   "search": fold(f"{r.group or ''} {r.text}")} for i, r in enumerate(ex.rows)))
             row_ids = [rid for (rid,) in self.conn.execute("SELECT id FROM rows WHERE doc_id = ? ORDER BY idx",
                                                            (doc_id,))]
-            self.db["assignments"].insert_all(
+            self._insert("assignments", (
                 {**record("assignments", a), "doc_id": doc_id, "row_id": row_ids[i], "agency_id": self._agency_id(a.agency)}
-                for i, r in enumerate(ex.rows) for a in r.assignments)
-            self.db["targets"].insert_all(
+                for i, r in enumerate(ex.rows) for a in r.assignments))
+            self._insert("targets", (
                 {**record("targets", t), "doc_id": doc_id, "idx": i,
                  "row_id": row_ids[t.row_index] if t.row_index is not None and t.row_index < len(row_ids) else None}
-                for i, t in enumerate(ex.targets))
+                for i, t in enumerate(ex.targets)))
             if old and old != ex.doc_id:
                 self._drop_if_orphan(old)
             self._settle_renditions(doc_id)
             self.conn.execute("DELETE FROM failures WHERE path = ?", (path,))
+
+    def _insert(self, table: str, records) -> None:
+        """Records of one table, by column name, in one executemany: sqlite-utils' insert_all costs as much as
+        the rest of a document's store (it inspects and converts every value); these values are stored as
+        they are, as insert_all would store them."""
+        records = [{column: v if v is None or type(v) in _PLAIN else jsonify_if_needed(v) for column, v in r.items()}
+                   for r in records]
+        if not records:
+            return
+        columns = list(records[0])
+        self.conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+                              f"VALUES ({', '.join(':' + c for c in columns)})", records)
 
     def renditions(self, doc_id: str) -> list[dict]:
         """The stored files of the plan `doc_id` is (itself included) when there are several: source, id, and

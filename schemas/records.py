@@ -8,6 +8,7 @@ against `store.sql`, so a field added to one and not the others fails a test ins
 from __future__ import annotations
 
 import json
+import operator
 from typing import Any
 
 _POSITION = {"line": "provenance.line", "page": "provenance.page", "start": "provenance.start",
@@ -62,14 +63,32 @@ def value_at(obj: Any, path: str) -> Any:
         if obj is None:
             return None
         obj = getattr(obj, name)
-    if isinstance(obj, bool):
-        return int(obj)
-    if isinstance(obj, list):
-        return json.dumps(obj, ensure_ascii=False)
-    return obj
+    return _stored(obj)
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _getter(path: str):
+    """value_at(·, path) as one function: attrgetter walks the path in C; a None on the way falls back."""
+    get = operator.attrgetter(path)
+
+    def value(obj: Any) -> Any:
+        try:
+            return _stored(get(obj))
+        except AttributeError:
+            return value_at(obj, path)
+    return value
+
+
+_GETTERS = {table: [(column, _getter(path)) for column, path in columns.items()] for table, columns in COLUMNS.items()}
 
 
 def record(table: str, obj: Any) -> dict[str, Any]:
     """The columns of `table` that one model object (an Extraction, a row, a target ...) fills."""
-    return {column: value_at(obj, path) for column, path in COLUMNS[table].items()}
-
+    return {column: get(obj) for column, get in _GETTERS[table]}
