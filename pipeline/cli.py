@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from vnplans import __version__
 from vnplans.extractors.errors import VnplansError
 from vnplans.pipeline.files import atomic
 
@@ -413,9 +412,22 @@ def main(argv: list[str] | None = None) -> int:
     return run(args)
 
 
+class _Version(argparse.Action):
+    """--version, looked up only when asked for (importlib.metadata is slow to import)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        import vnplans
+
+        print(f"vnplans {vnplans.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vnplans", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"vnplans {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="ingest files and folders (recursively) into the database")

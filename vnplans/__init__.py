@@ -9,13 +9,20 @@
 The repository's rooms (pipeline/, extractors/, schemas/) install as vnplans.pipeline, vnplans.extractors and
 vnplans.schemas.
 """
-from importlib.metadata import PackageNotFoundError, version as _version
-
-from vnplans.api import Database, extract, open, read_export
-
-try:
-    __version__ = _version("vnplans")
-except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
-    __version__ = "0+unknown"
-
 __all__ = ["Database", "extract", "open", "read_export", "__version__"]
+
+
+def __getattr__(name: str):
+    """The API is imported on first use, so that `vnplans` on the command line does not pay for it."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("vnplans")
+        except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+            return "0+unknown"
+    if name in ("Database", "extract", "open", "read_export"):
+        from vnplans import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'vnplans' has no attribute {name!r}")
