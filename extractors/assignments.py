@@ -138,7 +138,7 @@ def _inside_name(text: str, pos: int) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _pos(text: str) -> tuple[tuple[str, str], ...]:
-    from underthesea import pos_tag  # loaded on first use: the tagger takes a second to start
+    from vnplans.extractors.tagger import pos_tag  # loaded on first use: the tagger takes a second to start
 
     return tuple(pos_tag(text))
 
