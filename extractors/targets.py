@@ -286,10 +286,13 @@ YEAR_RE = re.compile(r"(?:đến|trong|vào|hết|cuối|mục tiêu)?\s*năm\s+
 SECTION_YEAR_RE = re.compile(r"(?:giai đoạn\s+(?:19|20)\d{2}\s*[-–]\s*|đến(?: hết)?(?: năm)?\s+|năm\s+)((?:19|20)\d{2})\b", re.I)
 
 
+DATE_BEFORE_RE = re.compile(r"(?:ngày|tháng)\s*\d*\s*$|\d/\s*$")
+
+
 def _sentence_year(text: str) -> Optional[int]:
     for m in YEAR_RE.finditer(text):
         before = text[max(0, m.start() - 25):m.start()]
-        if re.search(r"(?:ngày|tháng)\s*\d*\s*$|\d/\s*$", before):
+        if DATE_BEFORE_RE.search(before):
             continue  # part of a date: "ngày 15 tháng 3 năm 2022"
         return int(m.group(1))
     return None
@@ -596,11 +599,17 @@ def _plain(metric: str, abbreviations: dict[str, str]) -> str:
     return re.sub(r"[\s.,;:()\-–]+", " ", metric).casefold().strip()
 
 
+ABBREVIATION_RE = re.compile(r"\([A-ZĐ]{2,8}\)")
+DEFINED_ABBREVIATION_RE = re.compile(r"((?:[\wÀ-ỹ]+\s+){1,8})\(([A-ZĐ]{2,8})\)")
+
+
 def _abbreviations(texts: Iterable[str]) -> dict[str, str]:
     """Abbreviations the document defines inline: "thủ tục hành chính (TTHC)" -> TTHC = thủ tục hành chính."""
     out: dict[str, str] = {}
     for text in texts:
-        for m in re.finditer(r"((?:[\wÀ-ỹ]+\s+){1,8})\(([A-ZĐ]{2,8})\)", text):
+        if not ABBREVIATION_RE.search(text):  # the cheap part first: most texts define none
+            continue
+        for m in DEFINED_ABBREVIATION_RE.finditer(text):
             words, abbr = m.group(1).split(), m.group(2)
             n = len(abbr)
             if len(words) >= n and "".join(w[0] for w in words[-n:]).upper() == abbr:
