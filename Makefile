@@ -83,6 +83,7 @@ renditions: setup
 bench: setup
 	$(PY) tools/bench_batch.py --count 1000
 	$(PY) tools/bench.py
+	$(PY) tools/bench_pdf.py
 
 schema: setup
 	$(PY) -m vnplans.schemas.extraction > schemas/extraction.schema.json
