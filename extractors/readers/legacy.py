@@ -34,13 +34,25 @@ def _pattern(encoding: str) -> re.Pattern:
     return re.compile("|".join(map(re.escape, keys)))
 
 
+@functools.lru_cache(maxsize=None)
+def _single_characters(encoding: str) -> Optional[dict[int, str]]:
+    """The table as a str.translate map when each legacy code is one character (TCVN3: one byte a letter);
+    None when some take two (VNI: a letter then its mark), which the pattern has to find."""
+    table = tables()[encoding]
+    return {ord(k): v for k, v in table.items()} if all(len(k) == 1 for k in table) else None
+
+
 def convert(text: str, encoding: str, upper: bool = False) -> str:
     """Text typed in a legacy font, read as Latin-1/Windows-1252 characters, as Unicode.
 
     `upper`: typed in an uppercase font (.VnTimeH), whose lowercase codes draw capitals.
     """
-    table = tables()[encoding]
-    out = _pattern(encoding).sub(lambda m: table[m.group(0)], text)
+    single = _single_characters(encoding)
+    if single is not None:
+        out = text.translate(single)
+    else:
+        table = tables()[encoding]
+        out = _pattern(encoding).sub(lambda m: table[m.group(0)], text)
     if upper:
         return out.upper()
     if encoding == "tcvn3":
@@ -100,9 +112,10 @@ def syllable_score(text: str) -> float:
 
 def best(text: str) -> tuple[Optional[str], float]:
     """(the legacy encoding `text` reads best in, its syllable score); (None, 0) when it is Unicode already."""
-    if vietnamese_share(text) > 0.01:
-        return None, 0.0
     sample = text[:50000]
+    # Vietnamese letters past 1% of all characters are past 1% of the letters: no need to count those
+    if len(_VIETNAMESE.findall(sample)) > 0.01 * len(sample) or vietnamese_share(text) > 0.01:
+        return None, 0.0
     found, found_score = None, 0.05
     for encoding in ENCODINGS:
         score = syllable_score(convert(sample, encoding))
