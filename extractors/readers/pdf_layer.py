@@ -190,10 +190,12 @@ class LayerPage:
             if code == SOFT_HYPHEN_MARK:
                 code = 0x2D
             key = object_of(handle, i)
+            if key is None:  # a character pdfium made up, drawn by no text object
+                continue
             known = objects.get(key)
             if known is None:
                 raw.FPDFText_GetMatrix(text.raw, i, matrix)
-                font = calls.FPDFTextObj_GetFont(key)
+                font = calls.FPDFTextObj_GetFont(key) or 0  # none: no name, no widths; the drawn box stands in
                 style = (font, matrix.a, matrix.b, matrix.c, matrix.d, raw.FPDFText_GetFontSize(text.raw, i))
                 known = objects[key] = styles.get(style) or styles.setdefault(
                     style, _Style(style[1:5], self._ctm, self.height, self._font(fonts, font), style[5]))
