@@ -6,9 +6,10 @@ import functools
 import hashlib
 import sqlite3
 import urllib.parse
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import sqlite_utils
 from sqlite_utils.db import jsonify_if_needed
@@ -69,6 +70,40 @@ def path_text(path: str) -> str:
 
 class MissingDatabase(VnplansError, FileNotFoundError):
     """A read command pointed at a path with no database: it is not created there."""
+
+
+@dataclass
+class DocumentRecords:
+    """One document's rows for the store, made from its Extraction where it was extracted (a worker): plain
+    values, cheap to send to the writer, which adds what only it knows (row and agency ids, the time)."""
+
+    doc_id: str
+    document: dict[str, Any]  # the documents row, but for the writer's columns
+    tables: dict[str, list[dict[str, Any]]]  # ocr_pages, page_quality, sections and rows, with their search text
+    assignments: list[tuple[int, str, dict[str, Any]]]  # (row index, agency, row)
+    targets: list[tuple[Optional[int], dict[str, Any]]]  # (row index, row)
+    warnings: list[str]
+
+    @classmethod
+    def of(cls, ex: Extraction) -> "DocumentRecords":
+        return cls(
+            ex.doc_id, {**record("documents", ex), "source": path_text(ex.source)},
+            {"ocr_pages": [record("ocr_pages", x) for x in ex.ocr_pages],
+             "page_quality": [record("page_quality", x) for x in ex.page_quality],
+             "sections": [{**record("sections", s), "search": fold(s.heading or "")} for s in ex.sections],
+             "rows": [{**record("rows", r), "idx": i, "search": fold(f"{r.group or ''} {r.text}")}
+                      for i, r in enumerate(ex.rows)]},
+            [(i, a.agency, record("assignments", a)) for i, r in enumerate(ex.rows) for a in r.assignments],
+            [(t.row_index, {**record("targets", t), "idx": i}) for i, t in enumerate(ex.targets)],
+            list(ex.warnings))
+
+    def summary(self) -> str:
+        """What `ingest` says of the document."""
+        d, t = self.document, self.tables
+        return (f"{d['doc_type'] or '?'} {d['doc_number'] or d['doc_number_raw'] or '(no number)'}, "
+                f"{d['province'] or '?'}, {d['issued_date'] or d['issued_month'] or '?'} — "
+                f"{len(t['sections'])} sections, {len(t['rows'])} rows, {len(self.targets)} targets, "
+                f"{len(self.warnings)} warnings")
 
 
 class StoreError(VnplansError):
@@ -257,34 +292,28 @@ class Store:
                 self._drop_if_orphan(old)
             self.conn.execute("DELETE FROM failures WHERE path = ?", (path,))
 
-    def save(self, path: str, ex: Extraction, body: str, extractor: Optional[str] = None) -> None:
+    def save(self, path: str, records: "DocumentRecords", body: str, extractor: Optional[str] = None) -> None:
         """Store one document and everything extracted from it, replacing what the path held before."""
         path = path_text(path)
+        doc_id = records.doc_id
         with self._tx():
             old = self.path_doc(path)
-            self._delete(ex.doc_id)
-            doc_id = ex.doc_id
-            self._insert("documents", [{**record("documents", ex), "source": path_text(ex.source),
-                                        "ingested_at": _now(), "body": body, "extractor": extractor,
-                                        "plan_key": plan_key(ex.document.doc_number, ex.document.issuer,
-                                                             ex.document.issued_date)}])
+            self._delete(doc_id)
+            document = records.document
+            self._insert("documents", [{**document, "ingested_at": _now(), "body": body, "extractor": extractor,
+                                        "plan_key": plan_key(document["doc_number"], document["issuer"],
+                                                             document["issued_date"])}])
             self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, doc_id))
-            for table, items in (("ocr_pages", ex.ocr_pages), ("page_quality", ex.page_quality)):
-                self._insert(table, ({**record(table, x), "doc_id": doc_id} for x in items))
-            self._insert("sections", ({**record("sections", s), "doc_id": doc_id, "search": fold(s.heading or "")}
-                                      for s in ex.sections))
-            self._insert("rows", ({**record("rows", r), "doc_id": doc_id, "idx": i,
-                                   "search": fold(f"{r.group or ''} {r.text}")} for i, r in enumerate(ex.rows)))
+            for table in ("ocr_pages", "page_quality", "sections", "rows"):
+                self._insert(table, ({**r, "doc_id": doc_id} for r in records.tables[table]))
             row_ids = [rid for (rid,) in self.conn.execute("SELECT id FROM rows WHERE doc_id = ? ORDER BY idx",
                                                            (doc_id,))]
-            self._insert("assignments", (
-                {**record("assignments", a), "doc_id": doc_id, "row_id": row_ids[i], "agency_id": self._agency_id(a.agency)}
-                for i, r in enumerate(ex.rows) for a in r.assignments))
-            self._insert("targets", (
-                {**record("targets", t), "doc_id": doc_id, "idx": i,
-                 "row_id": row_ids[t.row_index] if t.row_index is not None and t.row_index < len(row_ids) else None}
-                for i, t in enumerate(ex.targets)))
-            if old and old != ex.doc_id:
+            self._insert("assignments", ({**r, "doc_id": doc_id, "row_id": row_ids[i], "agency_id": self._agency_id(agency)}
+                                         for i, agency, r in records.assignments))
+            self._insert("targets", ({**r, "doc_id": doc_id,
+                                      "row_id": row_ids[i] if i is not None and i < len(row_ids) else None}
+                                     for i, r in records.targets))
+            if old and old != doc_id:
                 self._drop_if_orphan(old)
             self._settle_renditions(doc_id)
             self.conn.execute("DELETE FROM failures WHERE path = ?", (path,))

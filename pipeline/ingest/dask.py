@@ -132,6 +132,7 @@ def load_shards(paths: Iterable[str], db_path: str, out: TextIO, err: TextIO, re
 
 
 def _load(store, paths: Iterable[str], summary: Summary, out: TextIO, err: TextIO) -> None:
+    from vnplans.pipeline.store import DocumentRecords
     from vnplans.schemas.extraction import Extraction
 
     try:
@@ -161,7 +162,7 @@ def _load(store, paths: Iterable[str], summary: Summary, out: TextIO, err: TextI
                         record_failure(store, summary, None, path, r["error"], doc_id, version, err)
                     elif store.stored(path, doc_id, version):
                         summary.unchanged.append(path)
-                    elif save(store, summary, None, path, doc_id, ex, body, version, err):
+                    elif save(store, summary, None, path, doc_id, DocumentRecords.of(ex), body, version, err):
                         print(f"loaded     {path}", file=out)
     finally:
         store.close()

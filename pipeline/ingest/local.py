@@ -18,9 +18,8 @@ from typing import Iterable, Optional, TextIO
 
 from vnplans.extractors.errors import VnplansError
 from vnplans.extractors.readers import check_file, content_id
-from vnplans.schemas.extraction import Extraction
-
 from vnplans.pipeline.ingest.workers import Limits, extract_all
+from vnplans.pipeline.store import DocumentRecords
 
 
 @dataclass
@@ -138,20 +137,16 @@ def _ingest(store, files, db_path: str, out: TextIO, err: TextIO, workers: int, 
         todo = plan_batch(store, [str(f) for f in files], version, retry_failed, summary, out, err)
         bar = Progress(len(todo), out, err, progress)
         try:
-            for o in extract_all(todo, workers, bar.page, limits):
+            for o in extract_all(todo, workers, bar.page, limits, for_store=True):
                 summary.add_stages(o.stages)
                 if o.error is not None:
                     record_failure(store, summary, bar, o.path, o.error, o.doc_id, version)
-                if o.error is not None or not save(store, summary, bar, o.path, o.doc_id, o.extraction, o.body,
+                if o.error is not None or not save(store, summary, bar, o.path, o.doc_id, o.records, o.body,
                                                    version):
                     bar.step(failed=True)
                     continue
-                d = o.extraction.document
-                bar.log(f"ingested   {o.path}: {d.doc_type or '?'} {d.doc_number or d.doc_number_raw or '(no number)'}, "
-                        f"{d.province or '?'}, {d.issued_date or d.issued_month or '?'} — "
-                        f"{len(o.extraction.sections)} sections, {len(o.extraction.rows)} rows, "
-                        f"{len(o.extraction.targets)} targets, {len(o.extraction.warnings)} warnings")
-                for w in o.extraction.warnings:
+                bar.log(f"ingested   {o.path}: {o.records.summary()}")
+                for w in o.records.warnings:
                     bar.note(f"           warning: {w}" if bar.bar is None else f"warning: {o.path}: {w}")
                 bar.step()
         finally:
@@ -199,19 +194,19 @@ def plan_batch(store, paths: list[str], version: str, retry_failed: bool, summar
     return todo
 
 
-def save(store, summary: Summary, bar: Optional[Progress], path: str, doc_id: Optional[str], ex: Extraction,
-         body: str, version: str, err: Optional[TextIO] = None) -> bool:
+def save(store, summary: Summary, bar: Optional[Progress], path: str, doc_id: Optional[str],
+         records: DocumentRecords, body: str, version: str, err: Optional[TextIO] = None) -> bool:
     """Store one extraction (one transaction) and count it; a failure to store is recorded like any other."""
     try:
-        store.save(path, ex, body, version)
+        store.save(path, records, body, version)
     except Exception as exc:
         record_failure(store, summary, bar, path, f"could not store ({type(exc).__name__}: {exc})", doc_id, version, err)
         return False
     summary.ingested.append(path)
     summary.bytes += len(body.encode("utf-8"))
-    same = store.renditions(ex.doc_id)
+    same = store.renditions(records.doc_id)
     if same:
-        summary.renditions[same[0]["id"]] = (ex.document.doc_number, [r["source"] for r in same])
+        summary.renditions[same[0]["id"]] = (records.document["doc_number"], [r["source"] for r in same])
     return True
 
 

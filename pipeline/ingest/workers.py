@@ -17,10 +17,13 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from vnplans.extractors.errors import VnplansError
 from vnplans.schemas.extraction import Extraction
+
+if TYPE_CHECKING:
+    from vnplans.pipeline.store import DocumentRecords
 
 CRASHED = "the worker process died while extracting (a crash or out of memory)"
 
@@ -37,6 +40,7 @@ class Outcome:
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
     markdown: Optional[str] = None  # the document as Markdown, when asked for
+    records: Optional[DocumentRecords] = None  # for the store, in place of the extraction (cheaper to send)
 
 
 @dataclass(frozen=True)
@@ -88,8 +92,11 @@ def bounded(limits: Limits):
             pass
 
 
-def extract_file(path: str, doc_id: Optional[str], limits: Limits = Limits(), markdown: bool = False) -> Outcome:
-    """Read and extract one file (in a worker). Never raises: a failure is an Outcome with its reason."""
+def extract_file(path: str, doc_id: Optional[str], limits: Limits = Limits(), markdown: bool = False,
+                 for_store: bool = False) -> Outcome:
+    """Read and extract one file (in a worker). Never raises: a failure is an Outcome with its reason.
+    `for_store`: the Outcome carries the store's records instead of the Extraction (the writer's work done
+    here, and a tenth of the Extraction's unpickling time)."""
     from vnplans.pipeline.stages import process, to_extraction
 
     start = time.perf_counter()
@@ -99,14 +106,19 @@ def extract_file(path: str, doc_id: Optional[str], limits: Limits = Limits(), ma
             processed = process(path, stages)
             t = time.perf_counter()
             ex = to_extraction(processed)
+            records = None
+            if for_store:
+                from vnplans.pipeline.store import DocumentRecords
+
+                records = DocumentRecords.of(ex)
             stages["assemble"] = time.perf_counter() - t
             rendition = None
             if markdown:
                 from vnplans.pipeline import markdown as md
 
                 rendition = md.render(processed, ex)
-        return Outcome(path, doc_id or ex.doc_id, ex, processed.source.text, None,
-                       time.perf_counter() - start, stages, rendition)
+        return Outcome(path, doc_id or ex.doc_id, None if for_store else ex, processed.source.text, None,
+                       time.perf_counter() - start, stages, rendition, records)
     except VnplansError as exc:
         return Outcome(path, doc_id, error=exc.reason, seconds=time.perf_counter() - start, stages=stages)
     except RecursionError:
@@ -166,7 +178,7 @@ def _needs_a_worker(path: str) -> bool:
 
 
 def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=None,
-                limits: Limits = Limits(), markdown: bool = False) -> Iterator[Outcome]:
+                limits: Limits = Limits(), markdown: bool = False, for_store: bool = False) -> Iterator[Outcome]:
     """Outcomes in completion order. A file that kills its worker twice is reported as crashed. `on_page(path,
     done, total)` hears of pages read inside a document, from whichever process reads it."""
     if (workers <= 1 or len(todo) <= 1) and not any(_needs_a_worker(path) for path, _ in todo):
@@ -174,7 +186,7 @@ def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=Non
             _page_records(_PageHandler(on_page))
         try:
             for path, doc_id in todo:
-                yield extract_file(path, doc_id, limits, markdown)
+                yield extract_file(path, doc_id, limits, markdown, for_store)
         finally:
             logging.getLogger("vnplans.pages").handlers.clear()
         return
@@ -192,7 +204,7 @@ def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=Non
                 while queue or running:
                     while queue and len(running) < 2 * workers:  # bounded: memory stays flat
                         item = queue.pop()
-                        running[pool.submit(extract_file, *item, limits, markdown)] = item
+                        running[pool.submit(extract_file, *item, limits, markdown, for_store)] = item
                     done, _ = wait(running, timeout=0.5 if pages is not None else None, return_when=FIRST_COMPLETED)
                     _drain(pages, on_page)
                     broken = False

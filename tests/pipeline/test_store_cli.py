@@ -215,17 +215,18 @@ def test_a_locked_database_is_one_line(tmp_path, capsys):
 def test_a_full_disk_fails_one_document_and_the_next_one_is_stored(tmp_path, capsys):
     from vnplans.pipeline.ingest.local import Summary, save
     from vnplans.pipeline.stages import process, to_extraction
+    from vnplans.pipeline.store import DocumentRecords
 
     store = Store(tmp_path / "t.db")
     docs = [process(p) for p in SEEDS[:3]]
     pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
     store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")  # the disk fills up
     summary = Summary()
-    assert not save(store, summary, None, str(SEEDS[1]), docs[1].source.sha256, to_extraction(docs[1]),
+    assert not save(store, summary, None, str(SEEDS[1]), docs[1].source.sha256, DocumentRecords.of(to_extraction(docs[1])),
                     docs[1].source.text, "v", None)
     assert "database or disk is full" in summary.failed[0][1]
     store.conn.execute("PRAGMA max_page_count = 1073741823")  # space again
-    assert save(store, summary, None, str(SEEDS[2]), docs[2].source.sha256, to_extraction(docs[2]),
+    assert save(store, summary, None, str(SEEDS[2]), docs[2].source.sha256, DocumentRecords.of(to_extraction(docs[2])),
                 docs[2].source.text, "v", None)  # no stale agency id from the failed one
     assert [d["source"] for d in listings.documents(store)] == [SEEDS[2].name]
     store.close()
