@@ -132,7 +132,7 @@ def load_shards(paths: Iterable[str], db_path: str, out: TextIO, err: TextIO, re
 
 
 def _load(store, paths: Iterable[str], summary: Summary, out: TextIO, err: TextIO) -> None:
-    from vnplans.pipeline.store import DocumentRecords
+    from vnplans.pipeline.store_records import DocumentRecords
     from vnplans.schemas.extraction import Extraction
 
     try:

@@ -19,7 +19,7 @@ from typing import Iterable, Optional, TextIO
 from vnplans.extractors.errors import VnplansError
 from vnplans.extractors.readers import check_file, content_id
 from vnplans.pipeline.ingest.workers import Limits, extract_all
-from vnplans.pipeline.store import DocumentRecords
+from vnplans.pipeline.store_records import DocumentRecords
 
 
 @dataclass
@@ -166,7 +166,7 @@ def _ingest(store, files, db_path: str, out: TextIO, err: TextIO, workers: int, 
 def plan_batch(store, paths: list[str], version: str, retry_failed: bool, summary: Summary, out: TextIO,
           err: TextIO) -> list[tuple[str, Optional[str]]]:
     """What to extract: files not stored yet, not stored by this extractor version, or changed since."""
-    from vnplans.pipeline.store import path_text
+    from vnplans.pipeline.store_records import path_text
 
     failed = {f["path"]: f for f in store.query("SELECT * FROM failures")}
     todo = []

@@ -23,7 +23,7 @@ from vnplans.extractors.errors import VnplansError
 from vnplans.schemas.extraction import Extraction
 
 if TYPE_CHECKING:
-    from vnplans.pipeline.store import DocumentRecords
+    from vnplans.pipeline.store_records import DocumentRecords
 
 CRASHED = "the worker process died while extracting (a crash or out of memory)"
 
@@ -108,7 +108,7 @@ def extract_file(path: str, doc_id: Optional[str], limits: Limits = Limits(), ma
             ex = to_extraction(processed)
             records = None
             if for_store:
-                from vnplans.pipeline.store import DocumentRecords
+                from vnplans.pipeline.store_records import DocumentRecords
 
                 records = DocumentRecords.of(ex)
             stages["assemble"] = time.perf_counter() - t

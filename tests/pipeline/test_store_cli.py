@@ -215,7 +215,7 @@ def test_a_locked_database_is_one_line(tmp_path, capsys):
 def test_a_full_disk_fails_one_document_and_the_next_one_is_stored(tmp_path, capsys):
     from vnplans.pipeline.ingest.local import Summary, save
     from vnplans.pipeline.stages import process, to_extraction
-    from vnplans.pipeline.store import DocumentRecords
+    from vnplans.pipeline.store_records import DocumentRecords
 
     store = Store(tmp_path / "t.db")
     docs = [process(p) for p in SEEDS[:3]]

@@ -1,0 +1,54 @@
+"""What the store keeps of one document, as plain rows by column name, made where the document was extracted.
+
+A worker sends these to the writer rather than the Extraction: plain values pickle and unpickle in a
+tenth of the time, and making them (the search text included) is work the writer no longer does. This
+module imports no database library: a worker never loads sqlite-utils (which brings pandas with it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from vnplans.extractors.keys import fold
+from vnplans.schemas.extraction import Extraction
+from vnplans.schemas.records import record
+
+
+def path_text(path: str) -> str:
+    """A file path as stored: a name whose bytes are not UTF-8 (Python holds them as surrogates) keeps them
+    shown escaped ("plan\\xff.txt"), the same way every time, so the path finds its row again."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+@dataclass
+class DocumentRecords:
+    """One document's rows for the store, made from its Extraction where it was extracted (a worker): plain
+    values, cheap to send to the writer, which adds what only it knows (row and agency ids, the time)."""
+
+    doc_id: str
+    document: dict[str, Any]  # the documents row, but for the writer's columns
+    tables: dict[str, list[dict[str, Any]]]  # ocr_pages, page_quality, sections and rows, with their search text
+    assignments: list[tuple[int, str, dict[str, Any]]]  # (row index, agency, row)
+    targets: list[tuple[Optional[int], dict[str, Any]]]  # (row index, row)
+    warnings: list[str]
+
+    @classmethod
+    def of(cls, ex: Extraction) -> "DocumentRecords":
+        return cls(
+            ex.doc_id, {**record("documents", ex), "source": path_text(ex.source)},
+            {"ocr_pages": [record("ocr_pages", x) for x in ex.ocr_pages],
+             "page_quality": [record("page_quality", x) for x in ex.page_quality],
+             "sections": [{**record("sections", s), "search": fold(s.heading or "")} for s in ex.sections],
+             "rows": [{**record("rows", r), "idx": i, "search": fold(f"{r.group or ''} {r.text}")}
+                      for i, r in enumerate(ex.rows)]},
+            [(i, a.agency, record("assignments", a)) for i, r in enumerate(ex.rows) for a in r.assignments],
+            [(t.row_index, {**record("targets", t), "idx": i}) for i, t in enumerate(ex.targets)],
+            list(ex.warnings))
+
+    def summary(self) -> str:
+        """What `ingest` says of the document."""
+        d, t = self.document, self.tables
+        return (f"{d['doc_type'] or '?'} {d['doc_number'] or d['doc_number_raw'] or '(no number)'}, "
+                f"{d['province'] or '?'}, {d['issued_date'] or d['issued_month'] or '?'} — "
+                f"{len(t['sections'])} sections, {len(t['rows'])} rows, {len(self.targets)} targets, "
+                f"{len(self.warnings)} warnings")
