@@ -19,6 +19,10 @@ for first, second in _PAIRS:
 _MOVE_RE = re.compile("(" + "|".join(_MOVE) + r")(?!\w)")
 
 
+_NOT_WORD = re.compile(r"[^\w%]+")
+_SPACES = re.compile(r"\s+")
+
+
 def fold_tones(text: str) -> str:
     return _MOVE_RE.sub(lambda m: _MOVE[m.group(1)], text)
 
@@ -26,9 +30,7 @@ def fold_tones(text: str) -> str:
 def key(text: str) -> str:
     """Lower case, NFC, one tone placement, words only (dashes and punctuation become spaces)."""
     t = unicodedata.normalize("NFC", text).casefold().replace("tỉ ", "tỷ ")
-    t = fold_tones(t)
-    t = re.sub(r"[^\w%]+", " ", t)
-    return re.sub(r"\s+", " ", t).strip()
+    return _SPACES.sub(" ", _NOT_WORD.sub(" ", fold_tones(t))).strip()
 
 
 def fold(text: str) -> str:
