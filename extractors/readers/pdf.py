@@ -185,7 +185,12 @@ def read_pdf(path: str, sha256: str, data: bytes) -> SourceDocument:
                 notes[number] = [f"page {number}: unreadable ({exc.__class__.__name__})"]
                 continue
             try:
-                count = page.count_chars()
+                try:
+                    count = page.count_chars()
+                except Exception as exc:  # no text page for it: OCR may still read it
+                    notes[number] = [f"page {number}: unreadable text layer ({exc.__class__.__name__})"]
+                    to_ocr.append((number, "garbled"))
+                    continue
                 if count > MAX_PAGE_CHARS:
                     crowded[number] = count
                     notes[number] = [f"page {number}: {count:,} characters, more than any plan page holds "
