@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Born-digital PDFs side by side: vnplans's whole pipeline against pdfium's raw text (the practical
 ceiling for text), pdfplumber's own words + ruled tables (the floor a user could write in ten lines) and,
-when given an interpreter that has it, Unstructured's `partition_pdf(strategy="fast")`; then start-up time
-and the peak memory of one 200-page PDF.
+when given an interpreter that has it, Unstructured's `partition_pdf(strategy="fast")`; then start-up time,
+OCR on one core against plain Tesseract, and the peak memory of one 200-page PDF.
 
 usage: tools/bench_pdf.py [--repeat N] [--unstructured PYTHON] [--json FILE]
 The tools run in this process (Unstructured in its own interpreter), interleaved, each over every file,
@@ -120,6 +120,44 @@ def startup(repeat: int) -> float:
     return statistics.median(times)
 
 
+OCR_ONE_CORE = r"""
+import sys, time
+from vnplans.extractors.readers import read_file
+read_file(sys.argv[1])  # warm-up: imports, Tesseract's first start
+start = time.perf_counter()
+pages = read_file(sys.argv[1]).pages
+print(pages / (time.perf_counter() - start))
+"""
+
+
+def ocr_on_one_core() -> dict:
+    """A scan OCR'd on one core (taskset, one OpenMP thread) by vnplans's reader and by plain Tesseract on the
+    same page images (rendered at the scan's 200 dpi), one page after another."""
+    import shutil
+
+    import pypdfium2 as pdfium
+
+    if not shutil.which("taskset") or not shutil.which("tesseract"):
+        return {"error": "needs taskset and tesseract"}
+    scan = ROOT / "corpus" / "renditions" / "scan" / "004_c147d9c3ca0a32b7.pdf"
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = pdfium.PdfDocument(scan.read_bytes())
+        images = []
+        for k in range(len(pdf)):
+            images.append(Path(tmp) / f"p{k:02d}.png")
+            pdf[k].render(scale=200 / 72, grayscale=True).to_pil().convert("L").save(images[-1])
+        start = time.perf_counter()
+        for image in images:
+            subprocess.run(["taskset", "-c", "0", "tesseract", str(image), "-", "-l", "vie", "--oem", "1", "--psm",
+                            "3", "tsv"], env=env, check=True, capture_output=True)
+        plain = len(images) / (time.perf_counter() - start)
+    ours = float(subprocess.run(["taskset", "-c", "0", sys.executable, "-c", OCR_ONE_CORE, str(scan)], env=env,
+                                check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    return {"pages": len(images), "tesseract_pages_per_s": round(plain, 2), "vnplans_pages_per_s": round(ours, 2),
+            "ratio": round(ours / plain, 2)}
+
+
 def peak_memory_200_pages() -> dict:
     """`vnplans extract` on a 200-page PDF (corpus rendition pages over and over), its processes sampled
     every 20 ms: the extracting worker's peak and the whole tree's."""
@@ -193,12 +231,18 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {r['tool']:28} not measured: {r['not_measured']}")
     start = startup(5)
     print(f"start-up: `vnplans extract` on a one-line file, median of 5: {start:.2f} s")
+    ocr = ocr_on_one_core()
+    if "error" in ocr:
+        print(f"OCR on one core: not measured ({ocr['error']})")
+    else:
+        print(f"OCR on one core, {ocr['pages']}-page scan: vnplans {ocr['vnplans_pages_per_s']} pages/s, plain "
+              f"Tesseract on the same images {ocr['tesseract_pages_per_s']} pages/s ({ocr['ratio']}x)")
     memory = peak_memory_200_pages()
     print(f"200-page PDF through `vnplans extract`: {memory['seconds']} s, largest process "
           f"{memory['largest_process_mb']} MB, all processes {memory['all_processes_mb']} MB")
     if args.json:
         Path(args.json).write_text(json.dumps({"files": [str(f.relative_to(ROOT.parent)) for f in files],
-                                               "pages": pages, "rows": rows, "startup_s": round(start, 3),
+                                               "pages": pages, "rows": rows, "startup_s": round(start, 3), "ocr_one_core": ocr,
                                                "memory_200_pages": memory}, indent=1), "utf-8")
 
 
