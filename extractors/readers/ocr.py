@@ -235,9 +235,9 @@ class PdfOcr:
         if abs(angle) >= 0.05:
             img = img.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
             gray = np.asarray(img)
+        clean = erase_rulings(gray, dpi)  # what Tesseract reads, the page and then its empty cells
         try:
-            data = pytesseract.image_to_data(_for_tesseract(Image.fromarray(erase_rulings(gray, dpi))), lang=LANG,
-                                             config="--oem 1 --psm 3",
+            data = pytesseract.image_to_data(_for_tesseract(Image.fromarray(clean)), lang=LANG, config="--oem 1 --psm 3",
                                              output_type=pytesseract.Output.DICT, timeout=300)
         except (pytesseract.TesseractError, RuntimeError) as exc:
             raise ReadError(f"OCR failed on page {index + 1}: {str(exc)[:120]}") from None
@@ -256,12 +256,10 @@ class PdfOcr:
             words.append(Word(x * k, y * k, (x + w) * k, (y + h) * k, text))
             confs.append(conf)
         tables = find_tables(gray, dpi)
-        clean = None
         for cells in tables:
             for box in cells:
                 if any(box[0] <= (w.x0 + w.x1) / 2 <= box[2] and box[1] <= (w.top + w.bottom) / 2 <= box[3] for w in words):
                     continue
-                clean = erase_rulings(gray, dpi) if clean is None else clean
                 found = _read_cell(clean, box, k)  # a lone "3" in its cell, which page segmentation skips
                 words += found
                 confs += [90.0] * len(found)
