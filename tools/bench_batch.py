@@ -26,24 +26,32 @@ from vnplans.pipeline.ingest import ingest  # noqa: E402
 
 
 class PeakMemory:
-    """Largest resident memory of this process and all its children, sampled every 50 ms."""
+    """Largest resident memory of a process (this one by default) and all its children together, sampled every
+    `every` seconds; and the largest any one of them reached."""
 
-    def __init__(self) -> None:
-        self.peak = 0
+    def __init__(self, root: "psutil.Process | None" = None, every: float = 0.05) -> None:
+        self.peak = self.largest = 0
+        self._root, self._every = root, every
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        me = psutil.Process()
+        me = self._root or psutil.Process()
         while not self._stop.is_set():
             total = 0
-            for p in [me, *me.children(recursive=True)]:
+            try:
+                tree = [me, *me.children(recursive=True)]
+            except psutil.Error:  # the root has ended
+                tree = []
+            for p in tree:
                 try:
-                    total += p.memory_info().rss
+                    size = p.memory_info().rss
                 except psutil.Error:
-                    pass
+                    continue
+                total += size
+                self.largest = max(self.largest, size)
             self.peak = max(self.peak, total)
-            self._stop.wait(0.05)
+            self._stop.wait(self._every)
 
     def __enter__(self):
         self._thread.start()

@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from bench_batch import PeakMemory  # noqa: E402  (one sampler of a process tree's memory, both benchmarks)
 
 UNSTRUCTURED_SCRIPT = r"""
 import json, os, sys, time
@@ -175,22 +178,14 @@ def peak_memory_200_pages() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / "200pages.pdf"
         writer.write(big)
+        start = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "vnplans", "extract", str(big), "--to", "json"],
                                 stdout=subprocess.DEVNULL)
-        me, peaks, tree = psutil.Process(proc.pid), {}, 0
-        start = time.perf_counter()
-        while proc.poll() is None:
-            try:
-                sizes = {p.pid: p.memory_info().rss for p in [me, *me.children(recursive=True)]}
-            except psutil.Error:
-                continue
-            tree = max(tree, sum(sizes.values()))
-            for pid, size in sizes.items():
-                peaks[pid] = max(peaks.get(pid, 0), size)
-            time.sleep(0.02)
+        with PeakMemory(psutil.Process(proc.pid), every=0.02) as memory:
+            proc.wait()
         seconds = time.perf_counter() - start
-    return {"pages": pages, "seconds": round(seconds, 2), "largest_process_mb": round(max(peaks.values()) / 1e6),
-            "all_processes_mb": round(tree / 1e6)}
+    return {"pages": pages, "seconds": round(seconds, 2), "largest_process_mb": round(memory.largest / 1e6),
+            "all_processes_mb": round(memory.peak / 1e6)}
 
 
 def main(argv: list[str] | None = None) -> None:

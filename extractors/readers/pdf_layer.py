@@ -13,6 +13,7 @@ states (pdfium measures the font program instead; LibreOffice writes 0) up one f
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 import re
 import unicodedata
@@ -337,6 +338,7 @@ class LayerPage:
                 yield _tidy(ops, points)
 
 
+@functools.lru_cache(maxsize=1)  # declared once: every page of every PDF uses the same declarations
 def _address_calls() -> SimpleNamespace:
     """pdfium's functions called per glyph and per page object, declared to take and return plain addresses
     and numbers: pypdfium2's typed pointers cost as much again per call, and a page has thousands of glyphs
