@@ -23,6 +23,7 @@ from typing import Optional
 
 from vnplans.extractors import agencies, deadlines, vocabulary
 from vnplans.schemas.extraction import Row
+from vnplans.extractors.nlp import pos_tag
 from vnplans.extractors.spans import split_with_offsets
 from vnplans.extractors.structure import Section
 from vnplans.schemas.document import SourceDocument, Span
@@ -138,8 +139,6 @@ def _inside_name(text: str, pos: int) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _pos(text: str) -> tuple[tuple[str, str], ...]:
-    from vnplans.extractors.tagger import pos_tag  # loaded on first use: the tagger takes a second to start
-
     return tuple(pos_tag(text))
 
 

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 
 from vnplans.extractors.vocabulary import load as load_data
 from vnplans.extractors.assignments import strip_assignment
+from vnplans.extractors.nlp import sent_tokenize, word_tokenize
 from vnplans.schemas.extraction import Row, Target
 from vnplans.extractors.spans import split_with_offsets
 from vnplans.extractors.structure import Section, section_of_block, section_path
@@ -85,8 +86,6 @@ def parse_number(s: str) -> float:
 
 
 def _sentences(text: str) -> list[tuple[str, int]]:
-    from underthesea import sent_tokenize  # loaded on first use
-
     out, pos = [], 0
     for s in sent_tokenize(text):
         at = text.find(s, pos)
@@ -196,8 +195,6 @@ def _mentions(clause: str) -> list[_Mention]:
 def _open_unit(after: str, v: Vocabulary) -> Optional[tuple[str, int]]:
     """The counted noun right after a number, as underthesea segments words: "03 cụm Trung tâm" -> "cụm",
     "01 sáng kiến/mô hình/giải pháp về" -> "sáng kiến/mô hình/giải pháp"; with where it ends."""
-    from underthesea import word_tokenize  # loaded on first use
-
     m = re.match(r"\s+([^\W\d_][\w/]*(?:\s+[^\W\d_][\w/]*){0,5})", after)
     if not m:
         return None

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Optional
 
 from vnplans.extractors import vocabulary
 from vnplans.extractors.keys import key
+from vnplans.extractors.nlp import word_tokenize
 
 if TYPE_CHECKING:
     import numpy as np
@@ -297,8 +298,6 @@ class Catalog:
 
     def _words(self, text: str) -> tuple[str, ...]:
         """underthesea word segmentation of the normalized wording ("điện thoại", "thông minh" stay whole)."""
-        from underthesea import word_tokenize
-
         t = self.normal(text)
         return tuple(w for w in (key(w) for w in word_tokenize(t)) if w)
 
