@@ -79,7 +79,7 @@ def expand(name: str) -> str:
     for rx, rep in _aliases():
         out = rx.sub(rep, out)
     out = re.sub(r"\s+[–—]\s+", " - ", out)  # one dash form inside names: "Lao động – Thương binh"
-    return re.sub(r"\s+", " ", out).strip()
+    return " ".join(out.split())
 
 
 def split(cell: str | None) -> list[str]:

@@ -227,7 +227,7 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
     lx = lexicon()
 
     def block_text(i: int) -> str:
-        return re.sub(r"\s+", " ", doc.blocks[i].text).strip()
+        return " ".join(doc.blocks[i].text.split())
 
     def item_text(sec: Section) -> str:
         """The item's own text: its heading and any lower-case continuation lines (hard wraps across blank lines)."""
@@ -237,7 +237,7 @@ def extract_prose_tasks(doc: SourceDocument, sections: list[Section], plan_year:
             if b.kind != "line" or not b.text.strip()[:1].islower():
                 break
             parts.append(block_text(i))
-        return re.sub(r"\s+", " ", " ".join(parts)).strip()
+        return " ".join(" ".join(parts).split())
 
     def paragraphs(sec: Section) -> list[int]:
         own = []

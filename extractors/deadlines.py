@@ -41,7 +41,7 @@ def parse(raw: Optional[str], default_year: Optional[int] = None) -> Deadline:
     recurrence ("Hằng quý") and its kind when it is no date by design ("Thường xuyên")."""
     if not raw:
         return Deadline()
-    t = re.sub(r"\s+", " ", raw.replace("\u00a0", " ")).strip().lower()
+    t = " ".join(raw.split()).lower()
     d = Deadline()
     if t.startswith("theo ") or RELATIVE_RE.search(t):
         return d  # set by another text ("Theo Kế hoạch ...", "Theo các mốc tại Quyết định ... ngày ...") or relative

@@ -236,7 +236,7 @@ def _title_lines(lines: list[Block]) -> str:
         if not first.isupper() and (parts[-1].endswith((".", ":")) or len(" ".join(parts)) > 250):
             break
         parts.append(t)
-    return re.sub(r"\s+", " ", " ".join(parts)).strip()
+    return " ".join(" ".join(parts).split())
 
 
 def _issuer(meta: DocumentMeta, head: list[Block], gazetteer: Provinces) -> None:

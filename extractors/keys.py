@@ -19,24 +19,33 @@ for first, second in _PAIRS:
 _MOVE_RE = re.compile("(" + "|".join(_MOVE) + r")(?!\w)")
 
 
+# a run of anything but letters, digits and "%", spaces included: one space (so no run of spaces is left)
 _NOT_WORD = re.compile(r"[^\w%]+")
-_SPACES = re.compile(r"\s+")
 
 
 def fold_tones(text: str) -> str:
     return _MOVE_RE.sub(lambda m: _MOVE[m.group(1)], text)
 
 
+def _lower(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _words(lower: str) -> str:
+    """Words only: dashes and punctuation become spaces."""
+    return _NOT_WORD.sub(" ", lower.replace("tỉ ", "tỷ ")).strip()
+
+
 def key(text: str) -> str:
     """Lower case, NFC, one tone placement, words only (dashes and punctuation become spaces)."""
-    t = unicodedata.normalize("NFC", text).casefold().replace("tỉ ", "tỷ ")
-    return _SPACES.sub(" ", _NOT_WORD.sub(" ", fold_tones(t))).strip()
+    return _words(fold_tones(_lower(text)))
 
 
 def fold(text: str) -> str:
     """The key with every diacritic dropped and đ as d: how people type a name without Vietnamese input
-    ("So Tai chinh", "Binh Duong"). For looking up what a user typed, never for reading documents."""
-    return unicodedata.normalize("NFD", key(text).replace("đ", "d")).translate(_WITHOUT_MARKS)
+    ("So Tai chinh", "Binh Duong"). For looking up what a user typed, never for reading documents. (Where the
+    tone sits does not matter once it is dropped, so the key's tone placement is skipped.)"""
+    return unicodedata.normalize("NFD", _words(_lower(text)).replace("đ", "d")).translate(_WITHOUT_MARKS)
 
 
 class _WithoutMarks(dict):

@@ -88,7 +88,7 @@ def parse_number(text: Optional[str]) -> Optional[float]:
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\n", " ")).strip()
+    return " ".join(text.split())
 
 
 def table_caption(sections: list[Section], sec_id: Optional[int]) -> str:

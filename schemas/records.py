@@ -86,9 +86,27 @@ def _getter(path: str):
     return value
 
 
-_GETTERS = {table: [(column, _getter(path)) for column, path in columns.items()] for table, columns in COLUMNS.items()}
+class _Table:
+    """One table's columns read off a model object: all of them in one attrgetter call when no path meets a
+    None on the way (the usual case), else column by column."""
+
+    def __init__(self, columns: dict[str, str]) -> None:
+        self.names = list(columns)
+        self.all = operator.attrgetter(*columns.values())
+        self.each = [(column, _getter(path)) for column, path in columns.items()]
+
+    def record(self, obj: Any) -> dict[str, Any]:
+        try:
+            values = self.all(obj)
+        except AttributeError:
+            return {column: get(obj) for column, get in self.each}
+        return {column: _stored(v) if type(v) in _CONVERTED else v for column, v in zip(self.names, values)}
+
+
+_CONVERTED = (bool, list)
+_TABLES = {table: _Table(columns) for table, columns in COLUMNS.items()}
 
 
 def record(table: str, obj: Any) -> dict[str, Any]:
     """The columns of `table` that one model object (an Extraction, a row, a target ...) fills."""
-    return {column: get(obj) for column, get in _GETTERS[table]}
+    return _TABLES[table].record(obj)

@@ -107,7 +107,7 @@ class Registry:
             # "tỉnh Ninh Thuận" -> "tỉnh"; "Báo Ninh Thuận" -> "Báo"
             m = re.match(r"(?i)(tỉnh|thành phố|tp\.?)\s+", name[s:e])
             out = out[:s] + (m.group(1) if m else "") + out[e:]
-        return re.sub(r"\s+", " ", out).strip(" -–,"), found[0][0].name
+        return " ".join(out.split()).strip(" -–,"), found[0][0].name
 
     def find(self, typed: str) -> Optional[AgencyLink]:
         """The agency a user typed: as `resolve` reads a printed name, else the same name without diacritics

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from vnplans.extractors import vocabulary
 
-WS = re.compile(r"\s+")
 MOTTO_RE = re.compile(r"[|\s]*cộng\s+ho[àa]\s+xã\s+hội", re.IGNORECASE)
 
 
@@ -43,7 +42,7 @@ def _letterhead_caps(line: str) -> bool:
 
 
 def _norm(line: str) -> str:
-    return WS.sub(" ", line.replace("\u00a0", " ").replace("*", "")).strip().strip("•").strip()
+    return " ".join(line.replace("*", "").split()).strip("•").strip()
 
 
 def find_chrome(lines: list[str]) -> Chrome:

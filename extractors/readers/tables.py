@@ -20,8 +20,6 @@ from typing import Optional
 from vnplans.extractors import vocabulary
 from vnplans.schemas.document import Cell, Span
 
-WS = re.compile(r"\s+")
-
 
 @dataclass(frozen=True)
 class ColumnSpec:
@@ -44,7 +42,7 @@ def column_vocabulary() -> tuple[ColumnSpec, ...]:
 
 
 def normalize_label(label: str) -> str:
-    return WS.sub(" ", label.replace("\u00a0", " ").replace("*", "")).strip().lower()
+    return " ".join(label.replace("*", "").split()).lower()
 
 
 def column_specs(header: list[str]) -> list[Optional[ColumnSpec]]:
@@ -253,41 +251,50 @@ def _stream_costs(tokens: list[Token], types: list[str], max_cell_tokens: int, a
     best = [[INF] * ncol for _ in range(n + 1)]
     back: list[list[Optional[tuple[int, int, int]]]] = [[None] * ncol for _ in range(n + 1)]
     best[0][0] = 0.0
+    # the same loops as written plainly, with what they look up hoisted out: this runs for every text table
+    columns_from = [range(c, ncol) for c in range(ncol)]
     for i in range(n):
         row = best[i]
+        after_colon = 1.5 if i > 0 and colon[i - 1] else 0.0
+        single = empty[i] or max_cell_tokens == 1
+        best_1, back_1 = best[i + 1], back[i + 1]
         for c in range(ncol):
             base = row[c]
             if base == INF:
                 continue
             # one cell of k tokens in column c; a cell rarely starts right after a line ending in ':'
-            acc = 1.5 if i > 0 and colon[i - 1] else 0.0
-            nxt = (c + 1) % ncol
+            nxt = c + 1 if c + 1 < ncol else 0
             fit = fits[c]
-            for k in range(1, max_cell_tokens + 1):
-                j = i + k - 1
-                if j >= n:
-                    break
-                if k > 1:
-                    if empty[j] or not multi[c] or empty[i]:
+            acc = after_colon + fit[i]
+            cost = base + acc
+            if cost < best_1[nxt]:
+                best_1[nxt] = cost
+                back_1[nxt] = (i, c, 1)
+            if not single and multi[c]:
+                for j in range(i + 1, min(n, i + max_cell_tokens)):
+                    if empty[j]:
                         break
                     acc += 0.0 if colon[j - 1] else 0.9
-                acc += fit[j]
-                cost = base + acc
-                if cost < best[i + k][nxt]:
-                    best[i + k][nxt] = cost
-                    back[i + k][nxt] = (i, c, 1)
+                    acc += fit[j]
+                    cost = base + acc
+                    k = j - i + 1
+                    if cost < best[i + k][nxt]:
+                        best[i + k][nxt] = cost
+                        back[i + k][nxt] = (i, c, 1)
             # one token spanning several columns (merged cell)
             if allow_span and not empty[i]:
                 least = INF
-                for s in range(1, ncol - c + 1):
-                    least = min(least, fits[c + s - 1][i])  # the cheapest column of the span so far
+                for s, column in enumerate(columns_from[c], 1):
+                    f = fits[column][i]
+                    if f < least:
+                        least = f  # the cheapest column of the span so far
                     if s < 2:
                         continue
                     cost = base + least + 1.2 + 0.6 * (s - 2)
                     nxt_s = (c + s) % ncol
-                    if cost < best[i + 1][nxt_s]:
-                        best[i + 1][nxt_s] = cost
-                        back[i + 1][nxt_s] = (i, c, s)
+                    if cost < best_1[nxt_s]:
+                        best_1[nxt_s] = cost
+                        back_1[nxt_s] = (i, c, s)
     return best, back
 
 
@@ -520,5 +527,5 @@ def find_header(rows: list[list[tuple[str, int]]], limit: int = 3) -> Optional[t
 def _per_column(row: list[tuple[str, int]]) -> list[str]:
     out = []
     for text, colspan in row:
-        out.extend([WS.sub(" ", text).strip()] * max(1, colspan))
+        out.extend([" ".join(text.split())] * max(1, colspan))
     return out
