@@ -126,8 +126,9 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
         candidates["cp1258"] = data.decode("cp1258")
     except UnicodeDecodeError:
         pass
-    encoding, score = legacy.best(_windows_1252(data[:200000]))
-    scores = {enc: legacy.syllable_score(nfc(text[:50000])) for enc, text in candidates.items()}
+    text_1252 = _windows_1252(data)
+    encoding, score, converted = legacy.judged(text_1252)
+    scores = {enc: legacy.syllable_score(nfc(text[:legacy.SAMPLE])) for enc, text in candidates.items()}
     if encoding:
         scores[encoding] = score
     if not scores:
@@ -142,4 +143,4 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
             raise ReadError("unreadable encoding: bytes are not UTF-8 and read as Vietnamese in none of "
                             "Windows-1258, TCVN3 or VNI")
         return text, "cp1258"
-    return legacy.convert(_windows_1252(data), best), best
+    return (converted if converted is not None else legacy.convert(text_1252, best)), best

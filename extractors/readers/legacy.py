@@ -60,6 +60,9 @@ def convert(text: str, encoding: str, upper: bool = False) -> str:
     return unicodedata.normalize("NFC", out)
 
 
+_TWO_CAPITALS = re.compile(r"[A-Z]\w*[A-Z]")
+
+
 def _recase(after: str) -> str:
     """TCVN3 has no capitals with tone marks: a heading typed in .VnTimeH comes back as "CéNG" -> "CộNG".
     A converted word whose two or more plain letters are all capitals is made all capitals; then, on a
@@ -71,7 +74,7 @@ def _recase(after: str) -> str:
         return len(plain) >= least and all(c.isupper() for c in plain) and not w.isupper()
 
     def line(text: str) -> str:
-        if text.isascii():
+        if text.isascii() or not _TWO_CAPITALS.search(text):  # no word with two plain capitals: nothing to raise
             return text
         words = re.findall(r"\w+", text)
         if not any(caps(w, 2) for w in words):
@@ -89,7 +92,7 @@ _TONED = re.compile("[" + "".join(
 
 def vietnamese_share(text: str) -> float:
     """Letters only Vietnamese has, per letter: around 0.2 in Vietnamese text, near 0 in anything else."""
-    sample = text[:50000]
+    sample = text[:SAMPLE]
     letters = len(_LETTER.findall(sample))
     return len(_VIETNAMESE.findall(sample)) / letters if letters else 0.0
 
@@ -97,7 +100,7 @@ def vietnamese_share(text: str) -> float:
 def syllable_score(text: str) -> float:
     """Words that read as Vietnamese syllables (a Vietnamese letter, one tone mark at most) less the
     impossible ones (two tone marks), per word: tells VNI from TCVN3 when both yield Vietnamese letters."""
-    words = Counter(re.findall(r"[^\W\d_]+", text[:50000]))  # syllables repeat: each spelling is judged once
+    words = Counter(re.findall(r"[^\W\d_]+", text[:SAMPLE]))  # syllables repeat: each spelling is judged once
     if not words:
         return 0.0
     good = bad = 0
@@ -110,18 +113,31 @@ def syllable_score(text: str) -> float:
     return (good - 3 * bad) / words.total()
 
 
+SAMPLE = 50000  # characters judged: enough to tell, and the cost of a long text stays bounded
+
+
 def best(text: str) -> tuple[Optional[str], float]:
     """(the legacy encoding `text` reads best in, its syllable score); (None, 0) when it is Unicode already."""
-    sample = text[:50000]
+    encoding, score, _ = judged(text)
+    return encoding, score
+
+
+def judged(text: str) -> tuple[Optional[str], float, Optional[str]]:
+    """best(text), and `text` converted to that encoding when it was judged whole (no longer than the
+    sample), so that it is not converted twice."""
+    sample = text[:SAMPLE]
     # Vietnamese letters past 1% of all characters are past 1% of the letters: no need to count those
     if len(_VIETNAMESE.findall(sample)) > 0.01 * len(sample) or vietnamese_share(text) > 0.01:
-        return None, 0.0
-    found, found_score = None, 0.05
+        return None, 0.0, None
+    found, found_score, converted = None, 0.05, None
     for encoding in ENCODINGS:
-        score = syllable_score(convert(sample, encoding))
+        candidate = convert(sample, encoding)
+        score = syllable_score(candidate)
         if score > found_score:
-            found, found_score = encoding, score
-    return found, (found_score if found else 0.0)
+            found, found_score, converted = encoding, score, candidate
+    if found is None:
+        return None, 0.0, None
+    return found, found_score, (converted if len(text) <= SAMPLE else None)
 
 
 def detect(text: str) -> Optional[str]:
@@ -131,8 +147,10 @@ def detect(text: str) -> Optional[str]:
 
 def repair(text: str) -> tuple[str, Optional[str]]:
     """(Unicode text, the legacy encoding it was in or None)."""
-    encoding = detect(text)
-    return (convert(text, encoding), encoding) if encoding else (text, None)
+    encoding, _, converted = judged(text)
+    if encoding is None:
+        return text, None
+    return (converted if converted is not None else convert(text, encoding)), encoding
 
 
 def font_encoding(font: Optional[str]) -> Optional[tuple[str, bool]]:

@@ -75,3 +75,27 @@ def test_spans_point_at_the_source_text():
     doc = read_bytes("plan.txt", PLAN.encode("utf-8"))
     for block in doc.lines():
         assert doc.text[block.span.start:block.span.end].replace("\n", " ").strip().startswith(block.text[:10])
+
+
+@pytest.mark.parametrize("printed, unicode", [
+    # headings typed in .VnTimeH come back with their capitals raised, words of one plain capital with them
+    ("CéNG HOµ X· HéI CHñ NGHÜA VIÖT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+    ("TP. Hå CHÝ MINH, ngµy 5 th¸ng 3", "TP. HỒ CHÍ MINH, ngày 5 tháng 3"),
+    # no word with two plain capitals: the line is left as converted
+    ("ñy ban nh©n d©n tØnh B×nh D\xad¬ng", "ủy ban nhân dân tỉnh Bình Dương"),
+])
+def test_tcvn3_text_converts_with_its_capitals(printed, unicode):
+    from vnplans.extractors.readers import legacy
+
+    assert legacy.convert(printed, "tcvn3") == unicode
+
+
+def test_a_legacy_file_reads_the_same_whole_or_past_the_sample():
+    # a short file is converted once while it is judged; a long one is judged on its start and converted whole
+    from vnplans.extractors.readers import legacy
+
+    line = "Céng hoµ x· héi chñ nghÜa ViÖt Nam. Uû ban nh©n d©n tØnh B×nh D\xad¬ng ban hµnh kÕ ho¹ch.\n"
+    for text in (line * 10, line * (legacy.SAMPLE // len(line) + 10)):
+        doc = read_bytes("plan.txt", text.encode("cp1252"))
+        assert doc.text.startswith("Cộng hoà xã hội chủ nghĩa Việt Nam. Uỷ ban nhân dân tỉnh Bình Dương")
+        assert doc.text.count("Cộng hoà") == text.count("Céng hoµ")
