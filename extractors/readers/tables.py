@@ -299,20 +299,27 @@ def _stream_costs(tokens: list[Token], types: list[str], max_cell_tokens: int, a
 
 
 def _fits(tokens: list[Token], types: list[str]) -> list[list[float]]:
-    """How well each token fits each column: computed once per distinct column type (a table repeats them)."""
-    by_type = {t: [cell_fit(t, tok.text) for tok in tokens] for t in dict.fromkeys(types)}
+    """How well each token fits each column: computed once per distinct column type (a table repeats them)
+    and distinct text (empty cells and repeated values are half the tokens)."""
+    kinds = list(dict.fromkeys(types))
+    known: dict[str, tuple[float, ...]] = {}
+    for tok in tokens:
+        if tok.text not in known:
+            known[tok.text] = tuple(cell_fit(t, tok.text) for t in kinds)
+    by_type = {t: [known[tok.text][k] for tok in tokens] for k, t in enumerate(kinds)}
     return [by_type[t] for t in types]
 
 
 def _cheapest_end(best: list[list[float]], columns, extra) -> tuple[int, int]:
     """Where a table ends (token i, column c): the least cost plus `extra(i, c)` (tokens left over, cells
     missing), the later end on a tie."""
-    end_i, end_c, end_cost = 0, 0, float("inf")
-    for i in range(len(best)):
+    inf = float("inf")
+    end_i, end_c, end_cost = 0, 0, inf
+    for i, row in enumerate(best):
         for c in columns:
-            if best[i][c] == float("inf"):
+            if row[c] == inf:
                 continue
-            cost = best[i][c] + extra(i, c)
+            cost = row[c] + extra(i, c)
             if cost < end_cost - 1e-9 or (abs(cost - end_cost) < 1e-9 and i > end_i):
                 end_i, end_c, end_cost = i, c, cost
     return end_i, end_c
