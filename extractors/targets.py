@@ -449,15 +449,24 @@ def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row
     where = section_of_block(sections)
     found: list[Target] = []
     intro_year, intro_kind = None, None
+    by_section: dict[Optional[int], tuple[bool, Optional[int], bool]] = {}  # what a section says of its lines
+
+    def section(sec_id: Optional[int]) -> tuple[bool, Optional[int], bool]:
+        if sec_id not in by_section:
+            path = section_path(sections, sec_id)
+            by_section[sec_id] = (any(s.kind in SKIP_KINDS for s in path), _section_year(sections, sec_id),
+                                  _reports_results(path))
+        return by_section[sec_id]
+
     for idx, text, span in _text_units(doc, where):
-        path = section_path(sections, where.get(idx))
+        skipped, section_year, results = section(where.get(idx))
         kind = _list_kind(text)
         if kind is None or kind == intro_kind:  # the list under the intro has ended
             intro_year = None
-        if any(s.kind in SKIP_KINDS for s in path):
+        if skipped:
             continue
-        year = intro_year or _section_year(sections, where.get(idx)) or plan_year
-        found.extend(targets_in_text(text, year, span, results=_reports_results(path)))
+        year = intro_year or section_year or plan_year
+        found.extend(targets_in_text(text, year, span, results=results))
         if text.rstrip().endswith(":"):  # "Theo đó, đến năm 2025, tỉnh phấn đấu:" dates the list below it
             intro_year, intro_kind = _sentence_year(_sentences(text)[-1][0]) or intro_year, kind
     table_sections = {doc.blocks[i].span.start: where.get(i) for i in range(len(doc.blocks)) if doc.blocks[i].kind == "table"}
