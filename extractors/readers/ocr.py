@@ -18,7 +18,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 
@@ -136,16 +136,26 @@ def _for_tesseract(image: "Image.Image") -> "Image.Image":
     return image
 
 
-def find_tables(gray: np.ndarray, dpi: int) -> list[list[Box]]:
-    """Cell boxes (in PDF points) of the ruled tables in a page image."""
+Runs = tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]
+
+
+def ink_runs(gray: np.ndarray, dpi: int) -> Runs:
+    """The horizontal and vertical runs of ink long enough to be a table's edge (a fifth of an inch), found
+    once a page: the rulings erase_rulings whitens are the longer of them."""
     ink = gray < 140
     min_len = max(20, dpi // 5)
+    return _runs(ink, min_len), _runs(np.ascontiguousarray(ink.T), min_len)
+
+
+def find_tables(gray: np.ndarray, dpi: int, runs: Optional[Runs] = None) -> list[list[Box]]:
+    """Cell boxes (in PDF points) of the ruled tables in a page image."""
+    rows, columns = runs or ink_runs(gray, dpi)
     k = 72 / dpi
     edges = []
-    for r, s, e in _runs(ink, min_len):
+    for r, s, e in rows:
         edges.append({"x0": s * k, "x1": e * k, "top": r * k, "bottom": r * k, "width": (e - s) * k, "height": 0,
                       "orientation": "h"})
-    for c, s, e in _runs(ink.T, min_len):
+    for c, s, e in columns:
         edges.append({"x0": c * k, "x1": c * k, "top": s * k, "bottom": e * k, "width": 0, "height": (e - s) * k,
                       "orientation": "v"})
     return tables_from_edges(edges)
@@ -175,17 +185,19 @@ def _read_cell(clean: np.ndarray, box: Box, k: float) -> list[Word]:
     return [Word(box[0] + pad * k, box[1] + pad * k, box[2] - pad * k, box[3] - pad * k, text)]
 
 
-def erase_rulings(gray: np.ndarray, dpi: int) -> np.ndarray:
+def erase_rulings(gray: np.ndarray, dpi: int, runs: Optional[Runs] = None) -> np.ndarray:
     """The page with its ruling lines whitened, for Tesseract: a cell's border read as "|", "_" or "—" sticks to
     the words beside it ("|2", "Í_ Chủ trì") whatever scanner made the page. Runs of ink longer than half an
     inch, with the grey fringe a scan gives them, are lines; letters are never that tall or wide."""
-    ink = gray < 140
+    rows, columns = runs or ink_runs(gray, dpi)
     min_len = max(40, dpi // 2)
-    line = np.zeros_like(ink)
-    for r, s, e in _runs(ink, min_len):
-        line[r, s:e] = True
-    for c, s, e in _runs(ink.T, min_len):
-        line[s:e, c] = True
+    line = np.zeros(gray.shape, dtype=bool)
+    for r, s, e in rows:
+        if e - s >= min_len:
+            line[r, s:e] = True
+    for c, s, e in columns:
+        if e - s >= min_len:
+            line[s:e, c] = True
     fringe = np.zeros_like(line)
     fringe[1:, :] |= line[:-1, :]
     fringe[:-1, :] |= line[1:, :]
@@ -235,7 +247,8 @@ class PdfOcr:
         if abs(angle) >= 0.05:
             img = img.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
             gray = np.asarray(img)
-        clean = erase_rulings(gray, dpi)  # what Tesseract reads, the page and then its empty cells
+        runs = ink_runs(gray, dpi)
+        clean = erase_rulings(gray, dpi, runs)  # what Tesseract reads, the page and then its empty cells
         try:
             data = pytesseract.image_to_data(_for_tesseract(Image.fromarray(clean)), lang=LANG, config="--oem 1 --psm 3",
                                              output_type=pytesseract.Output.DICT, timeout=300)
@@ -255,7 +268,7 @@ class PdfOcr:
             x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
             words.append(Word(x * k, y * k, (x + w) * k, (y + h) * k, text))
             confs.append(conf)
-        tables = find_tables(gray, dpi)
+        tables = find_tables(gray, dpi, runs)
         for cells in tables:
             for box in cells:
                 if any(box[0] <= (w.x0 + w.x1) / 2 <= box[2] and box[1] <= (w.top + w.bottom) / 2 <= box[3] for w in words):
