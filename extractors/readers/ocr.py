@@ -7,16 +7,14 @@ runs longer than a fifth of an inch) and handed to pdfplumber's own
 edges -> intersections -> cells -> tables functions, the ones its table finder
 uses on vector lines.
 
-Tesseract is a system program (Debian: tesseract-ocr, tesseract-ocr-vie); when it
-or its Vietnamese data is missing the reader says which package to install.
+Tesseract is a system library (Debian: tesseract-ocr, tesseract-ocr-vie), run in this
+process (tesseract.py); when it or its Vietnamese data is missing the reader says which
+package to install.
 """
 from __future__ import annotations
 
-import functools
 import os
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
@@ -25,6 +23,8 @@ import numpy as np
 from vnplans.extractors.errors import ReadError
 from vnplans.extractors.readers.encoding import nfc
 from vnplans.extractors.readers.layout import Box, Page, Word, tables_from_edges
+from vnplans.extractors.readers.tesseract import ENGINES, OEM_DEFAULT, OEM_LSTM_ONLY, PSM_AUTO, PSM_SINGLE_BLOCK, \
+    PSM_SINGLE_LINE, OcrError
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -45,16 +45,11 @@ class ScannedPage:
     angle: float  # the skew corrected, in degrees
 
 
-@functools.lru_cache(maxsize=1)
-def check_tesseract() -> str:
-    """The tesseract binary, or a ReadError naming the missing Debian package."""
-    exe = shutil.which("tesseract")
-    if not exe:
-        raise ReadError("scanned pages need OCR, but Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)")
-    langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30).stdout.split()
-    if LANG not in langs:
-        raise ReadError(f"Tesseract has no '{LANG}' language data (apt-get install tesseract-ocr-{LANG})")
-    return exe
+def check_tesseract() -> None:
+    """A ReadError naming the missing Debian package when Tesseract or its language data is not installed
+    (the engine made to find out is kept for the first page)."""
+    with ENGINES.lend(LANG, OEM_LSTM_ONLY):
+        pass
 
 
 def _dpi(pdf_page, width_pt: float) -> int:
@@ -118,22 +113,18 @@ def estimate_skew(gray: np.ndarray) -> float:
 
 
 def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
-    """(row, start, end) of every horizontal run of True at least `min_len` long, row by row."""
+    """(row, start, end) of every horizontal run of True at least `min_len` long, row by row. Only rows with
+    that much True at all are looked at (half of a page's rows and a quarter of its columns)."""
     h, w = mask.shape
     if w < min_len:
         return []
-    d = np.diff(mask.astype(np.int8), axis=1, prepend=0, append=0)  # +1 where a run starts, -1 one past its end
+    candidates = np.flatnonzero(np.count_nonzero(mask, axis=1) >= min_len)
+    # +1 where a run starts, -1 one past its end
+    d = np.diff(mask[candidates].view(np.int8), axis=1, prepend=0, append=0)
     rows, starts = np.nonzero(d == 1)
     ends = np.nonzero(d == -1)[1]
     long = ends - starts >= min_len
-    return [(int(r), int(s), int(e)) for r, s, e in zip(rows[long], starts[long], ends[long])]
-
-
-def _for_tesseract(image: "Image.Image") -> "Image.Image":
-    """The image handed to Tesseract as PGM/PPM, not pytesseract's default PNG: the same pixels, without
-    compressing and decompressing them (80 ms a page)."""
-    image.format = "PPM"
-    return image
+    return [(int(candidates[r]), int(s), int(e)) for r, s, e in zip(rows[long], starts[long], ends[long])]
 
 
 Runs = tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]
@@ -144,7 +135,7 @@ def ink_runs(gray: np.ndarray, dpi: int) -> Runs:
     once a page: the rulings erase_rulings whitens are the longer of them."""
     ink = gray < 140
     min_len = max(20, dpi // 5)
-    return _runs(ink, min_len), _runs(np.ascontiguousarray(ink.T), min_len)
+    return _runs(ink, min_len), _runs(ink.T, min_len)
 
 
 def find_tables(gray: np.ndarray, dpi: int, runs: Optional[Runs] = None) -> list[list[Box]]:
@@ -166,18 +157,15 @@ EDGE_NOISE = "_|`'‘’¦"  # a ruling's remains stuck to a word: "_UBND", "'TT
 
 def _read_cell(clean: np.ndarray, box: Box, k: float) -> list[Word]:
     """The words of one cell read on their own (one line, Tesseract's --psm 7), when the cell holds ink."""
-    import pytesseract
-    from PIL import Image
-
     x0, y0, x1, y1 = (int(round(v / k)) for v in box)
     pad = 3
     crop = clean[max(0, y0 + pad):max(0, y1 - pad), max(0, x0 + pad):max(0, x1 - pad)]
     if crop.size == 0 or (crop < 140).mean() < 0.004:
         return []
     try:
-        text = pytesseract.image_to_string(_for_tesseract(Image.fromarray(crop)), lang=LANG, config="--oem 1 --psm 7",
-                                           timeout=30)
-    except (pytesseract.TesseractError, RuntimeError):
+        with ENGINES.lend(LANG, OEM_LSTM_ONLY) as engine:
+            text = engine.text(crop, PSM_SINGLE_LINE, timeout=30)
+    except OcrError:
         return []
     text = nfc(text.strip().strip(EDGE_NOISE))
     if not text or ARTIFACT_RE.match(text):
@@ -210,7 +198,8 @@ def erase_rulings(gray: np.ndarray, dpi: int, runs: Optional[Runs] = None) -> np
 
 class PdfOcr:
     """OCR of the pages of one PDF; the PDF is opened for rendering once. `page` may run in several threads at
-    once: pdfium renders one page at a time (it is not thread-safe), Tesseract runs as a process of its own."""
+    once: pdfium renders one page at a time (it is not thread-safe); each thread reads with a Tesseract
+    engine of its own, outside the GIL."""
 
     def __init__(self, data: bytes) -> None:
         check_tesseract()
@@ -228,7 +217,6 @@ class PdfOcr:
         self.pdf.close()
 
     def page(self, index: int) -> ScannedPage:
-        import pytesseract
         from PIL import Image
 
         import pypdfium2 as pdfium
@@ -250,9 +238,9 @@ class PdfOcr:
         runs = ink_runs(gray, dpi)
         clean = erase_rulings(gray, dpi, runs)  # what Tesseract reads, the page and then its empty cells
         try:
-            data = pytesseract.image_to_data(_for_tesseract(Image.fromarray(clean)), lang=LANG, config="--oem 1 --psm 3",
-                                             output_type=pytesseract.Output.DICT, timeout=300)
-        except (pytesseract.TesseractError, RuntimeError) as exc:
+            with ENGINES.lend(LANG, OEM_LSTM_ONLY) as engine:
+                data = engine.data(clean, PSM_AUTO, timeout=300)
+        except OcrError as exc:
             raise ReadError(f"OCR failed on page {index + 1}: {str(exc)[:120]}") from None
         k = 72 / dpi
         words, confs = [], []
@@ -278,6 +266,17 @@ class PdfOcr:
                 confs += [90.0] * len(found)
         confidence = sum(confs) / len(confs) if confs else 0.0
         return ScannedPage(Page(index + 1, width_pt, height_pt, words, tables), confidence, angle)
+
+
+def _without_alpha(image: "Image.Image") -> "Image.Image":
+    """Grey or RGB, as Tesseract took the image from a file: an alpha channel is laid over white."""
+    from PIL import Image
+
+    if "A" in image.getbands():
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, (0, 0), image.getchannel("A"))
+        return background
+    return image if image.mode in ("L", "RGB") else image.convert("RGB")
 
 
 def stamped_header(data: bytes) -> dict[str, str]:
@@ -317,14 +316,12 @@ def stamped_header(data: bytes) -> dict[str, str]:
                 raw.FPDFPage_CloseAnnot(annot)
         if not bands:
             return out
-        check_tesseract()
         low, high = max(0.0, min(b for b, _ in bands) - 12), min(height, max(t for _, t in bands) + 12)
-        import pytesseract  # here, not above: it brings in pandas (90 MB), and most PDFs have no widgets
-
         image = page.render(scale=300 / 72, may_draw_forms=True, crop=(0, low, 0, height - high)).to_pil()
         try:
-            text = pytesseract.image_to_string(_for_tesseract(image), lang=LANG, config="--psm 6", timeout=60)
-        except pytesseract.TesseractError:
+            with ENGINES.lend(LANG, OEM_DEFAULT) as engine:
+                text = engine.text(np.asarray(_without_alpha(image)), PSM_SINGLE_BLOCK, timeout=60)
+        except OcrError:
             return out
         out["stamped_header"] = nfc(text)
     except (ReadError, RuntimeError, OSError, pdfium.PdfiumError):

@@ -110,7 +110,7 @@ MAX_PAGE_CHARS = 100_000  # a dense A4 page of a plan holds about 5,000; a milli
 
 def _ocr_pages(data: bytes, path: str, n_pages: int, to_ocr: list[tuple[int, str]], read: dict[int, Page],
                notes: dict[int, list[str]], ocr_conf: dict[int, float], page_quality: dict[int, dict]) -> None:
-    """OCR the pages that need it, several at once (one Tesseract process a core), each in its place."""
+    """OCR the pages that need it, several at once (a thread and a Tesseract engine a core), each in its place."""
     from concurrent.futures import ThreadPoolExecutor
 
     from vnplans.extractors.readers.ocr import PdfOcr

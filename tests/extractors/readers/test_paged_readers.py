@@ -167,13 +167,20 @@ def test_ocr_rulings_become_table_cells():
 
 
 def test_missing_tesseract_is_named(monkeypatch):
-    from vnplans.extractors.readers import ocr
+    import ctypes
 
-    ocr.check_tesseract.cache_clear()
-    monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
-    with pytest.raises(ReadError, match="tesseract-ocr tesseract-ocr-vie"):
-        ocr.check_tesseract()
-    ocr.check_tesseract.cache_clear()
+    from vnplans.extractors.readers import tesseract
+
+    def missing(name):
+        raise OSError(f"{name}: cannot open shared object file")
+
+    tesseract._library.cache_clear()
+    monkeypatch.setattr(ctypes, "CDLL", missing)
+    try:
+        with pytest.raises(ReadError, match="tesseract-ocr tesseract-ocr-vie"):
+            tesseract.Engine("vie", tesseract.OEM_LSTM_ONLY)
+    finally:
+        tesseract._library.cache_clear()
 
 
 @pytest.mark.parametrize("data,reason", [
