@@ -30,9 +30,6 @@ if TYPE_CHECKING:
     from PIL import Image
 
 LANG = os.environ.get("VNPLANS_OCR_LANG", "vie")
-# Tesseract's OpenMP threads make one page several times slower on a small machine; vnplans
-# parallelises over documents instead.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 ARTIFACT_RE = re.compile(r"^[|_\[\]{}¦]+$")
 # what Tesseract makes of a bullet glyph at the start of a line: "•" read as e, s, ©, ®, «, *, ...
 BULLET_NOISE_RE = re.compile(r"^([©®«»*•◦¢°_~]+[.,»]*|[eso][».,]*|s»)$")

@@ -118,8 +118,6 @@ def _ocr_pages(data: bytes, path: str, n_pages: int, to_ocr: list[tuple[int, str
     ocr = PdfOcr(data)
     workers = max(1, min(len(to_ocr), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                          else os.cpu_count() or 1))
-    if workers > 1:  # one core a Tesseract: its own OpenMP threads would only fight the others for them
-        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             pending = [(number, quality, pool.submit(ocr.page, number - 1)) for number, quality in to_ocr]

@@ -35,6 +35,9 @@ class OcrError(Exception):
 
 @functools.lru_cache(maxsize=1)
 def _library() -> ctypes.CDLL:
+    # Tesseract's OpenMP threads make a page several times slower on a small machine, where vnplans runs an
+    # engine a core; and a process forked after they started hangs in them. Read when the library loads.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     name = ctypes.util.find_library("tesseract") or "libtesseract.so.5"
     try:
         lib = ctypes.CDLL(name)
@@ -152,10 +155,15 @@ class _Engines:
     as much as reading a page); freed at exit, before the library's own teardown complains of them."""
 
     def __init__(self) -> None:
+        self._forget()
+        atexit.register(self.close)
+        # a forked child starts with none: the parent's may be in use by a thread the child does not have
+        os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
         self.lock = threading.Lock()
         self.free: dict[tuple[str, int], list[Engine]] = {}
         self.every: list[Engine] = []
-        atexit.register(self.close)
 
     @contextmanager
     def lend(self, lang: str, oem: int) -> Iterator[Engine]:

@@ -77,3 +77,23 @@ def test_tsv_columns_read_as_pytesseract_read_them():
     assert columns["text"] == ["", "Sở", ""]
     assert columns["conf"] == [-1, 91, 88]
     assert columns["left"] == [0, 10, 45]
+
+
+@pytest.mark.slow
+def test_a_forked_child_makes_its_own_engines(page):
+    import os
+
+    from vnplans.extractors.readers.tesseract import ENGINES
+
+    with ENGINES.lend("vie", OEM_LSTM_ONLY):
+        pass
+    assert ENGINES.every
+    pid = os.fork()
+    if pid == 0:  # the child: no engine of the parent's, and a new one reads
+        try:
+            ok = not ENGINES.every
+            with ENGINES.lend("vie", OEM_LSTM_ONLY) as engine:
+                ok = ok and len(engine.data(page[:400], PSM_AUTO)["text"]) > 10
+        finally:
+            os._exit(0 if ok else 1)
+    assert os.waitpid(pid, 0)[1] == 0
