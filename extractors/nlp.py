@@ -5,6 +5,8 @@ extractors reach it, each piece loaded on first use.
   in a third of a second, while its sentence splitter is one module that reads one JSON file. That
   module is loaded alone from underthesea's installed files, so that a small plan does not pay for
   the rest; a release that moves it sends callers through `underthesea.sent_tokenize`.
+- Words: underthesea's own `word_tokenize`, with its model put in place first (the module variable
+  that function fills on its first call), read through the C unpickler rather than joblib's Python one.
 - POS tags: underthesea's `pos_tag` builds each word's 22 template features in Python, re-splitting
   the whole sentence for every word and template (quadratic in the sentence): for the long prose
   items of a plan that was a seventh of all extraction time. The features below are the same
@@ -18,6 +20,7 @@ import pickle
 import sys
 from pathlib import Path
 from typing import Callable
+
 
 def _sentence_splitter_alone() -> Callable[[str], list[str]]:
     """underthesea's sentence-splitting module, run from its file without its package's `__init__`."""
