@@ -108,7 +108,6 @@ def split_printed(cell: str | None) -> list[tuple[str, str]]:
     return pieces
 
 
-
 def printed_map(named: list[tuple[str, str]]) -> dict[str, str]:
     """Entry -> as printed, from `split_printed`'s pairs (the first spelling of an entry wins)."""
     out: dict[str, str] = {}

@@ -208,7 +208,6 @@ def partners_printed(text: str) -> list[tuple[str, str]]:
     return out
 
 
-
 @dataclass
 class _Ctx:
     """Who the items below are assigned to, and under which section heading they are filed."""

@@ -200,11 +200,9 @@ class _ExtractWriter:
     def close(self, failure: Optional[BaseException] = None) -> None:
         if self.jsonl is not None:
             self.jsonl.__exit__(type(failure) if failure else None, failure, None)
-            if failure is not None:
-                return
-        elif failure is not None:
+        if failure is not None:
             return
-        elif self.out_dir is None and self.fmt == "json" and self.many:
+        if self.jsonl is None and self.out_dir is None and self.fmt == "json" and self.many:
             print("\n]" if self.count else "[]")
         if self.out_dir is not None:
             print(f"wrote {self.count} extraction(s) to {self.out_dir}", file=sys.stderr)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 import unicodedata
+from collections import Counter
 from typing import Optional
 
 from vnplans.extractors import vocabulary
@@ -116,15 +116,10 @@ def syllable_score(text: str) -> float:
 SAMPLE = 50000  # characters judged: enough to tell, and the cost of a long text stays bounded
 
 
-def best(text: str) -> tuple[Optional[str], float]:
-    """(the legacy encoding `text` reads best in, its syllable score); (None, 0) when it is Unicode already."""
-    encoding, score, _ = judged(text)
-    return encoding, score
-
-
 def judged(text: str) -> tuple[Optional[str], float, Optional[str]]:
-    """best(text), and `text` converted to that encoding when it was judged whole (no longer than the
-    sample), so that it is not converted twice."""
+    """(the legacy encoding `text` reads best in, its syllable score, `text` converted to it when it was judged
+    whole: no longer than the sample, so that it is not converted twice); (None, 0, None) when it is Unicode
+    already."""
     sample = text[:SAMPLE]
     # Vietnamese letters past 1% of all characters are past 1% of the letters: no need to count those
     if len(_VIETNAMESE.findall(sample)) > 0.01 * len(sample) or vietnamese_share(text) > 0.01:
@@ -138,11 +133,6 @@ def judged(text: str) -> tuple[Optional[str], float, Optional[str]]:
     if found is None:
         return None, 0.0, None
     return found, found_score, (converted if len(text) <= SAMPLE else None)
-
-
-def detect(text: str) -> Optional[str]:
-    """The legacy encoding `text` is typed in, or None when it reads as Unicode already."""
-    return best(text)[0]
 
 
 def repair(text: str) -> tuple[str, Optional[str]]:
