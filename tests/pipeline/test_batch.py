@@ -58,14 +58,14 @@ def test_parallel_ingest_stores_exactly_what_a_serial_one_does(tmp_path, capsys)
 
 @pytest.mark.slow
 def test_sigkill_mid_batch_leaves_a_consistent_database_and_a_rerun_finishes(tmp_path):
-    files = _copies(tmp_path, 40)
+    files = _copies(tmp_path, 80)
     db = tmp_path / "t.db"
     cmd = [sys.executable, "-m", "vnplans", "ingest", str(tmp_path / "plans"), "--db", str(db), "--workers", "2"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 120
     stored = 0
     while time.time() < deadline and proc.poll() is None:
-        time.sleep(0.2)
+        time.sleep(0.05)
         try:
             conn = sqlite3.connect(db, timeout=1)
             stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -282,14 +282,14 @@ def _ingest_cmd(tmp_path: Path, db: Path, workers: int) -> list[str]:
 
 @pytest.mark.slow
 def test_ctrl_c_mid_batch_says_how_far_it_got_in_one_line(tmp_path):
-    _copies(tmp_path, 40)
+    _copies(tmp_path, 80)
     db = tmp_path / "t.db"
     cmd = _ingest_cmd(tmp_path, db, 2)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     deadline = time.time() + 120
     while time.time() < deadline and proc.poll() is None:
-        time.sleep(0.2)
+        time.sleep(0.05)
         try:
             with sqlite3.connect(db, timeout=1) as conn:
                 if conn.execute("SELECT count(*) FROM documents").fetchone()[0] >= 3:
@@ -310,17 +310,27 @@ def test_ctrl_c_mid_batch_says_how_far_it_got_in_one_line(tmp_path):
 
 @pytest.mark.slow
 def test_two_ingests_on_one_database_take_turns(tmp_path):
-    """The second waits for the first, says so, and skips what the first stored instead of extracting it again."""
+    """Each waits for the other, says so, and the later one skips what the earlier stored instead of extracting it
+    again. The test holds the lock itself until both are waiting, so no ingest can finish before the other starts."""
+    import fcntl
+
     _copies(tmp_path, 12)
     db = tmp_path / "t.db"
     cmd = _ingest_cmd(tmp_path, db, 1)
-    first = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 60
-    while not Path(f"{db}.lock").exists() and time.time() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)
-    second = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    out_first, _ = first.communicate(timeout=600)
-    assert first.returncode == 0 and "12 ingested, 0 unchanged" in out_first
-    assert second.returncode == 0 and "waiting: another vnplans ingest or load is writing to" in second.stderr
-    assert "0 ingested, 12 unchanged" in second.stdout
+    with open(f"{db}.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        runs = []
+        for name in ("a", "b"):
+            out, err = tmp_path / f"{name}.out", tmp_path / f"{name}.err"
+            with open(out, "w") as fo, open(err, "w") as fe:
+                runs.append((subprocess.Popen(cmd, cwd=ROOT, stdout=fo, stderr=fe), out, err))
+        deadline = time.time() + 120
+        while time.time() < deadline and not all("waiting:" in err.read_text() for _, _, err in runs):
+            time.sleep(0.05)
+        fcntl.flock(held, fcntl.LOCK_UN)
+    for proc, _, _ in runs:
+        assert proc.wait(timeout=600) == 0
+    for _, _, err in runs:
+        assert "waiting: another vnplans ingest or load is writing to" in err.read_text()
+    said = sorted(re.search(r"\d+ ingested, \d+ unchanged", out.read_text()).group(0) for _, out, _ in runs)
+    assert said == ["0 ingested, 12 unchanged", "12 ingested, 0 unchanged"]
