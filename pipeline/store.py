@@ -24,6 +24,10 @@ _PLAIN = (str, int, float, bytes)  # stored as they are
 # which no FTS5 tokenizer does: "so tai chinh" and "dong" find "Sở Tài chính" and "đồng".
 FTS = {"sections": ["heading", "search"], "rows": ["text", "stt", "grp", "search"]}
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+# save() indexes a document's rows and sections in one statement each. An insert trigger (sqlite-utils' `_ai`)
+# indexed them one by one, and FTS5 writes its pending terms to disk at every trigger's statement savepoint: that
+# cost half of a document's store. The delete and update triggers stay, so a removed row leaves the index.
+FTS_FILLED = "by save, one statement a table and document"
 # Columns added after the first release, as named migrations in the order they were made: (table, column, type).
 # The `migrations` table records which ones a database has had; a fresh database is made from store.sql with
 # every column and records them all. Releases before named migrations counted them in PRAGMA user_version.
@@ -123,7 +127,7 @@ class Store:
             data = resources.files("vnplans.schemas").joinpath(name).read_bytes() + extra.encode()
             return hashlib.sha256(data).hexdigest()[:16]
 
-        schema = sha("store.sql", repr((MIGRATIONS, FTS, FTS_TOKENIZER)))
+        schema = sha("store.sql", repr((MIGRATIONS, FTS, FTS_TOKENIZER, FTS_FILLED)))
         # the reference tables are reloaded when the data files change, or the tables they fill
         return {"schema": schema, "views": sha("views.sql"), "data": reference.fingerprint() + schema}
 
@@ -149,6 +153,7 @@ class Store:
                 fts = None
             if not fts:
                 self.db[table].enable_fts(cols, create_triggers=True, tokenize=FTS_TOKENIZER)
+            self.conn.execute(f"DROP TRIGGER IF EXISTS [{table}_ai]")  # save() indexes what it inserts
         self._load_reference()
         self._create_views()
 
@@ -264,6 +269,10 @@ class Store:
             self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, doc_id))
             for table in ("ocr_pages", "page_quality", "sections", "rows"):
                 self._insert(table, ({**r, "doc_id": doc_id} for r in records.tables[table]))
+            for table, cols in FTS.items():
+                names = ", ".join(f"[{c}]" for c in cols)
+                self.conn.execute(f"INSERT INTO [{table}_fts] (rowid, {names}) SELECT rowid, {names} FROM [{table}]"
+                                  " WHERE doc_id = ?", (doc_id,))
             row_ids = [rid for (rid,) in self.conn.execute("SELECT id FROM rows WHERE doc_id = ? ORDER BY idx",
                                                            (doc_id,))]
             self._insert("assignments", ({**r, "doc_id": doc_id, "row_id": row_ids[i], "agency_id": self._agency_id(agency)}

@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS sources (
   path   TEXT PRIMARY KEY,
   doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE
 );
+CREATE INDEX IF NOT EXISTS sources_doc ON sources(doc_id);
 
 CREATE TABLE IF NOT EXISTS sections (
   doc_id   TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -121,6 +122,7 @@ CREATE TABLE IF NOT EXISTS targets (
 );
 CREATE INDEX IF NOT EXISTS targets_doc ON targets(doc_id);
 CREATE INDEX IF NOT EXISTS targets_year ON targets(year);
+CREATE INDEX IF NOT EXISTS targets_row ON targets(row_id);  -- a deleted row unlinks its targets without a scan
 
 -- Pages read by OCR, with Tesseract's mean word confidence: where to double-check values.
 CREATE TABLE IF NOT EXISTS ocr_pages (
@@ -164,6 +166,7 @@ CREATE TABLE IF NOT EXISTS assignments (
 );
 CREATE INDEX IF NOT EXISTS assignments_agency ON assignments(agency_id, role);
 CREATE INDEX IF NOT EXISTS assignments_row ON assignments(row_id);
+CREATE INDEX IF NOT EXISTS assignments_doc ON assignments(doc_id);
 
 -- Files that could not be ingested, and why (kept until the file ingests cleanly).
 CREATE TABLE IF NOT EXISTS failures (

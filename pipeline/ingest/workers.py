@@ -6,6 +6,7 @@ runaway document takes down only that worker, and the file is reported as failed
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import logging.handlers
 import multiprocessing
@@ -134,13 +135,30 @@ def extract_file(path: str, doc_id: Optional[str], limits: Limits = Limits(), ma
                        seconds=time.perf_counter() - start, stages=stages)
 
 
+# Collect the youngest generation every 10,000 container allocations instead of Python's 700: extraction makes
+# millions of short-lived objects and few cycles, and the default collects so often that it costs a tenth of
+# the extraction time (measured on the synthetic batch; a worker holds about 10 MB more).
+BATCH_GC_THRESHOLD = (10_000, 10, 10)
+
+
+@contextlib.contextmanager
+def batch_gc():
+    """The batch's collection threshold in this process while a batch runs, Python's own afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(*BATCH_GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _warm_up(pages: Optional["multiprocessing.Queue"] = None) -> None:
     """Load the extraction code and models once per worker, before the first file; send its page records
     (readers log "page N of M") to the parent's progress display."""
     from vnplans.pipeline.stages import default_reference
 
     default_reference()
-
+    gc.set_threshold(*BATCH_GC_THRESHOLD)  # the worker lives for this batch only
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
     if pages is not None:
         _page_records(logging.handlers.QueueHandler(pages))
@@ -181,6 +199,12 @@ def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=Non
                 limits: Limits = Limits(), markdown: bool = False, for_store: bool = False) -> Iterator[Outcome]:
     """Outcomes in completion order. A file that kills its worker twice is reported as crashed. `on_page(path,
     done, total)` hears of pages read inside a document, from whichever process reads it."""
+    with batch_gc():  # this process extracts (one worker) or stores what the workers send
+        yield from _outcomes(todo, workers, on_page, limits, markdown, for_store)
+
+
+def _outcomes(todo: list[tuple[str, Optional[str]]], workers: int, on_page, limits: Limits, markdown: bool,
+              for_store: bool) -> Iterator[Outcome]:
     if (workers <= 1 or len(todo) <= 1) and not any(_needs_a_worker(path) for path, _ in todo):
         if on_page is not None:
             _page_records(_PageHandler(on_page))

@@ -145,6 +145,55 @@ def test_an_older_full_text_index_is_rebuilt_to_ignore_diacritics(tmp_path):
     assert store.query("SELECT rowid FROM rows_fts WHERE rows_fts MATCH 'tai chinh'")
 
 
+def _index_matches_the_rows(db) -> bool:
+    """FTS5's own check that the index holds exactly what the rows and sections hold, and no more."""
+    conn = sqlite3.connect(db)
+    try:
+        for table in ("rows", "sections"):
+            conn.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('integrity-check')")
+        return True
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def test_the_full_text_index_follows_new_and_replaced_documents(tmp_path):
+    src = tmp_path / "plans"
+    src.mkdir()
+    for p in SEEDS[:2]:
+        shutil.copy(p, src / p.name)
+    db = tmp_path / "t.db"
+    assert main(["ingest", str(src), "--db", str(db)]) == 0
+    assert _index_matches_the_rows(db)
+    store = Store(db)
+    assert store.query("SELECT rowid FROM rows_fts WHERE rows_fts MATCH 'so tai chinh'")
+    store.close()
+    changed = src / SEEDS[0].name  # its document is replaced: the old rows leave the index, the new ones enter it
+    changed.write_text(changed.read_text("utf-8").replace("kinh tế số", "kinh tế sốđổi"), "utf-8")
+    assert main(["ingest", str(src), "--db", str(db)]) == 0
+    assert _index_matches_the_rows(db)
+    store = Store(db)
+    assert store.query("SELECT rowid FROM rows_fts WHERE rows_fts MATCH 'sodoi'")
+    store.close()
+
+
+def test_an_older_database_loses_the_insert_trigger_that_save_replaces(tmp_path):
+    db = tmp_path / "old.db"
+    main(["ingest", str(SEEDS[0]), "--db", str(db)])
+    conn = sqlite3.connect(db)  # a release that indexed rows by sqlite-utils' insert trigger
+    conn.executescript("""CREATE TRIGGER rows_ai AFTER INSERT ON rows BEGIN
+                            INSERT INTO rows_fts (rowid, text, stt, grp, search)
+                            VALUES (new.rowid, new.text, new.stt, new.grp, new.search); END;
+                          UPDATE reference SET fingerprint = 'older' WHERE name = 'schema';""")
+    conn.close()
+    main(["ingest", str(SEEDS[1]), "--db", str(db)])
+    conn = sqlite3.connect(db)
+    assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'rows_ai'").fetchall()
+    conn.close()
+    assert _index_matches_the_rows(db)
+
+
 def test_documents_from_an_older_extractor_are_extracted_again(tmp_path, capsys):
     db = tmp_path / "t.db"
     main(["ingest", str(SEEDS[0]), "--db", str(db)])
