@@ -127,8 +127,8 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     text_1252 = _windows_1252(data)
-    encoding, score, converted = legacy.judged(text_1252)
-    scores = {enc: legacy.syllable_score(nfc(text[:legacy.SAMPLE])) for enc, text in candidates.items()}
+    encoding, score = legacy.judged(text_1252)
+    scores = {enc: legacy.syllable_score(nfc(text[:legacy.JUDGED])) for enc, text in candidates.items()}
     if encoding:
         scores[encoding] = score
     if not scores:
@@ -143,4 +143,4 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
             raise ReadError("unreadable encoding: bytes are not UTF-8 and read as Vietnamese in none of "
                             "Windows-1258, TCVN3 or VNI")
         return text, "cp1258"
-    return (converted if converted is not None else legacy.convert(text_1252, best)), best
+    return legacy.convert(text_1252, best), best

@@ -31,7 +31,7 @@ def tables() -> dict[str, dict[str, str]]:
 @functools.lru_cache(maxsize=None)
 def _pattern(encoding: str) -> re.Pattern:
     keys = sorted(tables()[encoding], key=len, reverse=True)  # a base letter and its mark before the lone mark
-    return re.compile("|".join(map(re.escape, keys)))
+    return re.compile("(" + "|".join(map(re.escape, keys)) + ")")
 
 
 @functools.lru_cache(maxsize=None)
@@ -47,17 +47,23 @@ def convert(text: str, encoding: str, upper: bool = False) -> str:
 
     `upper`: typed in an uppercase font (.VnTimeH), whose lowercase codes draw capitals.
     """
-    single = _single_characters(encoding)
-    if single is not None:
-        out = text.translate(single)
-    else:
-        table = tables()[encoding]
-        out = _pattern(encoding).sub(lambda m: table[m.group(0)], text)
+    out = _letters(text, encoding)
     if upper:
         return out.upper()
     if encoding == "tcvn3":
         out = _recase(out)
     return unicodedata.normalize("NFC", out)
+
+
+def _letters(text: str, encoding: str) -> str:
+    """Each legacy code as its letter, case as typed."""
+    single = _single_characters(encoding)
+    if single is not None:
+        return text.translate(single)
+    table = tables()[encoding]
+    parts = _pattern(encoding).split(text)  # text, code, text, code ... text: one lookup a code, no call
+    parts[1::2] = [table[code] for code in parts[1::2]]
+    return "".join(parts)
 
 
 _TWO_CAPITALS = re.compile(r"[A-Z]\w*[A-Z]")
@@ -100,7 +106,7 @@ def vietnamese_share(text: str) -> float:
 def syllable_score(text: str) -> float:
     """Words that read as Vietnamese syllables (a Vietnamese letter, one tone mark at most) less the
     impossible ones (two tone marks), per word: tells VNI from TCVN3 when both yield Vietnamese letters."""
-    words = Counter(re.findall(r"[^\W\d_]+", text[:SAMPLE]))  # syllables repeat: each spelling is judged once
+    words = Counter(re.findall(r"[^\W\d_]+", text[:JUDGED]))  # syllables repeat: each spelling is judged once
     if not words:
         return 0.0
     good = bad = 0
@@ -113,34 +119,32 @@ def syllable_score(text: str) -> float:
     return (good - 3 * bad) / words.total()
 
 
-SAMPLE = 50000  # characters judged: enough to tell, and the cost of a long text stays bounded
+SAMPLE = 50000  # characters looked at to tell Unicode Vietnamese at once: the cost of a long text stays bounded
+JUDGED = 10000  # characters converted both ways to tell the encodings apart: some 2,000 words, plenty to tell
 
 
-def judged(text: str) -> tuple[Optional[str], float, Optional[str]]:
-    """(the legacy encoding `text` reads best in, its syllable score, `text` converted to it when it was judged
-    whole: no longer than the sample, so that it is not converted twice); (None, 0, None) when it is Unicode
-    already."""
+def judged(text: str) -> tuple[Optional[str], float]:
+    """(the legacy encoding `text` reads best in, its syllable score over the first JUDGED characters);
+    (None, 0) when it is Unicode already."""
     sample = text[:SAMPLE]
     # Vietnamese letters past 1% of all characters are past 1% of the letters: no need to count those
     if len(_VIETNAMESE.findall(sample)) > 0.01 * len(sample) or vietnamese_share(text) > 0.01:
-        return None, 0.0, None
-    found, found_score, converted = None, 0.05, None
+        return None, 0.0
+    found, found_score = None, 0.05
     for encoding in ENCODINGS:
-        candidate = convert(sample, encoding)
-        score = syllable_score(candidate)
+        # case does not change a word's score: TCVN3's recasing waits until the encoding is chosen
+        score = syllable_score(unicodedata.normalize("NFC", _letters(text[:JUDGED], encoding)))
         if score > found_score:
-            found, found_score, converted = encoding, score, candidate
-    if found is None:
-        return None, 0.0, None
-    return found, found_score, (converted if len(text) <= SAMPLE else None)
+            found, found_score = encoding, score
+    return found, (found_score if found else 0.0)
 
 
 def repair(text: str) -> tuple[str, Optional[str]]:
     """(Unicode text, the legacy encoding it was in or None)."""
-    encoding, _, converted = judged(text)
+    encoding, _ = judged(text)
     if encoding is None:
         return text, None
-    return (converted if converted is not None else convert(text, encoding)), encoding
+    return convert(text, encoding), encoding
 
 
 def font_encoding(font: Optional[str]) -> Optional[tuple[str, bool]]:

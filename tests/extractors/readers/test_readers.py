@@ -91,11 +91,11 @@ def test_tcvn3_text_converts_with_its_capitals(printed, unicode):
 
 
 def test_a_legacy_file_reads_the_same_whole_or_past_the_sample():
-    # a short file is converted once while it is judged; a long one is judged on its start and converted whole
+    # the encoding is judged on the file's start; the file is converted whole, shorter or longer than that
     from vnplans.extractors.readers import legacy
 
     line = "Céng hoµ x· héi chñ nghÜa ViÖt Nam. Uû ban nh©n d©n tØnh B×nh D\xad¬ng ban hµnh kÕ ho¹ch.\n"
-    for text in (line * 10, line * (legacy.SAMPLE // len(line) + 10)):
+    for text in (line * 10, line * (legacy.JUDGED // len(line) + 10), line * (legacy.SAMPLE // len(line) + 10)):
         doc = read_bytes("plan.txt", text.encode("cp1252"))
         assert doc.text.startswith("Cộng hoà xã hội chủ nghĩa Việt Nam. Uỷ ban nhân dân tỉnh Bình Dương")
         assert doc.text.count("Cộng hoà") == text.count("Céng hoµ")
