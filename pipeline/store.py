@@ -11,14 +11,11 @@ from pathlib import Path
 from typing import Optional
 
 import sqlite_utils
-from sqlite_utils.db import jsonify_if_needed
 
 from vnplans.extractors.errors import VnplansError
 from vnplans.extractors.keys import fold
 
 from vnplans.pipeline.store_records import DocumentRecords, path_text
-
-_PLAIN = (str, int, float, bytes)  # stored as they are
 
 # Full-text search ignores diacritics (remove_diacritics 2); `search` holds the text folded with đ as d as well,
 # which no FTS5 tokenizer does: "so tai chinh" and "dong" find "Sở Tài chính" and "đồng".
@@ -268,29 +265,28 @@ class Store:
                                                              document["issued_date"])}])
             self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, doc_id))
             for table in ("ocr_pages", "page_quality", "sections", "rows"):
-                self._insert(table, ({**r, "doc_id": doc_id} for r in records.tables[table]))
+                self._insert(table, records.tables[table])
             for table, cols in FTS.items():
                 names = ", ".join(f"[{c}]" for c in cols)
                 self.conn.execute(f"INSERT INTO [{table}_fts] (rowid, {names}) SELECT rowid, {names} FROM [{table}]"
                                   " WHERE doc_id = ?", (doc_id,))
             row_ids = [rid for (rid,) in self.conn.execute("SELECT id FROM rows WHERE doc_id = ? ORDER BY idx",
                                                            (doc_id,))]
-            self._insert("assignments", ({**r, "doc_id": doc_id, "row_id": row_ids[i], "agency_id": self._agency_id(agency)}
-                                         for i, agency, r in records.assignments))
-            self._insert("targets", ({**r, "doc_id": doc_id,
-                                      "row_id": row_ids[i] if i is not None and i < len(row_ids) else None}
-                                     for i, r in records.targets))
+            for i, agency, r in records.assignments:
+                r["row_id"], r["agency_id"] = row_ids[i], self._agency_id(agency)
+            self._insert("assignments", [r for _, _, r in records.assignments])
+            for i, r in records.targets:
+                r["row_id"] = row_ids[i] if i is not None and i < len(row_ids) else None
+            self._insert("targets", [r for _, r in records.targets])
             if old and old != doc_id:
                 self._drop_if_orphan(old)
             self._settle_renditions(doc_id)
             self.conn.execute("DELETE FROM failures WHERE path = ?", (path,))
 
-    def _insert(self, table: str, records) -> None:
+    def _insert(self, table: str, records: list[dict]) -> None:
         """Records of one table, by column name, in one executemany: sqlite-utils' insert_all costs as much as
-        the rest of a document's store (it inspects and converts every value); these values are stored as
-        they are, as insert_all would store them."""
-        records = [{column: v if v is None or type(v) in _PLAIN else jsonify_if_needed(v) for column, v in r.items()}
-                   for r in records]
+        the rest of a document's store (it inspects and converts every value); these hold stored values already
+        (schemas/records.py)."""
         if not records:
             return
         columns = list(records[0])

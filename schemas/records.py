@@ -67,9 +67,10 @@ def value_at(obj: Any, path: str) -> Any:
 
 
 def _stored(value: Any) -> Any:
+    """A value as SQLite stores it: a flag as 0/1, a list or mapping as JSON, anything else as it is."""
     if isinstance(value, bool):
         return int(value)
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple, dict)):
         return json.dumps(value, ensure_ascii=False)
     return value
 
@@ -103,7 +104,7 @@ class _Table:
         return {column: _stored(v) if type(v) in _CONVERTED else v for column, v in zip(self.names, values)}
 
 
-_CONVERTED = (bool, list)
+_CONVERTED = (bool, list, tuple, dict)
 _TABLES = {table: _Table(columns) for table, columns in COLUMNS.items()}
 
 
