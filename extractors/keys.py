@@ -45,7 +45,15 @@ def fold(text: str) -> str:
     """The key with every diacritic dropped and đ as d: how people type a name without Vietnamese input
     ("So Tai chinh", "Binh Duong"). For looking up what a user typed, never for reading documents. (Where the
     tone sits does not matter once it is dropped, so the key's tone placement is skipped.)"""
-    return unicodedata.normalize("NFD", _words(_lower(text)).replace("đ", "d")).translate(_WITHOUT_MARKS)
+    apart = unicodedata.normalize("NFD", _words(_lower(text)).replace("đ", "d"))
+    if _NEITHER_ASCII_NOR_MARK.search(apart) is None:  # Vietnamese: ASCII letters and their marks, dropped at once
+        return apart.encode("ascii", "ignore").decode("ascii")
+    return apart.translate(_WITHOUT_MARKS)
+
+
+# what is left of a Vietnamese word taken apart (NFD) is ASCII and combining diacritics (U+0300-U+036F but
+# U+034F, the one mark there that does not combine): anything else takes the slower, general way
+_NEITHER_ASCII_NOR_MARK = re.compile(r"[^\x00-\x7f\u0300-\u034e\u0350-\u036f]")
 
 
 class _WithoutMarks(dict):
