@@ -58,6 +58,7 @@ ORGAN_HEAD_RE = re.compile(r"^(?:UBND|ỦY BAN|UỶ BAN|SỞ|TRUNG TÂM|BAN|VĂN
 SIGN_TITLE_RE = re.compile(
     r"^(TM\.|KT\.|Q\.|TL\.|TUQ\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG BAN|PHÓ TRƯỞNG BAN|CHÁNH VĂN PHÒNG|BỘ TRƯỞNG|THỦ TRƯỞNG)",
 )
+SIGN_TITLE_ANYWHERE_RE = re.compile(SIGN_TITLE_RE.pattern[1:].replace(" ", r"\s+"))  # in a line as printed
 NAME_RE = re.compile(rf"^(?:[{UPPER}][{LOWER}]*\s?){{2,5}}$")
 PERIOD_RE = re.compile(r"giai đoạn\s+(\d{4})\s*[-–]\s*(\d{4})|đến năm\s+(\d{4})|định hướng đến\s+(?:năm\s+)?(\d{4})|năm\s+(\d{4})", re.IGNORECASE)
 
@@ -373,7 +374,10 @@ ROLE_BREAK_RE = re.compile(r"\s+(?=(?:TM|KT|TL|TUQ|Q)\.|PHÓ\s)|(?<![.Ó])\s+(?=
 def _signer(meta: DocumentMeta, lines: list[Block]) -> None:
     """The person's name right below the signature titles (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH ...). Titles may be cut
     over lines or cells ("KT. CHỦ" / "TỊCH"), share a cell with the name, or stand above "(Đã ký)"."""
-    pieces = [(piece, b) for b in lines for piece in _signature_pieces(b.text)]
+    # a title piece is a run of its line's words: a line with no title anywhere in it opens no signature, so the
+    # pieces start at the first line that has one (taking every line of a plan apart cost a millisecond)
+    first = next((k for k, b in enumerate(lines) if SIGN_TITLE_ANYWHERE_RE.search(b.text)), len(lines))
+    pieces = [(piece, b) for b in lines[first:] for piece in _signature_pieces(b.text)]
     for k, (text, _) in enumerate(pieces):
         if not SIGN_TITLE_RE.match(text) or not text.replace(".", "").isupper():
             continue
