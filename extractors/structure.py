@@ -37,6 +37,11 @@ PATTERNS: list[tuple[str, re.Pattern, float]] = [
 ]
 
 
+# every pattern at once: most lines open no section, and one match in C says so (the same patterns, so a line
+# this does not match, no pattern matches)
+ANY_HEADING_RE = re.compile("|".join(f"(?{'i' if rx.flags & re.IGNORECASE else ''}:{rx.pattern})" for _, rx, _ in PATTERNS))
+
+
 @dataclass
 class Section:
     id: int
@@ -59,7 +64,7 @@ class Section:
 def classify(block: Block) -> Optional[tuple[str, str, str, float]]:
     """(kind, label, heading, level) when the block opens a section, else None."""
     t = block.text.strip()
-    if not t:
+    if not t or not ANY_HEADING_RE.match(t):
         return None
     for kind, rx, level in PATTERNS:
         m = rx.match(t)

@@ -354,9 +354,14 @@ def _stated(clause: str) -> Optional[tuple[str, int, list[_Mention]]]:
     return None
 
 
+_DIGIT_RE = re.compile(r"\d")
+
+
 def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None, results: bool = False) -> list[Target]:
     """Targets in one text unit (a paragraph or a table cell). In a report of results (`results`), only
     targets the text states as such ("chỉ tiêu đề ra là 80%") count."""
+    if not _DIGIT_RE.search(text):  # no number, no target: most units, told before any other work
+        return []
     v = vocabulary()
     text = " ".join(text.split())
     label = re.match(r"^(?:[-–+•*]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)+", text)
