@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+import lxml.html
+from lxml import etree
 
 from vnplans.extractors.errors import ReadError
 from vnplans.extractors.readers.builder import DocBuilder
@@ -36,69 +37,78 @@ class _Renderer:
         self.inline = []
         self.inline_bold = False
 
-    def walk(self, node: Tag, depth: int = 0) -> None:
+    def walk(self, node: "lxml.html.HtmlElement", depth: int = 0) -> None:
         if depth > MAX_DEPTH:
             raise ReadError(f"HTML nested deeper than {MAX_DEPTH} levels")
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                if type(child).__name__ in ("Comment", "Doctype", "ProcessingInstruction", "CData", "Declaration"):
-                    continue
-                self.inline.append(str(child))
-                continue
-            if not isinstance(child, Tag):
-                continue
-            name = child.name.lower()
-            if name in DROP_TAGS or _is_chrome(child):
-                continue
-            if name == "br":
-                self.flush()
-            elif name == "table":
-                self.flush()
-                self.table(child, depth)
-            elif name in BLOCK_TAGS:
-                self.flush()
-                if name in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                    self.inline_bold = True
-                self.walk(child, depth + 1)
-                self.flush()
-            else:
-                if name in ("b", "strong") and not "".join(self.inline).strip():
-                    self.inline_bold = True
-                self.walk(child, depth + 1)
+        if node.text:
+            self.inline.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str):  # not a comment or a processing instruction, whose text is no content
+                self.element(child, depth)
+            if child.tail:  # the text after a child runs on in this node
+                self.inline.append(child.tail)
 
-    def table(self, node: Tag, depth: int) -> None:
+    def element(self, child: "lxml.html.HtmlElement", depth: int) -> None:
+        name = child.tag.lower()
+        if name in DROP_TAGS or _is_chrome(child):
+            return
+        if name == "br":
+            self.flush()
+        elif name == "table":
+            self.flush()
+            self.table(child, depth)
+        elif name in BLOCK_TAGS:
+            self.flush()
+            if name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                self.inline_bold = True
+            self.walk(child, depth + 1)
+            self.flush()
+        else:
+            if name in ("b", "strong") and not "".join(self.inline).strip():
+                self.inline_bold = True
+            self.walk(child, depth + 1)
+
+    def table(self, node: "lxml.html.HtmlElement", depth: int) -> None:
         self.out.grid(_grid(node), layout="html")
 
 
-def _is_chrome(tag: Tag) -> bool:
-    attrs = " ".join([tag.get("id") or ""] + list(tag.get("class") or []))
+def _is_chrome(tag: "lxml.html.HtmlElement") -> bool:
+    attrs = " ".join([tag.get("id") or ""] + (tag.get("class") or "").split())
     return bool(attrs and CHROME_CLASS.search(attrs)) or tag.get("role") in ("navigation", "banner", "contentinfo")
 
 
-def _cell_text(cell: Tag) -> str:
+def _cell_text(cell: "lxml.html.HtmlElement") -> str:
     lines: list[str] = []
     cur: list[str] = []
-    for el in cell.descendants:
-        if isinstance(el, NavigableString):
-            cur.append(str(el))
-        elif isinstance(el, Tag) and el.name in ("br", "p", "div", "li"):
-            lines.append("".join(cur))
-            cur = []
+
+    def visit(el) -> None:
+        if el.text:
+            cur.append(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                if child.tag in ("br", "p", "div", "li"):  # a line break where the element starts
+                    lines.append("".join(cur))
+                    cur.clear()
+                visit(child)
+            if child.tail:
+                cur.append(child.tail)
+
+    visit(cell)
     lines.append("".join(cur))
     out = [re.sub(r"[ \t\u00a0\r\n]+", " ", l).strip() for l in lines]
     return nfc("\n".join(l for l in out if l))
 
 
-def _grid(table: Tag) -> list[list[tuple[str, int]]]:
+def _grid(table: "lxml.html.HtmlElement") -> list[list[tuple[str, int]]]:
     """Rows of (text, colspan); a rowspan repeats the cell's text in the rows it covers."""
     grid: list[list[tuple[str, int]]] = []
     pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows left)
-    for tr in table.find_all("tr"):
-        if tr.find_parent("table") is not table:
+    for tr in table.iter("tr"):
+        if next(tr.iterancestors("table"), None) is not table:  # a row of a table nested in a cell
             continue
         row: list[tuple[str, int]] = []
         col = 0
-        cells = [c for c in tr.find_all(["td", "th"], recursive=False)]
+        cells = [c for c in tr if c.tag in ("td", "th")]
         it = iter(cells)
         while True:
             if col in pending:
@@ -132,15 +142,33 @@ def _int(value) -> int:
         return 1
 
 
+XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _parse(text: str) -> "lxml.html.HtmlElement | None":
+    """The page as libxml2's HTML parser reads it (forgiving, as browsers are); None when it holds nothing."""
+    # huge_tree: libxml2 would otherwise cut a tree off at 256 levels without a word; walk() refuses past MAX_DEPTH
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    try:
+        return lxml.html.document_fromstring(text, parser=parser)
+    except ValueError:  # a str that still declares its encoding (`<?xml ... encoding=...?>`): decoded already
+        return _parse(XML_DECLARATION_RE.sub("", text, count=1)) if XML_DECLARATION_RE.match(text) else None
+    except etree.ParserError:  # no content at all
+        return None
+
+
 def read_html(path: str, sha256: str, data: bytes) -> SourceDocument:
     notes: list[str] = []
     text, enc = decode(data, notes)
-    soup = BeautifulSoup(text, "lxml")
-    title_tag = soup.find("title")
-    page_title = nfc(title_tag.get_text(" ", strip=True)) if title_tag else None
-    body = soup.body or soup
+    root = _parse(text)
     r = _Renderer()
-    r.walk(body)
+    page_title = None
+    if root is not None:
+        title_tag = next(root.iter("title"), None)
+        if title_tag is not None:
+            page_title = nfc(" ".join(s.strip() for s in title_tag.itertext() if s.strip()))
+        body = next(root.iter("body"), None)
+        r.walk(root if body is None else body)
     r.flush()
     doc = r.out.document(path, sha256, "html", encoding=enc, page_title=page_title)
     doc.warnings.extend(notes)

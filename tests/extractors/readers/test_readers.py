@@ -71,6 +71,18 @@ def test_html_drops_scripts_and_navigation_and_keeps_tables():
     assert [c.text for c in table.rows[1]] == ["2", "Triển khai IPv6", "Sở TT&TT", "2023"]  # rowspan repeated
 
 
+def test_html_comments_are_no_cell_text():
+    # Word's "Save as web page" wraps list numbers in conditional comments, inside table cells too
+    html = """<?xml version="1.0" encoding="utf-8"?><html><body><p>KẾ HOẠCH</p>
+    <table><tr><td>STT</td><td>Nhiệm vụ</td><td>Cơ quan chủ trì</td></tr>
+    <tr><td>1</td><td><!--[if !supportLists]-->-<!--[endif]-->Triển khai nền tảng số<o:p></o:p></td>
+    <td>Sở Khoa học và Công nghệ<!-- đơn vị cũ: Sở TT&TT --></td></tr></table></body></html>"""
+    doc = read_bytes("page.html", html.encode("utf-8"))
+    [table] = [b.table for b in doc.blocks if b.kind == "table"]
+    assert [c.text for c in table.rows[0]] == ["1", "-Triển khai nền tảng số", "Sở Khoa học và Công nghệ"]
+    assert "supportLists" not in doc.text and "đơn vị cũ" not in doc.text
+
+
 def test_spans_point_at_the_source_text():
     doc = read_bytes("plan.txt", PLAN.encode("utf-8"))
     for block in doc.lines():
