@@ -476,12 +476,13 @@ def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row
             intro_year, intro_kind = _sentence_year(_sentences(text)[-1][0]) or intro_year, kind
     table_sections = {doc.blocks[i].span.start: where.get(i) for i in range(len(doc.blocks)) if doc.blocks[i].kind == "table"}
     table_starts = sorted(table_sections)
+    results_table = {at: _reports_results(section_path(sections, sec)) for at, sec in table_sections.items()}
     for i, row in enumerate(rows):
         if row.origin != "table":
             continue
         if row.span is not None and table_starts:
             at = table_starts[max(0, bisect.bisect_right(table_starts, row.span.start) - 1)]
-            if _reports_results(section_path(sections, table_sections[at])):
+            if results_table[at]:
                 continue  # "Kết quả Chỉ số năm 2024": a table of results holds no commitments
         listed = target_of_row(row, plan_year)
         if listed is not None:
