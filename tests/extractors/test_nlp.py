@@ -9,7 +9,8 @@ import pytest
 from underthesea import pos_tag as underthesea_pos_tag
 
 from conftest import SEEDS
-from vnplans.extractors.nlp import SEGMENTATION_MODEL, _model, _sentence_splitter_alone, pos_tag, sent_tokenize
+from vnplans.extractors.nlp import (SEGMENTATION_MODEL, _model, _sentence_module_alone, _sentence_splitter, _stepping,
+                                    pos_tag, sent_tokenize)
 
 
 def _lines() -> list[str]:
@@ -36,8 +37,24 @@ def test_sentences_split_as_underthesea_splits_them():
     from underthesea import sent_tokenize as underthesea_sent_tokenize
 
     text = "\n".join(path.read_text("utf-8") for path in SEEDS)
-    assert _sentence_splitter_alone()(text) == underthesea_sent_tokenize(text)
+    assert _sentence_module_alone().sent_tokenize(text) == underthesea_sent_tokenize(text)
     assert sent_tokenize("Tỷ lệ đạt 1.500.000 đồng. TP. Hồ Chí Minh; xong!") == ["Tỷ lệ đạt 1.500.000 đồng.", "TP. Hồ Chí Minh; xong!"]
+
+
+def test_the_stepping_splitter_splits_as_underthesea_does():
+    """It steps from one sentence end to the next where underthesea steps a character at a time."""
+    import random
+
+    from underthesea.pipeline import sent_tokenize as module
+
+    module._load_model()
+    stepping = _stepping(module.sentence_tokenizer)
+    assert _sentence_splitter().__name__ == stepping.__name__  # the one in use
+    paragraphs = [p for path in SEEDS for p in path.read_text("utf-8").split("\n\n")]
+    rng = random.Random(5)
+    pieces = list("ab Ab.?!  \t\n\r0123") + ["Tp.", "TS.", "...", "....", ". ", "1.5", "e.g.", "Đ", "…"]
+    noise = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(20000)]
+    assert [stepping(t) for t in paragraphs + noise] == [module.sent_tokenize(t) for t in paragraphs + noise]
 
 
 def test_the_segmentation_model_files_read_as_joblib_reads_them():
