@@ -252,7 +252,9 @@ def _stream_costs(tokens: list[Token], types: list[str], max_cell_tokens: int, a
     back: list[list[Optional[tuple[int, int, int]]]] = [[None] * ncol for _ in range(n + 1)]
     best[0][0] = 0.0
     # the same loops as written plainly, with what they look up hoisted out: this runs for every text table
-    columns_from = [range(c, ncol) for c in range(ncol)]
+    # a span of s columns from column c: (s, the column it reaches, where the next cell starts, its extra cost)
+    spans_from = [[(s, column, (c + s) % ncol, 0.6 * (s - 2)) for s, column in enumerate(range(c, ncol), 1)]
+                  for c in range(ncol)]
     for i in range(n):
         row = best[i]
         after_colon = 1.5 if i > 0 and colon[i - 1] else 0.0
@@ -284,14 +286,13 @@ def _stream_costs(tokens: list[Token], types: list[str], max_cell_tokens: int, a
             # one token spanning several columns (merged cell)
             if allow_span and not empty[i]:
                 least = INF
-                for s, column in enumerate(columns_from[c], 1):
+                for s, column, nxt_s, extra in spans_from[c]:
                     f = fits[column][i]
                     if f < least:
                         least = f  # the cheapest column of the span so far
                     if s < 2:
                         continue
-                    cost = base + least + 1.2 + 0.6 * (s - 2)
-                    nxt_s = (c + s) % ncol
+                    cost = base + least + 1.2 + extra
                     if cost < best_1[nxt_s]:
                         best_1[nxt_s] = cost
                         back_1[nxt_s] = (i, c, s)
