@@ -38,16 +38,14 @@ class DocumentRecords:
         them without copying."""
         doc = ex.doc_id
         return cls(
-            doc, {**record("documents", ex), "source": path_text(ex.source)},
-            {"ocr_pages": [{**record("ocr_pages", x), "doc_id": doc} for x in ex.ocr_pages],
-             "page_quality": [{**record("page_quality", x), "doc_id": doc} for x in ex.page_quality],
-             "sections": [{**record("sections", s), "doc_id": doc, "search": fold(s.heading or "")}
-                          for s in ex.sections],
-             "rows": [{**record("rows", r), "doc_id": doc, "idx": i, "search": fold(f"{r.group or ''} {r.text}")}
+            doc, record("documents", ex, source=path_text(ex.source)),
+            {"ocr_pages": [record("ocr_pages", x, doc_id=doc) for x in ex.ocr_pages],
+             "page_quality": [record("page_quality", x, doc_id=doc) for x in ex.page_quality],
+             "sections": [record("sections", s, doc_id=doc, search=fold(s.heading or "")) for s in ex.sections],
+             "rows": [record("rows", r, doc_id=doc, idx=i, search=fold(f"{r.group or ''} {r.text}"))
                       for i, r in enumerate(ex.rows)]},
-            [(i, a.agency, {**record("assignments", a), "doc_id": doc}) for i, r in enumerate(ex.rows)
-             for a in r.assignments],
-            [(t.row_index, {**record("targets", t), "doc_id": doc, "idx": i}) for i, t in enumerate(ex.targets)],
+            [(i, a.agency, record("assignments", a, doc_id=doc)) for i, r in enumerate(ex.rows) for a in r.assignments],
+            [(t.row_index, record("targets", t, doc_id=doc, idx=i)) for i, t in enumerate(ex.targets)],
             list(ex.warnings))
 
     def summary(self) -> str:

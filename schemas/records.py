@@ -91,7 +91,7 @@ class _Table:
         self.groups = [(parent, [k for k, _ in fields], operator.attrgetter(*(leaf for _, leaf in fields)),
                         len(fields) == 1) for parent, fields in groups.items()]
 
-    def record(self, obj: Any) -> dict[str, Any]:
+    def record(self, obj: Any, extra: dict[str, Any]) -> dict[str, Any]:
         values: list[Any] = [None] * len(self.names)
         for parent, positions, leaves, single in self.groups:
             on = _object_at(obj, parent) if parent else obj
@@ -104,13 +104,14 @@ class _Table:
                     values[k] = v
         if not _CONVERTED.isdisjoint(map(type, values)):
             values = [_stored(v) if type(v) in _CONVERTED else v for v in values]
-        return dict(zip(self.names, values))
+        return dict(zip(self.names, values), **extra)
 
 
 _CONVERTED = frozenset((bool, list, tuple, dict))
 _TABLES = {table: _Table(columns) for table, columns in COLUMNS.items()}
 
 
-def record(table: str, obj: Any) -> dict[str, Any]:
-    """The columns of `table` that one model object (an Extraction, a row, a target ...) fills."""
-    return _TABLES[table].record(obj)
+def record(table: str, obj: Any, **extra: Any) -> dict[str, Any]:
+    """The columns of `table` that one model object (an Extraction, a row, a target ...) fills, then `extra`:
+    the store's own columns, added in the same dict."""
+    return _TABLES[table].record(obj, extra)

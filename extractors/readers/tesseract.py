@@ -108,22 +108,22 @@ class Engine:
         finally:
             self.lib.TessDeleteText(pointer)
 
-    def data(self, image: np.ndarray, psm: int = PSM_AUTO, timeout: float = 300) -> dict[str, list]:
-        """Words with their boxes and confidences, as `tesseract … tsv` prints them and pytesseract's
-        image_to_data(output_type=DICT) reads them (numbers as whole numbers, the text as printed)."""
+    def _read(self, image: np.ndarray, psm: int, timeout: float, output) -> str:
+        """Recognize `image`, then the text `output` (one of the library's getters) gives; the image let go."""
         try:
             self._recognize(image, psm, timeout)
-            return _tsv_columns(self._text(self.lib.TessBaseAPIGetTsvText(self.handle, 0)))
+            return self._text(output(self.handle))
         finally:
             self.lib.TessBaseAPIClear(self.handle)
 
+    def data(self, image: np.ndarray, psm: int = PSM_AUTO, timeout: float = 300) -> dict[str, list]:
+        """Words with their boxes and confidences, as `tesseract … tsv` prints them and pytesseract's
+        image_to_data(output_type=DICT) reads them (numbers as whole numbers, the text as printed)."""
+        return _tsv_columns(self._read(image, psm, timeout, lambda h: self.lib.TessBaseAPIGetTsvText(h, 0)))
+
     def text(self, image: np.ndarray, psm: int = PSM_SINGLE_BLOCK, timeout: float = 60) -> str:
         """The text, as `tesseract … txt` prints it."""
-        try:
-            self._recognize(image, psm, timeout)
-            return self._text(self.lib.TessBaseAPIGetUTF8Text(self.handle))
-        finally:
-            self.lib.TessBaseAPIClear(self.handle)
+        return self._read(image, psm, timeout, self.lib.TessBaseAPIGetUTF8Text)
 
 
 TSV_HEADER = ["level", "page_num", "block_num", "par_num", "line_num", "word_num", "left", "top", "width", "height",
