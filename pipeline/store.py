@@ -25,6 +25,9 @@ FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 # indexed them one by one, and FTS5 writes its pending terms to disk at every trigger's statement savepoint: that
 # cost half of a document's store. The delete and update triggers stay, so a removed row leaves the index.
 FTS_FILLED = "by save, one statement a table and document"
+# FTS5 merges an index level's segments once 8 of them are there rather than 4 (each document's store adds one):
+# half the merging, a tenth of a document's store; a search reads a few more segments, still in milliseconds.
+FTS_AUTOMERGE = 8
 # Columns added after the first release, as named migrations in the order they were made: (table, column, type).
 # The `migrations` table records which ones a database has had; a fresh database is made from store.sql with
 # every column and records them all. Releases before named migrations counted them in PRAGMA user_version.
@@ -47,6 +50,13 @@ MIGRATIONS: dict[str, list[tuple[str, str, str]]] = {
     "folded-search": [("rows", "search", "TEXT"), ("sections", "search", "TEXT")],
     "renditions": [("documents", "plan_key", "TEXT"), ("documents", "duplicate_of", "TEXT")],
 }
+
+
+# How long a writer waits for another's transaction before the store reports "database is locked" (seconds):
+# another program's, and a sibling worker's of the same batch (one document's store takes milliseconds, a
+# 200-page plan's a fraction of a second, so a sibling that holds the lock longer is stuck).
+OTHERS_WAIT = 5.0
+SIBLING_WAIT = 60.0
 
 
 def plan_key(number: Optional[str], issuer: Optional[str], date: Optional[str]) -> Optional[str]:
@@ -88,13 +98,21 @@ class Store:
         except sqlite3.OperationalError as exc:
             raise StoreError(f"made by an older vnplans and cannot be upgraded here ({exc})", str(path)) from None
 
+    @classmethod
+    def attach(cls, path: str | Path) -> "Store":
+        """Another writing connection to a store this batch has opened (and so created or upgraded): a worker
+        process's, which stores what it extracts. No schema work; writers take turns at SQLite's write lock."""
+        store = cls.__new__(cls)
+        store._connect(Path(path), readonly=False, wait=SIBLING_WAIT)
+        return store
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._connect(self.path, readonly=False)
         self._create()
 
-    def _connect(self, path: Path, readonly: bool) -> None:
+    def _connect(self, path: Path, readonly: bool, wait: float = OTHERS_WAIT) -> None:
         self.path = path
         self.readonly = readonly
         if readonly:
@@ -106,7 +124,7 @@ class Store:
                 self.conn = sqlite3.connect(uri.replace("mode=ro", "immutable=1"), uri=True, isolation_level=None)
             self.conn.execute("PRAGMA query_only = ON")
         else:
-            self.conn = sqlite3.connect(str(self.path), isolation_level=None)
+            self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=wait)
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA journal_mode = WAL")
             # WAL with NORMAL sync: a killed process never loses or half-writes a committed document; only
@@ -127,7 +145,7 @@ class Store:
             data = resources.files("vnplans.schemas").joinpath(name).read_bytes() + extra.encode()
             return hashlib.sha256(data).hexdigest()[:16]
 
-        schema = sha("store.sql", repr((MIGRATIONS, FTS, FTS_TOKENIZER, FTS_FILLED)))
+        schema = sha("store.sql", repr((MIGRATIONS, FTS, FTS_TOKENIZER, FTS_FILLED, FTS_AUTOMERGE)))
         # the reference tables are reloaded when the data files change, or the tables they fill
         return {"schema": schema, "views": sha("views.sql"), "data": reference.fingerprint() + schema}
 
@@ -154,6 +172,7 @@ class Store:
             if not fts:
                 self.db[table].enable_fts(cols, create_triggers=True, tokenize=FTS_TOKENIZER)
             self.conn.execute(f"DROP TRIGGER IF EXISTS [{table}_ai]")  # save() indexes what it inserts
+            self.conn.execute(f"INSERT INTO [{table}_fts]([{table}_fts], rank) VALUES ('automerge', {FTS_AUTOMERGE})")
         self._load_reference()
         self._create_views()
 

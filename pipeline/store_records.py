@@ -55,3 +55,27 @@ class DocumentRecords:
                 f"{d['province'] or '?'}, {d['issued_date'] or d['issued_month'] or '?'} — "
                 f"{len(t['sections'])} sections, {len(t['rows'])} rows, {len(self.targets)} targets, "
                 f"{len(self.warnings)} warnings")
+
+
+@dataclass
+class Stored:
+    """What storing one document gave, for the batch's report: all a worker that stored it sends back."""
+
+    summary: str
+    warnings: list[str]
+    bytes: int  # the body's size in UTF-8
+    renditions: Optional[tuple[str, Optional[str], list[str]]]  # (the counted id, the plan's number, its files)
+
+
+def could_not_store(exc: Exception) -> str:
+    """The one-line reason a document failed to store (SQLite refused: a full disk, a lock held too long)."""
+    return f"could not store ({type(exc).__name__}: {exc})"
+
+
+def store_document(store: Any, path: str, records: DocumentRecords, body: str, version: str) -> Stored:
+    """Store one document (one transaction, `Store.save`) and say what it gave; raises what the store raises.
+    The one way a document is stored, by whichever process holds a connection: a worker or the batch's own."""
+    store.save(path, records, body, version)
+    same = store.renditions(records.doc_id)
+    return Stored(records.summary(), list(records.warnings), len(body.encode("utf-8")),
+                  (same[0]["id"], records.document["doc_number"], [r["source"] for r in same]) if same else None)

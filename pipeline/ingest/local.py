@@ -1,7 +1,8 @@
-"""Batch ingest on this machine: files through the stages in worker processes, stored by one writer.
+"""Batch ingest on this machine: files through the stages in worker processes, each storing what it extracts.
 
-This process alone writes to SQLite (WAL), one transaction per document, so a crash or SIGKILL at any moment
-leaves every stored document whole and a re-run does only what is left. A file whose content is already
+Every document is stored in one SQLite transaction (WAL) by the process that extracted it: the workers take
+turns at the write lock, and this process stores only what it read itself and records failures. A crash or
+SIGKILL at any moment leaves every stored document whole and a re-run does only what is left. A file whose content is already
 stored is skipped without parsing (its id is the SHA-256 of its bytes); a file that failed before is skipped
 until its content or the extraction code changes, or `--retry-failed` is given. A bad file is reported in one
 line, recorded in `failures`, and the batch goes on.
@@ -19,7 +20,7 @@ from typing import Iterable, Optional, TextIO
 from vnplans.extractors.errors import VnplansError
 from vnplans.extractors.readers import check_file, content_id
 from vnplans.pipeline.ingest.workers import Limits, extract_all
-from vnplans.pipeline.store_records import DocumentRecords
+from vnplans.pipeline.store_records import DocumentRecords, Stored, could_not_store, store_document
 
 
 @dataclass
@@ -137,16 +138,20 @@ def _ingest(store, files, db_path: str, out: TextIO, err: TextIO, workers: int, 
         todo = plan_batch(store, [str(f) for f in files], version, retry_failed, summary, out, err)
         bar = Progress(len(todo), out, err, progress)
         try:
-            for o in extract_all(todo, workers, bar.page, limits, for_store=True):
+            for o in extract_all(todo, workers, bar.page, limits, for_store=True, store=(db_path, version)):
                 summary.add_stages(o.stages)
+                if o.error is None and o.stored is None:  # read in this process: stored here
+                    try:
+                        o.stored = store_document(store, o.path, o.records, o.body, version)
+                    except Exception as exc:
+                        o.error = could_not_store(exc)
                 if o.error is not None:
                     record_failure(store, summary, bar, o.path, o.error, o.doc_id, version)
-                if o.error is not None or not save(store, summary, bar, o.path, o.doc_id, o.records, o.body,
-                                                   version):
                     bar.step(failed=True)
                     continue
-                bar.log(f"ingested   {o.path}: {o.records.summary()}")
-                for w in o.records.warnings:
+                count_stored(summary, o.path, o.stored)
+                bar.log(f"ingested   {o.path}: {o.stored.summary}")
+                for w in o.stored.warnings:
                     bar.note(f"           warning: {w}" if bar.bar is None else f"warning: {o.path}: {w}")
                 bar.step()
         finally:
@@ -198,16 +203,21 @@ def save(store, summary: Summary, bar: Optional[Progress], path: str, doc_id: Op
          records: DocumentRecords, body: str, version: str, err: Optional[TextIO] = None) -> bool:
     """Store one extraction (one transaction) and count it; a failure to store is recorded like any other."""
     try:
-        store.save(path, records, body, version)
+        stored = store_document(store, path, records, body, version)
     except Exception as exc:
-        record_failure(store, summary, bar, path, f"could not store ({type(exc).__name__}: {exc})", doc_id, version, err)
+        record_failure(store, summary, bar, path, could_not_store(exc), doc_id, version, err)
         return False
-    summary.ingested.append(path)
-    summary.bytes += len(body.encode("utf-8"))
-    same = store.renditions(records.doc_id)
-    if same:
-        summary.renditions[same[0]["id"]] = (records.document["doc_number"], [r["source"] for r in same])
+    count_stored(summary, path, stored)
     return True
+
+
+def count_stored(summary: Summary, path: str, stored: Stored) -> None:
+    """A stored document in the batch's tally, whichever process stored it."""
+    summary.ingested.append(path)
+    summary.bytes += stored.bytes
+    if stored.renditions:
+        counted, number, files = stored.renditions
+        summary.renditions[counted] = (number, files)
 
 
 def record_failure(store, summary: Summary, bar: Optional[Progress], path: str, reason: str, doc_id: Optional[str],

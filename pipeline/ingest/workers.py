@@ -24,7 +24,8 @@ from vnplans.extractors.errors import VnplansError
 from vnplans.schemas.extraction import Extraction
 
 if TYPE_CHECKING:
-    from vnplans.pipeline.store_records import DocumentRecords
+    from vnplans.pipeline.store import Store
+    from vnplans.pipeline.store_records import DocumentRecords, Stored
 
 CRASHED = "the worker process died while extracting (a crash or out of memory)"
 
@@ -42,6 +43,7 @@ class Outcome:
     stages: dict[str, float] = field(default_factory=dict)
     markdown: Optional[str] = None  # the document as Markdown, when asked for
     records: Optional[DocumentRecords] = None  # for the store, in place of the extraction (cheaper to send)
+    stored: Optional[Stored] = None  # stored by the worker itself: what it gave (records and body are not sent)
 
 
 @dataclass(frozen=True)
@@ -152,9 +154,24 @@ def batch_gc():
         gc.set_threshold(*before)
 
 
-def _warm_up(pages: Optional["multiprocessing.Queue"] = None) -> None:
+@dataclass
+class _WorkerStore:
+    """The database a pool's worker stores its documents in, and the extractor version they are stored as."""
+
+    store: "Store"
+    version: str
+    turn: "multiprocessing.synchronize.Lock"  # held while storing: a waiting sibling wakes when it is let go
+
+
+_worker_store: Optional[_WorkerStore] = None  # this worker process's, when its batch stores (set in _warm_up)
+
+
+def _warm_up(pages: Optional["multiprocessing.Queue"] = None, store: Optional[tuple[str, str]] = None,
+             turn: Optional["multiprocessing.synchronize.Lock"] = None) -> None:
     """Load the extraction code and models once per worker, before the first file; send its page records
-    (readers log "page N of M") to the parent's progress display."""
+    (readers log "page N of M") to the parent's progress display; open the batch's database, when it stores
+    (`store`: its path and the extractor version)."""
+    global _worker_store
     from vnplans.pipeline.stages import default_reference
 
     default_reference()
@@ -162,6 +179,28 @@ def _warm_up(pages: Optional["multiprocessing.Queue"] = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
     if pages is not None:
         _page_records(logging.handlers.QueueHandler(pages))
+    if store is not None:
+        from vnplans.pipeline.store import Store
+
+        _worker_store = _WorkerStore(Store.attach(store[0]), store[1], turn)
+
+
+def _extract_in_worker(path: str, doc_id: Optional[str], limits: Limits, markdown: bool, for_store: bool) -> Outcome:
+    """`extract_file`, then, in a batch that stores, the document stored by this worker: its records go
+    straight into SQLite rather than through a pipe to one writer, which had them unpickled and inserted on a
+    core the extraction needed (SQLite lets one writer at a time in; the workers take turns)."""
+    outcome = extract_file(path, doc_id, limits, markdown, for_store)
+    if _worker_store is not None and outcome.records is not None:
+        from vnplans.pipeline.store_records import could_not_store, store_document
+
+        try:
+            with _worker_store.turn:  # SQLite's own wait polls, asleep for milliseconds after the lock is free
+                outcome.stored = store_document(_worker_store.store, path, outcome.records, outcome.body or "",
+                                                _worker_store.version)
+            outcome.records = outcome.body = None
+        except Exception as exc:  # a full disk, a lock held too long: this file fails, the batch goes on
+            outcome.error = could_not_store(exc)
+    return outcome
 
 
 def _page_records(handler: logging.Handler) -> None:
@@ -196,15 +235,18 @@ def _needs_a_worker(path: str) -> bool:
 
 
 def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=None,
-                limits: Limits = Limits(), markdown: bool = False, for_store: bool = False) -> Iterator[Outcome]:
+                limits: Limits = Limits(), markdown: bool = False, for_store: bool = False,
+                store: Optional[tuple[str, str]] = None) -> Iterator[Outcome]:
     """Outcomes in completion order. A file that kills its worker twice is reported as crashed. `on_page(path,
-    done, total)` hears of pages read inside a document, from whichever process reads it."""
+    done, total)` hears of pages read inside a document, from whichever process reads it. `store` (a database
+    path and the extractor version; with `for_store`): files read in worker processes are stored there by
+    their worker, and their Outcome says what that gave; the caller stores the others (read in this process)."""
     with batch_gc():  # this process extracts (one worker) or stores what the workers send
-        yield from _outcomes(todo, workers, on_page, limits, markdown, for_store)
+        yield from _outcomes(todo, workers, on_page, limits, markdown, for_store, store)
 
 
 def _outcomes(todo: list[tuple[str, Optional[str]]], workers: int, on_page, limits: Limits, markdown: bool,
-              for_store: bool) -> Iterator[Outcome]:
+              for_store: bool, store: Optional[tuple[str, str]]) -> Iterator[Outcome]:
     if (workers <= 1 or len(todo) <= 1) and not any(_needs_a_worker(path) for path, _ in todo):
         if on_page is not None:
             _page_records(_PageHandler(on_page))
@@ -222,13 +264,16 @@ def _outcomes(todo: list[tuple[str, Optional[str]]], workers: int, on_page, limi
     ctx.set_forkserver_preload(["vnplans.pipeline.stages"])
     pages = ctx.Queue() if on_page is not None else None
     while queue:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_up, initargs=(pages,)) as pool:
+        # the workers' turns at storing: a fresh lock per pool, as a worker killed while storing keeps its pool's
+        turn = ctx.Lock() if for_store and store else None
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_up,
+                                 initargs=(pages, store if turn else None, turn)) as pool:
             running: dict[Future, tuple[str, Optional[str]]] = {}
             try:
                 while queue or running:
                     while queue and len(running) < 2 * workers:  # bounded: memory stays flat
                         item = queue.pop()
-                        running[pool.submit(extract_file, *item, limits, markdown, for_store)] = item
+                        running[pool.submit(_extract_in_worker, *item, limits, markdown, for_store)] = item
                     done, _ = wait(running, timeout=0.5 if pages is not None else None, return_when=FIRST_COMPLETED)
                     _drain(pages, on_page)
                     broken = False
@@ -242,11 +287,13 @@ def _outcomes(todo: list[tuple[str, Optional[str]]], workers: int, on_page, limi
                         yield outcome
                     if broken:
                         raise BrokenProcessPool("a worker died")
-            except KeyboardInterrupt:  # stop now: the workers' documents are not stored, so nothing is half-done
+            except KeyboardInterrupt:  # stop now: a worker's open transaction dies with it, so nothing is half-done
                 workers_now = list((getattr(pool, "_processes", None) or {}).values())
                 pool.shutdown(wait=False, cancel_futures=True)
                 for proc in workers_now:
                     proc.terminate()
+                for proc in workers_now:  # gone before the caller counts what is stored
+                    proc.join(10)
                 raise
             except BrokenProcessPool:
                 for item in running.values():  # which one killed the pool is unknown: each gets one more try

@@ -1,4 +1,4 @@
-"""Batch ingest at scale: worker processes, one writer, crash safety, failures and retries, Dask shards."""
+"""Batch ingest at scale: worker processes that store what they extract, crash safety, failures and retries, Dask shards."""
 import os
 import re
 import shutil
@@ -254,6 +254,27 @@ def test_a_bad_shard_record_is_skipped_and_the_rest_load(tmp_path, capsys):
 def test_dask_without_a_reachable_scheduler_is_a_clear_error(tmp_path, capsys):
     assert main(["ingest", str(SEEDS[0]), "--executor", "dask", "--db", str(tmp_path / "t.db")]) == 1
     assert "needs --address" in capsys.readouterr().err
+
+
+def test_workers_store_what_they_extract_and_send_back_only_a_note(tmp_path):
+    """With a pool, each worker stores its documents itself (taking turns at SQLite's write lock): what reaches
+    the batch is the note of what was stored, not the records and the text."""
+    from vnplans.pipeline.ingest import extract_all
+    from vnplans.pipeline.stages import extractor_version
+    from vnplans.pipeline.store import Store
+
+    db = tmp_path / "t.db"
+    Store(db).close()
+    todo = [(str(p), None) for p in PLANS]
+    outcomes = list(extract_all(todo, 2, for_store=True, store=(str(db), extractor_version())))
+    assert sorted(o.path for o in outcomes) == sorted(p for p, _ in todo)
+    for o in outcomes:
+        assert o.error is None and o.records is None and o.body is None
+        assert re.search(r"\d+ sections, \d+ rows, \d+ targets", o.stored.summary)
+        assert o.stored.bytes == len(Path(o.path).read_text("utf-8").encode("utf-8"))
+    serial = tmp_path / "serial.db"
+    assert main(["ingest", *map(str, PLANS), "--db", str(serial), "--workers", "1", "--no-progress"]) == 0
+    assert _content(db) == _content(serial)
 
 
 @pytest.mark.slow  # a 14-page PDF read twice, once in a worker
