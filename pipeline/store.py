@@ -10,8 +10,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Optional
 
-import sqlite_utils
-
 from vnplans.extractors.errors import VnplansError
 from vnplans.extractors.keys import fold
 
@@ -133,8 +131,15 @@ class Store:
             # copy the log into the database every 40 MB rather than 4: a page that many documents touch (an index,
             # the full-text index) is copied once instead of ten times; the log goes when the writer closes
             self.conn.execute("PRAGMA wal_autocheckpoint = 10000")
-        self.db = sqlite_utils.Database(self.conn)
         self._agency_ids: dict[str, int] = {}
+
+    @functools.cached_property
+    def db(self):
+        """sqlite-utils over the same connection, for the full-text index's setup and the read side. Imported
+        when first asked for: it brings pandas, which a worker that only stores documents does not need."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     @functools.cached_property
     def _fingerprints(self) -> dict[str, str]:
@@ -394,4 +399,6 @@ class Store:
 
     def query(self, sql: str, params=()) -> list[dict]:
         """Rows of a read query as dicts (the views of schemas/views.sql are meant for this)."""
-        return [dict(r) for r in self.db.query(sql, params)]
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, r)) for r in cursor]
