@@ -239,9 +239,11 @@ class Catalog:
         alt = "|".join(re.escape(a) for a in sorted(table, key=len, reverse=True))
         self._abbreviations = (re.compile(rf"(?<!\w)({alt})(?!\w)"), table)
         self._measure_words = tuple(sorted((key(w) for w in metric_data["measure_words"]), key=len, reverse=True))
-        # a plan repeats its wordings: each is normalized and segmented once per catalog
+        # a plan repeats its wordings, and plans of a batch repeat each other's (the same indicators): each is
+        # normalized, segmented and matched once per catalog
         self.normal = functools.lru_cache(maxsize=4096)(self._normal)
         self.words = functools.lru_cache(maxsize=4096)(self._words)
+        self.match = functools.lru_cache(maxsize=4096)(self._match)
 
     @classmethod
     def load(cls, cache_dir: Optional[Path] = None) -> "Catalog":
@@ -345,9 +347,9 @@ class Catalog:
                 common[i] = common.get(i, 0.0) + weight
         return [i for i in sorted(common) if 2 * common[i] / (own_total + totals[i]) >= minimum]
 
-    def match(self, text: str, unit: Optional[str] = None, minimum: float = TARGET_MIN,
-              exclude: frozenset[str] = frozenset()) -> Optional[tuple[Metric, str, float]]:
-        """The metric a wording names: (metric, method, score), or None below `minimum`."""
+    def _match(self, text: str, unit: Optional[str] = None, minimum: float = TARGET_MIN,
+               exclude: frozenset[str] = frozenset()) -> Optional[tuple[Metric, str, float]]:
+        """The metric a wording names: (metric, method, score), or None below `minimum` (`match`, cached)."""
         entries, idf, _, exact = self._pool
         cat = self.metrics
         k = self.normal(text)

@@ -16,7 +16,7 @@ from vnplans.schemas.document import Block, Cell, Span, Table
 from vnplans.extractors.readers.alphabet import LOWER
 
 
-@dataclass
+@dataclass(slots=True)  # one per line of every text document
 class Line:
     idx: int  # 0-based index in the file
     start: int
@@ -28,14 +28,15 @@ class Line:
     blank: bool = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.text = self.raw.replace("\u00a0", " ").strip()
-        self.blank = not self.text or bool(SEPARATOR_RE.match(self.text))
+        self.text = text = self.raw.replace("\u00a0", " ").strip()
+        self.blank = not text or (text[0] in SEPARATOR_CHARS and bool(SEPARATOR_RE.match(text)))
 
     def span(self) -> Span:
         return Span(self.start, self.end, self.idx + 1)
 
 
-SEPARATOR_RE = re.compile(r"^[-_=–—~.*]{3,}$")
+SEPARATOR_CHARS = "-_=–—~.*"
+SEPARATOR_RE = re.compile(rf"^[{re.escape(SEPARATOR_CHARS)}]{{3,}}$")
 PIPE_RE = re.compile(r"^\|+$")
 MARKER_RE = re.compile(
     r"^(\*\*)?\s*("
