@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import operator
 import sqlite3
 import urllib.parse
 from importlib import resources
@@ -317,8 +318,10 @@ class Store:
         if not records:
             return
         columns = list(records[0])
+        # bound by position: SQLite's named parameters cost a new string and a lookup per value and row
+        values = map(operator.itemgetter(*columns), records) if len(columns) > 1 else ((r[columns[0]],) for r in records)
         self.conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
-                              f"VALUES ({', '.join(':' + c for c in columns)})", records)
+                              f"VALUES ({', '.join('?' * len(columns))})", values)
 
     def renditions(self, doc_id: str) -> list[dict]:
         """The stored files of the plan `doc_id` is (itself included) when there are several: source, id, and
