@@ -61,11 +61,16 @@ def title_pattern() -> str:
     return "(?:" + "|".join(re.escape(t) for t in sorted(registry_data()["titles"], key=len, reverse=True)) + ")"
 
 
+@functools.lru_cache(maxsize=1)
+def _holder_re() -> re.Pattern:
+    return re.compile(title_pattern() + r"\s+(?=\S)")
+
+
 def holder_and_agency(name: str) -> tuple[Optional[str], str]:
     """'Giám đốc Sở Y tế' -> ('Giám đốc', 'Sở Y tế'); a collective of holders stays whole."""
     if COLLECTIVE_HOLDERS_RE.match(name):
         return None, name
-    m = re.match(title_pattern() + r"\s+(?=\S)", name)
+    m = _holder_re().match(name)
     if not m:
         return None, name
     rest = name[m.end():]
@@ -88,17 +93,21 @@ def split(cell: str | None) -> list[str]:
     return [entry for _, entry in split_printed(cell)]
 
 
+PART_SPLIT_RE = re.compile(r"\n|;")
+TRAILING_VERB_RE = re.compile(r"\s+(tổng hợp|thống kê)\s*:?$")
+
+
 def split_printed(cell: str | None) -> list[tuple[str, str]]:
     """(as printed, entry) for each agency named in a cell: the entry is `split`'s, the first what the cell says."""
     if not cell or EMPTY_RE.match(cell):
         return []
     pieces: list[tuple[str, str]] = []
     cell = LEADERSHIP_RE.sub("", cell)
-    for part in re.split(r"\n|;", cell):
+    for part in PART_SPLIT_RE.split(cell):
         part = BULLET_RE.sub("", part).strip(" \t,.;:")
         if not part or EMPTY_RE.match(part):
             continue
-        part = re.sub(r"\s+(tổng hợp|thống kê)\s*:?$", "", part)  # a trailing verb; "Cục Thống kê" is a name
+        part = TRAILING_VERB_RE.sub("", part)  # a trailing verb; "Cục Thống kê" is a name
         for p2 in [part] if COLLECTIVE_HOLDERS_RE.match(part) else SPLIT_COMMA_RE.split(part):
             for p3 in (x for p in SPLIT_VA_RE.split(p2) for x in SPLIT_TITLE_RE.split(p)):
                 for p4 in [p3] if DETERMINER_RE.match(p3) else SPLIT_VA_GENERIC_RE.split(p3):

@@ -72,13 +72,23 @@ class Subject:
     printed_as: dict[str, str] = field(default_factory=dict)  # an agency entry -> as the text printed it
 
 
+GIVE_RE = re.compile(r"^(?:[Gg]iao\s+)?")
+MANY_RE = re.compile(r"(?i)các\s")
+COLLECTIVE_START_RE = re.compile(r"^(?:các|Các)\s|^[a-zđ]")
+
+
+@functools.lru_cache(maxsize=1)
+def _title_lead_re() -> re.Pattern:
+    return re.compile(r"^" + agencies.title_pattern() + r"\s+")
+
+
 def subject_of(text: str) -> Optional[Subject]:
     """The agency that opens `text`, or None when the text does not start with one."""
     t = text.rstrip()
     m = _subject_start().match(t)
     if not m or t.startswith(("Cổng", "cổng")):
         return None
-    start = len(re.match(r"^(?:[Gg]iao\s+)?", t).group(0))
+    start = len(GIVE_RE.match(t).group(0))
     cut = _predicate_start(t, m.end())
     phrase = t[start:cut].strip(" ,;:.-–")
     if not phrase or DATED_RE.search(phrase):
@@ -89,10 +99,10 @@ def subject_of(text: str) -> Optional[Subject]:
     names = [entry for _, entry in named]
     if not names:
         return None
-    body = re.sub(r"^" + agencies.title_pattern() + r"\s+", "", phrase)
-    if re.match(r"(?i)các\s", body) and not COLLECTIVE_RE.match(body):
+    body = _title_lead_re().sub("", phrase)
+    if MANY_RE.match(body) and not COLLECTIVE_RE.match(body):
         return None
-    collective = bool(re.match(r"^(?:các|Các)\s|^[a-zđ]", body))
+    collective = bool(COLLECTIVE_START_RE.match(body))
     return Subject(phrase, names, cut if cut < len(t) else len(text), collective, agencies.printed_map(named))
 
 

@@ -292,9 +292,12 @@ def _first(*values: Optional[float]) -> Optional[float]:
     return next((v for v in values if v is not None), None)
 
 
+SCORE_OUT_OF_RE = re.compile(r"\s*([\d.,]+)\s*/\s*([\d.,]+)\s*")
+
+
 def _score_of(cell: Optional[str]) -> tuple[Optional[float], Optional[float]]:
     """(score, out of) of a score cell: "9,38" or "9,49/ 9,5" (points scored over the points there were)."""
-    m = re.fullmatch(r"\s*([\d.,]+)\s*/\s*([\d.,]+)\s*", cell or "")
+    m = SCORE_OUT_OF_RE.fullmatch(cell or "")
     if m:
         return parse_number(m.group(1)), parse_number(m.group(2))
     return parse_number(cell), None

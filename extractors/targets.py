@@ -116,6 +116,22 @@ class _Mention:
     level: Optional[str] = None
 
 
+# _mentions' patterns, compiled once: it runs on every clause with a digit
+NUMBER_RE = re.compile(r"(?<![\w/.,-])(" + NUM + r")(/\d{1,3}(?=\s+[^\W\d_]))?(?![\w/]|[.,]\d)")
+FROM_BEFORE_RE = re.compile(r"\btừ\s*$")
+SLASH_BEFORE_RE = re.compile(r"[/\-–]$")
+SERIES_AFTER_RE = re.compile(r"\s*%?\s*(?:" + NUM + r")\s*%")
+SERIES_BEFORE_RE = re.compile(r"(?:" + NUM + r")\s*%\s*$")
+RANGE_AFTER_RE = re.compile(r"\s*%?\s*(?:[-–]|đến)\s*(" + NUM + r")(?![\w/])")
+LEAD_WORD_RE = re.compile(r"\s*(?:từ|đạt|là|:)\s*$", re.I)
+OPEN_PAREN_RE = re.compile(r"\(\s*(?:đạt\s+)?(?:t[ỷỉ] lệ\s+)?$", re.I)
+PER_UNIT_RE = re.compile(r"(?:/ ?[^\W\d_]+(?: [^\W\d_]+)?)+")
+OR_MORE_RE = re.compile(r"\s+(?:[^\W\d_]+\s+){0,12}?trở lên(?!\w)")
+JOINED_RE = re.compile(r";|\b(?:và|đạt)\b")
+QUALIFYING_COUNT_RE = re.compile(r"\b(?:sử dụng|có|với)\s+(?:ít nhất|tối thiểu|từ)?\s*$")
+LISTED_RE = re.compile(r"\s*(?:,|và)\s*")
+
+
 def _mentions(clause: str) -> list[_Mention]:
     v = vocabulary()
     out: list[_Mention] = []
@@ -125,27 +141,27 @@ def _mentions(clause: str) -> list[_Mention]:
     if out:
         return out
     taken_until = -1
-    for m in re.finditer(r"(?<![\w/.,-])(" + NUM + r")(/\d{1,3}(?=\s+[^\W\d_]))?(?![\w/]|[.,]\d)", clause):
+    for m in NUMBER_RE.finditer(clause):
         if m.start() < taken_until:
             continue
         before, after = clause[:m.start()], clause[m.end():]
         periodic = v.open_unit_after.search(before)  # "mỗi tháng 02 chuyên mục" is a rate, not a date
-        from_ = re.search(r"\btừ\s*$", before)
-        if (v.not_before.search(before) and not periodic) or v.not_after.match(after) or re.search(r"[/\-–]$", before):
+        from_ = FROM_BEFORE_RE.search(before)
+        if (v.not_before.search(before) and not periodic) or v.not_after.match(after) or SLASH_BEFORE_RE.search(before):
             continue
         if v.result_before.search(before):
             continue  # "(đến nay mới đạt 39,5%)": reached so far
-        if re.match(r"\s*%?\s*(?:" + NUM + r")\s*%", after) or re.search(r"(?:" + NUM + r")\s*%\s*$", before):
+        if SERIES_AFTER_RE.match(after) or SERIES_BEFORE_RE.search(before):
             continue  # a series of figures ("99,9% 99,5% 99,2%") is a table of results, not a commitment
         value = parse_number(m.group(1))
         end, value_max, comparator = m.end(), None, "="
-        rng = re.match(r"\s*%?\s*(?:[-–]|đến)\s*(" + NUM + r")(?![\w/])", after)
+        rng = RANGE_AFTER_RE.match(after)
         if rng:
             value_max, comparator = parse_number(rng.group(1)), "range"
             end = m.end() + rng.end()
         start = m.start()
-        pre = re.sub(r"\s*(?:từ|đạt|là|:)\s*$", "", before, flags=re.I)
-        pre = re.sub(r"\(\s*(?:đạt\s+)?(?:t[ỷỉ] lệ\s+)?$", "", pre, flags=re.I)  # "(đạt tỷ lệ ≥ 5%)"
+        pre = LEAD_WORD_RE.sub("", before)
+        pre = OPEN_PAREN_RE.sub("", pre)  # "(đạt tỷ lệ ≥ 5%)"
         stated_comparator = None
         if comparator != "range":
             for rx, op in v.comparators:
@@ -159,7 +175,7 @@ def _mentions(clause: str) -> list[_Mention]:
         if unit_m:
             unit = unit_m.group(1)
             end += unit_m.end()
-            per = re.match(r"(?:/ ?[^\W\d_]+(?: [^\W\d_]+)?)+", clause[end:]) if unit != "%" else None
+            per = PER_UNIT_RE.match(clause[end:]) if unit != "%" else None
             if per:  # "01 sáng kiến/mô hình/ giải pháp", "300 mẫu đo/xã/tháng"
                 unit, end = unit + re.sub(r"/ ", "/", per.group(0)), end + per.end()
         elif stated_comparator or periodic or from_:
@@ -174,15 +190,14 @@ def _mentions(clause: str) -> list[_Mention]:
             lower_bound = v.lower_bound_after.match(clause[end:])
             if lower_bound:
                 comparator, end = ">=", end + lower_bound.end()
-            elif unit != "%" and from_ and re.match(
-                    r"\s+(?:[^\W\d_]+\s+){0,12}?trở lên(?!\w)", clause[end:]):
+            elif unit != "%" and from_ and OR_MORE_RE.match(clause[end:]):
                 comparator = ">="  # "từ 05 mỏ khoáng sản ... trở lên"
-        if out and out[-1].unit == "%" and unit != "%" and not re.search(r";|\b(?:và|đạt)\b", clause[out[-1].end:m.start()]) \
-                and re.search(r"\b(?:sử dụng|có|với)\s+(?:ít nhất|tối thiểu|từ)?\s*$", before):
+        if out and out[-1].unit == "%" and unit != "%" and not JOINED_RE.search(clause[out[-1].end:m.start()]) \
+                and QUALIFYING_COUNT_RE.search(before):
             continue  # "100% cơ quan sử dụng ít nhất 01 ứng dụng AI": the count qualifies the share
         if unit != "%" and before.count("(") > before.count(")") and not periodic:
             continue  # a count in parentheses describes ("hơn 500 cơ sở giáo dục"), it does not commit
-        listed = bool(out) and out[-1].unit not in ("%", "hạng") and re.fullmatch(r"\s*(?:,|và)\s*", clause[out[-1].end:m.start()])
+        listed = bool(out) and out[-1].unit not in ("%", "hạng") and LISTED_RE.fullmatch(clause[out[-1].end:m.start()])
         if unit != "%" and comparator == "=" and not v.commit.search(before) and not listed and not periodic:
             continue  # a counted number needs a commitment verb or a comparator: "đề ra 69 nhiệm vụ" is not a target
         if value >= 1900 and value <= 2100 and unit != "%":
@@ -209,8 +224,11 @@ def _open_unit(after: str, v: Vocabulary) -> Optional[tuple[str, int]]:
     return unit, at
 
 
+LEVEL_RES = tuple((lv, re.compile(r"cấp\s+" + lv + r"\b", re.I)) for lv in LEVELS)
+
+
 def _level(segment: str) -> Optional[str]:
-    found = {lv for lv in LEVELS if re.search(r"cấp\s+" + lv + r"\b", segment, re.I)}
+    found = {lv for lv, rx in LEVEL_RES if rx.search(segment)}
     return found.pop() if len(found) == 1 else None
 
 
@@ -240,10 +258,26 @@ def _rank_metric(before: str, after: str) -> str:
     return ("Xếp hạng " + topic).strip()
 
 
+LEVEL_TAIL_RE = re.compile(r"\s*(?:tại|đối với|ở)?\s*cấp\s+(?:tỉnh|huyện|xã)\b.*$", re.I)
+
+
 def _level_free(text: str) -> str:
     """A clause's lead-in without its level: "tỷ lệ hồ sơ công việc tại cấp huyện trên" -> "tỷ lệ hồ sơ công việc"."""
-    text = re.sub(r"\s*(?:tại|đối với|ở)?\s*cấp\s+(?:tỉnh|huyện|xã)\b.*$", "", text, flags=re.I)
+    text = LEVEL_TAIL_RE.sub("", text)
     return " ".join(text.split()).strip(" ,;:-").casefold()
+
+
+# _metric's patterns, compiled once: it runs for every number found
+METRIC_AFTER_END_RE = re.compile(r"\s+(?:trong năm|đến năm|vào năm|năm \d{4}|trước ngày|trong quý|trong tháng|quý [IV]+/)\b"
+                                 r"|\s*\((?:đạt|theo)\b")
+UP_TO_GOAL_RE = re.compile(r"^.*\bmục tiêu\s+")
+LEADING_JOINER_RE = re.compile(r"^[\s,;:]*(?:(?:và|trong đó)\s*:?\s*)*")
+NOT_CORE_RE = re.compile(r"(?:(?:tại|đối với|ở)\s+)?cấp\s+(?:tỉnh|huyện|xã)|\b(?:đạt|là|và|trong đó)\b|[\s,:]")
+TRAILING_REACHES_RE = re.compile(r"\b(?:đạt|là|ở mức)\s*$")
+METRIC_LEVEL_RE = re.compile(r"\s*(?:tại\s+)?(?:đối với\s+)?cấp\s+(?:tỉnh|huyện|xã)\b")
+METRIC_OPEN_PAREN_RE = re.compile(r"\s*\(\s*(?:đạt\s+)?(?:t[ỷỉ] lệ\s*)?$")
+METRIC_YEAR_TAIL_RE = re.compile(r",?\s*(?:mục tiêu\s+)?(?:đến\s+)?(?:hết\s+)?năm\s+\d{4}\s*$")
+METRIC_VERB_TAIL_RE = re.compile(r"[\s,:;(–-]*(?:\b(?:đạt|là|lên|đến|đảm bảo|từ)\b|:)?\s*$")
 
 
 def _metric(clause: str, mention: _Mention, inherited: Optional[str], after_previous: int = 0) -> str:
@@ -260,22 +294,21 @@ def _metric(clause: str, mention: _Mention, inherited: Optional[str], after_prev
         metric = before[head.start():]
     else:
         after = clause[mention.end:]
-        after = re.split(r"\s+(?:trong năm|đến năm|vào năm|năm \d{4}|trước ngày|trong quý|trong tháng|quý [IV]+/)\b"
-                         r"|\s*\((?:đạt|theo)\b", after)[0]
+        after = METRIC_AFTER_END_RE.split(after)[0]
         unit = mention.unit if mention.unit not in ("%", "hạng") else ""
-        stem = re.sub(r"^.*\bmục tiêu\s+", "", before)  # "Kế hoạch cũng đặt mục tiêu 70% ..."
-        stem = v.lead_verbs.sub("", re.sub(r"^[\s,;:]*(?:(?:và|trong đó)\s*:?\s*)*", "", stem).strip())
-        core = re.sub(r"(?:(?:tại|đối với|ở)\s+)?cấp\s+(?:tỉnh|huyện|xã)|\b(?:đạt|là|và|trong đó)\b|[\s,:]", "", stem)
+        stem = UP_TO_GOAL_RE.sub("", before)  # "Kế hoạch cũng đặt mục tiêu 70% ..."
+        stem = v.lead_verbs.sub("", LEADING_JOINER_RE.sub("", stem).strip())
+        core = NOT_CORE_RE.sub("", stem)
         if inherited and not core:
             return inherited
-        if re.search(r"\b(?:đạt|là|ở mức)\s*$", stem) and len(stem.split()) > 3:
+        if TRAILING_REACHES_RE.search(stem) and len(stem.split()) > 3:
             metric = stem  # "X đạt 50% doanh nghiệp trên địa bàn": the measured thing is X
         else:
             metric = " ".join(p for p in (stem, unit, after.strip()) if p)
-    metric = re.sub(r"\s*(?:tại\s+)?(?:đối với\s+)?cấp\s+(?:tỉnh|huyện|xã)\b", "", metric) if mention.level else metric
-    metric = re.sub(r"\s*\(\s*(?:đạt\s+)?(?:t[ỷỉ] lệ\s*)?$", "", metric.strip())
-    metric = re.sub(r",?\s*(?:mục tiêu\s+)?(?:đến\s+)?(?:hết\s+)?năm\s+\d{4}\s*$", "", metric)
-    metric = re.sub(r"[\s,:;(–-]*(?:\b(?:đạt|là|lên|đến|đảm bảo|từ)\b|:)?\s*$", "", metric.strip())
+    metric = METRIC_LEVEL_RE.sub("", metric) if mention.level else metric
+    metric = METRIC_OPEN_PAREN_RE.sub("", metric.strip())
+    metric = METRIC_YEAR_TAIL_RE.sub("", metric)
+    metric = METRIC_VERB_TAIL_RE.sub("", metric.strip())
     return " ".join(metric.split()).strip(" ,;:-–.")[:300]
 
 
@@ -305,7 +338,7 @@ def _year_phrases(clause: str) -> list[tuple[int, int, int]]:
     """(start, end, year) of each target year the clause names: "đến năm 2030", "giai đoạn 2020 – 2025"."""
     out = []
     for m in list(YEAR_RE.finditer(clause)) + list(PERIOD_END_RE.finditer(clause)):
-        if not re.search(r"(?:ngày|tháng)\s*\d*\s*$|\d/\s*$", clause[max(0, m.start() - 25):m.start()]):
+        if not DATE_BEFORE_RE.search(clause[max(0, m.start() - 25):m.start()]):
             out.append((m.start(), m.end(), int(m.group(1))))
     return sorted(out)
 
@@ -355,6 +388,7 @@ def _stated(clause: str) -> Optional[tuple[str, int, list[_Mention]]]:
 
 
 _DIGIT_RE = re.compile(r"\d")
+LIST_LABEL_RE = re.compile(r"^(?:[-–+•*]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)+")
 
 
 def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None, results: bool = False) -> list[Target]:
@@ -364,13 +398,13 @@ def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None,
         return []
     v = vocabulary()
     text = " ".join(text.split())
-    label = re.match(r"^(?:[-–+•*]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)+", text)
+    label = LIST_LABEL_RE.match(text)
     if label:  # a list label is not part of any quote
         text = text[label.end():]
         if span:
             span = Span(span.start + label.end(), span.end, span.line, span.page)
     out: list[Target] = []
-    if not re.search(r"\d", text):
+    if not _DIGIT_RE.search(text):
         return out
     for sentence, s_at in _sentences(text):
         s_year = _sentence_year(sentence) or year
@@ -434,11 +468,14 @@ def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None,
     return out
 
 
+SHARE_OF_GDP_RE = re.compile(r"\s*(?:%\s*)?(?:tổng sản phẩm trong nước|GDP)\b")
+
+
 def _national(sentence: str, start: int, end: int) -> bool:
     """A national target restated as context: a national subject before the number with no provincial one
     after it ("Chính phủ đặt mục tiêu … 30%"; not "… Nghị quyết 57, tỉnh phấn đấu 30%"), or a share of GDP."""
     v = vocabulary()
-    if re.match(r"\s*(?:%\s*)?(?:tổng sản phẩm trong nước|GDP)\b", sentence[end:end + 30]):
+    if SHARE_OF_GDP_RE.match(sentence[end:end + 30]):
         return True
     before = sentence[:start]
     subject = None

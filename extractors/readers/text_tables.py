@@ -52,6 +52,7 @@ TERMINAL_RE = re.compile(r"[.;:!?…]\**$|\./\.$")
 LOWER_START_RE = re.compile(rf"^[\(\[“\"'*]*[{LOWER}]")
 
 
+FORMULA_TERM_RE = re.compile(r"^[a-z]\s*=")  # "a = số hồ sơ ...": a formula's terms, one per line
 GFM_RULE_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?$")
 GFM_BREAK_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
@@ -236,7 +237,7 @@ class TextTables:
         parts: list[str] = []
         for line in lines:
             t = line.text
-            if parts and not MARKER_RE.match(t) and not re.match(r"^[a-z]\s*=", t):
+            if parts and not MARKER_RE.match(t) and not FORMULA_TERM_RE.match(t):
                 parts[-1] += " " + t
             else:
                 parts.append(t)
