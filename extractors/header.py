@@ -48,6 +48,8 @@ DATE_LINE_RE = re.compile(
     r"(?:^|(?<=[|]\s)|(?<=[|])|(?<=\s{2})|(?<=[\w.]\s)(?=[A-ZĐÂ-Ỹ]))([^\d,|]{2,40}?),?\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})",
     re.IGNORECASE)
 DATE_SLASH_RE = re.compile(r"^([^\d,|]{2,40}?),?\s*ngày\s*(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
+# what both need: a line without it is passed over at once (DATE_LINE_RE tries its place name at every offset)
+DAY_WORD_RE = re.compile("ngày", re.IGNORECASE)
 # Central bodies: their documents belong to no province, whatever city they are signed in.
 CENTRAL_RE = re.compile(r"^(?:THỦ TƯỚNG|CHÍNH PHỦ|QUỐC HỘI|BỘ\b|VĂN PHÒNG CHÍNH PHỦ|BAN CHẤP HÀNH TRUNG ƯƠNG|BỘ CHÍNH TRỊ"
                         r"|BAN BÍ THƯ|ỦY BAN THƯỜNG VỤ QUỐC HỘI|ỦY BAN QUỐC GIA|BAN CHỈ ĐẠO TRUNG ƯƠNG)", re.IGNORECASE)
@@ -176,7 +178,7 @@ def _number_and_place(meta: DocumentMeta, head: list[Block]) -> None:
                 if meta.doc_type is None and suffix in ("UBND", "SVHTTDL", "STTTT", "SKHĐT") and "-" in raw:
                     meta.doc_type = "Công văn"
                 meta.doc_type_source = "number"
-        m = DATE_LINE_RE.search(t) or DATE_SLASH_RE.match(t)
+        m = (DATE_LINE_RE.search(t) or DATE_SLASH_RE.match(t)) if DAY_WORD_RE.search(t) else None
         if m and meta.place is None and "căn cứ" not in t.lower():
             place = re.sub(r"^Số\s*:?\s*[\d/]*\S*\s*", "", m.group(1).strip(" ,"), flags=re.I)  # the number's cell
             if not place[:1].isupper():  # "... của Thủ / tướng Chính phủ ngày 18 tháng 01 năm 2022": a citation
