@@ -19,8 +19,9 @@ for first, second in _PAIRS:
 _MOVE_RE = re.compile("(" + "|".join(_MOVE) + r")(?!\w)")
 
 
-# a run of anything but letters, digits and "%", spaces included: one space (so no run of spaces is left)
-_NOT_WORD = re.compile(r"[^\w%]+")
+# a run of anything but letters, digits and "%", spaces included: one space (so no run of spaces is left). A lone
+# space, the run between most words, is one already: left unmatched, it costs no replacement.
+_NOT_WORD = re.compile(r"[^\w%]{2,}|[^\w% ]")
 
 
 def fold_tones(text: str) -> str:
