@@ -618,10 +618,14 @@ def target_of_row(row: Row, plan_year: Optional[int]) -> Optional[Target]:
 def _dedupe(found: list[Target]) -> list[Target]:
     abbreviations = _abbreviations(t.quote for t in found)
     kept: list[Target] = []
+    # only targets of the same figures can be the same target: each is compared with those alone, in order
+    kept_by_figures: dict[tuple, list[Target]] = {}
     for t in found:
-        same = next((k for k in kept if _same_target(k, t, abbreviations)), None)
+        alike = kept_by_figures.setdefault((t.value, t.value_max, t.scope, t.unit, t.listed), [])
+        same = next((k for k in alike if _same_target(k, t, abbreviations)), None)
         if same is None:
             kept.append(t)
+            alike.append(t)
         elif same.row_index is None and t.row_index is not None:
             same.row_index = t.row_index  # a prose target restated in an appendix row: link, don't duplicate
     return kept
