@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
 from vnplans.extractors.readers.columns import read_column_table
 from vnplans.extractors.readers.tables import (Token, align_rows, align_stream, classify_header, column_types, fold_subheader,
@@ -279,16 +280,23 @@ class TextTables:
         """A scrape with one `|` after every cell and nothing marking where a row ends."""
         return self._aligned_table(i, toks, "pipe", allow_span=True)
 
-    def _aligned_table(self, i: int, toks: list[tuple[Token, int, int]], layout: str, **align) -> tuple[Block, int] | None:
+    def _aligned_table(self, i: int, tokens: Iterable[tuple[Token, int, int]], layout: str,
+                       **align) -> tuple[Block, int] | None:
         """A table flattened into one token stream: its header is the leading run of known column labels,
-        its rows are cut from the rest by `align_stream`."""
+        its rows are cut from the rest by `align_stream`. The stream is read past the header only when there is
+        one: most lines that name a column open no table, and the stream runs to the end of the document."""
+        stream = iter(tokens)
+        toks: list[tuple[Token, int, int]] = []
         header: list[str] = []
-        for tok, _, _ in toks:
+        for item in stream:
+            toks.append(item)
+            tok = item[0]
             if is_empty(tok.text) or not classify_header(tok.text):
                 break
             header.append(tok.text.replace("\n", " "))
         if len(header) < 3 or not is_header_row(header):
             return None
+        toks += stream
         data = toks[len(header) :]
         rows, used = align_stream([t for t, _, _ in data], column_types(header), **align)
         if not rows:
@@ -299,23 +307,27 @@ class TextTables:
         return Block("table", "", span, table=table), last_line + 1
 
     def _paragraph_table(self, i: int) -> tuple[Block, int] | None:
-        paras: list[tuple[Token, int, int]] = []
+        return self._aligned_table(i, self._paragraphs(i), "cell-per-line", max_cell_tokens=8)
+
+    def _paragraphs(self, i: int) -> Iterator[tuple[Token, int, int]]:
+        """The paragraphs from line i on, as cells (token, first line, last line), up to the next appendix."""
         j = i
         cur: list[Line] = []
+        found = False
         while j < self.end:
             line = self.lines[j]
             if not line.raw.strip(" \t\r"):  # only a truly empty line separates cells; a nbsp line is an empty cell
                 if cur:
-                    paras.append((self._para_token(cur), cur[0].idx, cur[-1].idx))
+                    yield self._para_token(cur), cur[0].idx, cur[-1].idx
+                    found = True
                     cur = []
             else:
-                if APPENDIX_RE.match(line.text) and paras:
-                    break
+                if APPENDIX_RE.match(line.text) and found:
+                    return
                 cur.append(line)
             j += 1
         if cur:
-            paras.append((self._para_token(cur), cur[0].idx, cur[-1].idx))
-        return self._aligned_table(i, paras, "cell-per-line", max_cell_tokens=8)
+            yield self._para_token(cur), cur[0].idx, cur[-1].idx
 
     @staticmethod
     def _para_token(lines: list[Line]) -> Token:
