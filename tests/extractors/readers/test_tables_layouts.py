@@ -288,3 +288,31 @@ def test_a_caption_glued_to_a_repeated_header_is_a_group_of_the_rows_after_it():
     assert [(r.stt, r.lead) for r in rows] == [("1.", ["Các bộ, ngành, địa phương"]),
                                                ("1.", ["Các bộ, ngành, địa phương"])]
     assert rows[1].group.startswith("2. Các nhiệm vụ về chuyển đổi số quá hạn") and rows[0].group != rows[1].group
+
+
+def test_a_line_naming_a_column_reads_on_only_as_far_as_its_header_run():
+    """A paragraph that names a column ("Đơn vị chủ trì") opens a one-cell-per-paragraph table only when two more
+    labels follow it; otherwise the paragraphs after it are not read at all (a long plan has hundreds of them)."""
+    from vnplans.extractors.readers.text import split_lines
+    from vnplans.extractors.readers.text_tables import TextTables
+
+    text = "Đơn vị chủ trì\n\nSở Tài chính tổng hợp báo cáo.\n\n" + "Đoạn văn thường.\n\n" * 500
+    lines = split_lines(text)
+    tables = TextTables(lines, len(lines), blank_separated=True)
+    read: list[int] = []
+    paragraphs = tables._paragraphs
+
+    def counted(i):
+        for item in paragraphs(i):
+            read.append(item[1])
+            yield item
+
+    tables._paragraphs = counted
+    assert tables.at(0) is None
+    assert read == [0, 2]  # the label, then the paragraph that ends the header run
+
+    table_text = "STT\n\nNhiệm vụ\n\nĐơn vị chủ trì\n\nThời gian\n\n1\n\nRà soát thủ tục\n\nSở Tư pháp\n\nQuý I/2025\n"
+    lines = split_lines(table_text)
+    block, end = TextTables(lines, len(lines), blank_separated=True).at(0)
+    assert block.table.header == ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời gian"]
+    assert [c.text for c in block.table.rows[0]] == ["1", "Rà soát thủ tục", "Sở Tư pháp", "Quý I/2025"]
