@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import accumulate, islice
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterable, Optional
 
 from vnplans.extractors import vocabulary
 from vnplans.schemas.document import Cell, Span
@@ -148,33 +149,55 @@ def looks_like_agency(text: str) -> bool:
     return not VERBISH_RE.search(body)
 
 
-def cell_fit(col_type: str, text: str) -> float:
-    """Cost of putting `text` in a column of `col_type`: 0 is a perfect fit."""
+_EMPTY_FIT = {"stt": 0.4, "text": 1.2, "number": 0.3, "agency": 0.3, "deadline": 0.3, "free": 0.1}
+
+
+def cell_fits(text: str, col_types: Iterable[str]) -> tuple[float, ...]:
+    """Cost of putting `text` in a column of each type: 0 is a perfect fit. What the text looks like (a row
+    number, a figure, an agency) is asked once, however many columns ask it."""
     if is_empty(text):
-        return {"stt": 0.4, "text": 1.2, "number": 0.3, "agency": 0.3, "deadline": 0.3, "free": 0.1}[col_type]
+        return tuple(_EMPTY_FIT[col_type] for col_type in col_types)
     t = text.strip()
-    if col_type == "stt":
-        return 0.0 if looks_like_stt(t) else 12.0
-    if col_type == "number":
-        return 0.0 if looks_like_number(t) else 9.0
-    if col_type == "deadline":
-        if looks_like_deadline(t):
-            return 0.0
-        return 3.0 if len(t) < 60 and not looks_like_agency(t) else 6.0
-    if col_type == "agency":
-        if looks_like_agency(t):
-            return 0.0
-        if looks_like_number(t) or looks_like_stt(t):
-            return 6.0
-        return 2.5
-    if col_type == "text":
-        if looks_like_number(t):
-            return 2.0
-        return 0.3 if looks_like_stt(t) else 0.0
-    # free text
-    if looks_like_stt(t):
-        return 1.5
-    return 1.2 if looks_like_agency(t) else 0.2
+    stt = number = agency = None
+    out: list[float] = []
+    for col_type in col_types:
+        if col_type == "stt":
+            stt = looks_like_stt(t) if stt is None else stt
+            out.append(0.0 if stt else 12.0)
+        elif col_type == "number":
+            number = looks_like_number(t) if number is None else number
+            out.append(0.0 if number else 9.0)
+        elif col_type == "deadline":
+            if looks_like_deadline(t):
+                out.append(0.0)
+                continue
+            if len(t) < 60:
+                agency = looks_like_agency(t) if agency is None else agency
+            out.append(3.0 if len(t) < 60 and not agency else 6.0)
+        elif col_type == "agency":
+            agency = looks_like_agency(t) if agency is None else agency
+            if agency:
+                out.append(0.0)
+                continue
+            number = looks_like_number(t) if number is None else number
+            if not number:
+                stt = looks_like_stt(t) if stt is None else stt
+            out.append(6.0 if number or stt else 2.5)
+        elif col_type == "text":
+            number = looks_like_number(t) if number is None else number
+            if number:
+                out.append(2.0)
+                continue
+            stt = looks_like_stt(t) if stt is None else stt
+            out.append(0.3 if stt else 0.0)
+        else:  # free text
+            stt = looks_like_stt(t) if stt is None else stt
+            if stt:
+                out.append(1.5)
+                continue
+            agency = looks_like_agency(t) if agency is None else agency
+            out.append(1.2 if agency else 0.2)
+    return tuple(out)
 
 
 @dataclass
@@ -211,8 +234,7 @@ def align_stream(
         return [], 0
     best, back = _stream_costs(tokens, types, max_cell_tokens, allow_span)
     # choose where the table ends: at a row boundary, or inside the last row (missing cells)
-    end_i, end_c = _cheapest_end(best, range(ncol), lambda i, c: (0 if c == 0 else (ncol - c) * 0.8)
-                                 + (n - i) * drop_cost)
+    end_i, end_c = _cheapest_end(best, {c: 0 if c == 0 else (ncol - c) * 0.8 for c in range(ncol)}, drop_cost)
     # walk back
     cells_rev: list[tuple[int, int, int, int]] = []  # (i_start, i_end, col, span)
     i, c = end_i, end_c
@@ -252,14 +274,17 @@ def _stream_costs(tokens: list[Token], types: list[str], max_cell_tokens: int, a
     back: list[list[Optional[tuple[int, int, int]]]] = [[None] * ncol for _ in range(n + 1)]
     best[0][0] = 0.0
     # the same loops as written plainly, with what they look up hoisted out: this runs for every text table
-    # a span of s columns from column c: (s, the column it reaches, where the next cell starts, its extra cost)
-    spans_from = [[(s, column, (c + s) % ncol, 0.6 * (s - 2)) for s, column in enumerate(range(c, ncol), 1)]
-                  for c in range(ncol)]
+    # a span of s >= 2 columns from column c: (s, where the next cell starts, its extra cost)
+    spans_from = [[(s, (c + s) % ncol, 0.6 * (s - 2)) for s in range(2, ncol - c + 1)] for c in range(ncol)]
+    by_token = list(zip(*fits)) if allow_span else []  # token i's fit in each column
     for i in range(n):
         row = best[i]
         after_colon = 1.5 if i > 0 and colon[i - 1] else 0.0
         single = empty[i] or max_cell_tokens == 1
         best_1, back_1 = best[i + 1], back[i + 1]
+        spanning = allow_span and not empty[i]
+        if spanning:
+            fit_i = by_token[i]
         for c in range(ncol):
             base = row[c]
             if base == INF:
@@ -283,15 +308,9 @@ def _stream_costs(tokens: list[Token], types: list[str], max_cell_tokens: int, a
                     if cost < best[i + k][nxt]:
                         best[i + k][nxt] = cost
                         back[i + k][nxt] = (i, c, 1)
-            # one token spanning several columns (merged cell)
-            if allow_span and not empty[i]:
-                least = INF
-                for s, column, nxt_s, extra in spans_from[c]:
-                    f = fits[column][i]
-                    if f < least:
-                        least = f  # the cheapest column of the span so far
-                    if s < 2:
-                        continue
+            # one token spanning several columns (merged cell), at the cost of its cheapest column
+            if spanning:
+                for (s, nxt_s, extra), least in zip(spans_from[c], islice(accumulate(fit_i[c:], min), 1, None)):
                     cost = base + least + 1.2 + extra
                     if cost < best_1[nxt_s]:
                         best_1[nxt_s] = cost
@@ -306,21 +325,23 @@ def _fits(tokens: list[Token], types: list[str]) -> list[list[float]]:
     known: dict[str, tuple[float, ...]] = {}
     for tok in tokens:
         if tok.text not in known:
-            known[tok.text] = tuple(cell_fit(t, tok.text) for t in kinds)
+            known[tok.text] = cell_fits(tok.text, kinds)
     by_type = {t: [known[tok.text][k] for tok in tokens] for k, t in enumerate(kinds)}
     return [by_type[t] for t in types]
 
 
-def _cheapest_end(best: list[list[float]], columns, extra) -> tuple[int, int]:
-    """Where a table ends (token i, column c): the least cost plus `extra(i, c)` (tokens left over, cells
-    missing), the later end on a tie."""
+def _cheapest_end(best: list[list[float]], missing: dict[int, float], drop_cost: float) -> tuple[int, int]:
+    """Where a table ends (token i, column c of `missing`): the least cost plus what ending there leaves out,
+    `missing[c]` (cells missing) + (n - i) * drop_cost (tokens left over); the later end on a tie."""
     inf = float("inf")
+    n = len(best) - 1
     end_i, end_c, end_cost = 0, 0, inf
     for i, row in enumerate(best):
-        for c in columns:
+        left_over = (n - i) * drop_cost
+        for c, cells in missing.items():
             if row[c] == inf:
                 continue
-            cost = row[c] + extra(i, c)
+            cost = row[c] + (cells + left_over)
             if cost < end_cost - 1e-9 or (abs(cost - end_cost) < 1e-9 and i > end_i):
                 end_i, end_c, end_cost = i, c, cost
     return end_i, end_c
@@ -343,8 +364,7 @@ def align_rows(tokens: list[Token], types: list[str], drop_cost: float = 2.5,
     if n == 0 or ncol == 0:
         return [], 0
     best, back = _row_costs(tokens, types, drop_cost, missing_terminator)
-    end_i, end_c = _cheapest_end(best, (0, ncol),
-                                 lambda i, c: (n - i) * drop_cost + (missing_terminator if c else 0.0))
+    end_i, end_c = _cheapest_end(best, {0: 0.0, ncol: missing_terminator}, drop_cost)
     steps = _row_steps(back, end_i, end_c, ncol)
     rows: list[list[Cell]] = []
     current: list[Cell] = []
