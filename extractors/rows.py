@@ -339,7 +339,9 @@ def unread_tables(doc: SourceDocument, sections: list[Section], rows: list[Row])
                            " but no rows were read")
         elif block.kind == "line":
             raw = doc.text[block.span.start : block.span.end] or block.text  # as printed: runs of spaces kept
-            cells = [c for c in CELL_BREAK_RE.split(raw) if c.strip()]
+            # (a line with no bar, tab or double space is one cell: no split to try)
+            broken = "|" in raw or "\t" in raw or "  " in raw
+            cells = [c for c in CELL_BREAK_RE.split(raw) if c.strip()] if broken else [raw] if raw.strip() else []
             if len(cells) < 3 and _is_stt_label(block.text):
                 # a header printed one cell per line ("STT", "Nội dung", "Đơn vị tính", ...)
                 cells = [b.text for b in blocks[idx : idx + 8] if b.kind == "line" and len(b.text) < 80]
