@@ -1,7 +1,8 @@
 """Batch ingest on this machine: files through the stages in worker processes, each storing what it extracts.
 
-Every document is stored in one SQLite transaction (WAL) by the process that extracted it: the workers take
-turns at the write lock, and this process stores only what it read itself and records failures. A crash or
+Every document is stored in one SQLite transaction (WAL), by the worker that extracted it when the database is
+free, else by this process, which also stores what it read itself and records failures: no worker waits for
+another's transaction. A crash or
 SIGKILL at any moment leaves every stored document whole and a re-run does only what is left. A file whose content is already
 stored is skipped without parsing (its id is the SHA-256 of its bytes); a file that failed before is skipped
 until its content or the extraction code changes, or `--retry-failed` is given. A bad file is reported in one
@@ -140,7 +141,7 @@ def _ingest(store, files, db_path: str, out: TextIO, err: TextIO, workers: int, 
         try:
             for o in extract_all(todo, workers, bar.page, limits, for_store=True, store=(db_path, version)):
                 summary.add_stages(o.stages)
-                if o.error is None and o.stored is None:  # read in this process: stored here
+                if o.error is None and o.stored is None:  # read here, or its worker found another one storing
                     try:
                         o.stored = store_document(store, o.path, o.records, o.body, version)
                     except Exception as exc:

@@ -257,24 +257,57 @@ def test_dask_without_a_reachable_scheduler_is_a_clear_error(tmp_path, capsys):
 
 
 def test_workers_store_what_they_extract_and_send_back_only_a_note(tmp_path):
-    """With a pool, each worker stores its documents itself (taking turns at SQLite's write lock): what reaches
-    the batch is the note of what was stored, not the records and the text."""
+    """With a pool, a worker stores its documents itself: what reaches the batch is the note of what was stored,
+    not the records and the text, unless another worker was storing at that moment (then the records come back
+    for the batch to store). Either way the database ends up as a serial ingest's."""
     from vnplans.pipeline.ingest import extract_all
+    from vnplans.pipeline.stages import extractor_version
+    from vnplans.pipeline.store import Store
+    from vnplans.pipeline.store_records import store_document
+
+    db = tmp_path / "t.db"
+    store = Store(db)
+    todo = [(str(p), None) for p in PLANS]
+    outcomes = list(extract_all(todo, 2, for_store=True, store=(str(db), extractor_version())))
+    assert sorted(o.path for o in outcomes) == sorted(p for p, _ in todo)
+    for o in outcomes:
+        assert o.error is None
+        if o.stored is None:  # handed back: another worker held the database
+            assert o.records is not None
+            o.stored = store_document(store, o.path, o.records, o.body, extractor_version())
+        else:
+            assert o.records is None and o.body is None
+        assert re.search(r"\d+ sections, \d+ rows, \d+ targets", o.stored.summary)
+        assert o.stored.bytes == len(Path(o.path).read_text("utf-8").encode("utf-8"))
+    store.close()
+    serial = tmp_path / "serial.db"
+    assert main(["ingest", *map(str, PLANS), "--db", str(serial), "--workers", "1", "--no-progress"]) == 0
+    assert _content(db) == _content(serial)
+
+
+def test_a_worker_that_finds_another_storing_hands_its_document_back(tmp_path, monkeypatch):
+    """The store's turn taken (another worker is storing): the records come back unstored, with the text, at once.
+    The turn free: the worker stores the document and lets the turn go."""
+    import multiprocessing
+
+    from vnplans.pipeline.ingest import workers
     from vnplans.pipeline.stages import extractor_version
     from vnplans.pipeline.store import Store
 
     db = tmp_path / "t.db"
     Store(db).close()
-    todo = [(str(p), None) for p in PLANS]
-    outcomes = list(extract_all(todo, 2, for_store=True, store=(str(db), extractor_version())))
-    assert sorted(o.path for o in outcomes) == sorted(p for p, _ in todo)
-    for o in outcomes:
-        assert o.error is None and o.records is None and o.body is None
-        assert re.search(r"\d+ sections, \d+ rows, \d+ targets", o.stored.summary)
-        assert o.stored.bytes == len(Path(o.path).read_text("utf-8").encode("utf-8"))
-    serial = tmp_path / "serial.db"
-    assert main(["ingest", *map(str, PLANS), "--db", str(serial), "--workers", "1", "--no-progress"]) == 0
-    assert _content(db) == _content(serial)
+    turn = multiprocessing.get_context("forkserver").Lock()
+    monkeypatch.setattr(workers, "_worker_store", workers._WorkerStore(Store.attach(db), extractor_version(), turn))
+    turn.acquire()
+    busy = workers._extract_in_worker(str(PLANS[0]), None, workers.Limits(), False, True)
+    assert busy.stored is None and busy.records is not None and busy.body
+    turn.release()
+    free = workers._extract_in_worker(str(PLANS[0]), None, workers.Limits(), False, True)
+    assert free.stored is not None and free.records is None and free.body is None
+    assert turn.acquire(block=False)  # let go after storing
+    turn.release()
+    workers._worker_store.store.close()
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0] == 1
 
 
 @pytest.mark.slow  # a 14-page PDF read twice, once in a worker
