@@ -20,7 +20,7 @@ from typing import Iterable, Optional, TextIO
 
 from vnplans.extractors.errors import VnplansError
 from vnplans.extractors.readers import check_file, content_id
-from vnplans.pipeline.ingest.workers import Limits, extract_all
+from vnplans.pipeline.ingest.workers import Limits, extract_all, storing_turn
 from vnplans.pipeline.store_records import DocumentRecords, Stored, could_not_store, store_document
 
 
@@ -143,7 +143,8 @@ def _ingest(store, files, db_path: str, out: TextIO, err: TextIO, workers: int, 
                 summary.add_stages(o.stages)
                 if o.error is None and o.stored is None:  # read here, or its worker found another one storing
                     try:
-                        o.stored = store_document(store, o.path, o.records, o.body, version)
+                        with storing_turn(o):
+                            o.stored = store_document(store, o.path, o.records, o.body, version)
                     except Exception as exc:
                         o.error = could_not_store(exc)
                 if o.error is not None:

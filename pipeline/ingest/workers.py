@@ -18,7 +18,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from vnplans.extractors.errors import VnplansError
 from vnplans.schemas.extraction import Extraction
@@ -44,6 +44,7 @@ class Outcome:
     markdown: Optional[str] = None  # the document as Markdown, when asked for
     records: Optional[DocumentRecords] = None  # for the store, in place of the extraction (cheaper to send)
     stored: Optional[Stored] = None  # stored by the worker itself: what it gave (records and body are not sent)
+    turn: Any = None  # handed back by a worker: the pool's storing turn, held by whoever stores the records here
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,19 @@ class _WorkerStore:
 
 
 _worker_store: Optional[_WorkerStore] = None  # this worker process's, when its batch stores (set in _warm_up)
+
+
+@contextlib.contextmanager
+def storing_turn(outcome: Outcome):
+    """The pool's storing turn held while this process stores a document a worker handed back, so that no worker
+    sleeps in SQLite's busy wait meanwhile. A turn left held by a worker that died is waited for a minute, then
+    the store goes ahead (SQLite's own lock keeps it safe; the turn only saves waiting)."""
+    held = outcome.turn is not None and outcome.turn.acquire(timeout=60)
+    try:
+        yield
+    finally:
+        if held:
+            outcome.turn.release()
 
 
 def _warm_up(pages: Optional["multiprocessing.Queue"] = None, store: Optional[tuple[str, str]] = None,
@@ -287,6 +301,8 @@ def _outcomes(todo: list[tuple[str, Optional[str]]], workers: int, on_page, limi
                             broken = True
                             continue
                         running.pop(fut)
+                        if turn is not None and outcome.records is not None:
+                            outcome.turn = turn
                         yield outcome
                     if broken:
                         raise BrokenProcessPool("a worker died")
