@@ -73,8 +73,10 @@ def column_fields(header: list[str]) -> list[Optional[str]]:
     return [s.field if s else None for s in column_specs(header)]
 
 
+@functools.lru_cache(maxsize=8192)
 def classify_header(label: str) -> Optional[ColumnSpec]:
-    """The column spec a header label names, or None when the label is not in the vocabulary."""
+    """The column spec a header label names, or None when the label is not in the vocabulary. (Asked of most lines
+    twice, by the table readers and by the unread-table check, and of every repeated header cell: remembered.)"""
     norm = normalize_label(label)
     if not norm or len(norm) > 80:
         return None
