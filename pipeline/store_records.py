@@ -1,8 +1,8 @@
 """What the store keeps of one document, as plain rows by column name, made where the document was extracted.
 
-A worker sends these to the writer rather than the Extraction: plain values pickle and unpickle in a
-tenth of the time, and making them (the search text included) is work the writer no longer does. This
-module imports no database library: a worker never loads sqlite-utils (which brings pandas with it).
+A worker stores these itself (`store_document`), or, when another worker is storing, sends them to the batch's
+process rather than the Extraction: plain values pickle and unpickle in a tenth of the time. This module imports
+no database library.
 """
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ def path_text(path: str) -> str:
 @dataclass
 class DocumentRecords:
     """One document's rows for the store, made from its Extraction where it was extracted (a worker): plain
-    values, cheap to send to the writer, which adds what only it knows (row and agency ids, the time)."""
+    values, cheap to send on; `Store.save` adds what only the database knows (row and agency ids, the time)."""
 
     doc_id: str
-    document: dict[str, Any]  # the documents row, but for the writer's columns
+    document: dict[str, Any]  # the documents row, but for the columns the store fills
     tables: dict[str, list[dict[str, Any]]]  # ocr_pages, page_quality, sections and rows, with their search text
     assignments: list[tuple[int, str, dict[str, Any]]]  # (row index, agency, row)
     targets: list[tuple[Optional[int], dict[str, Any]]]  # (row index, row)
@@ -34,7 +34,7 @@ class DocumentRecords:
 
     @classmethod
     def of(cls, ex: Extraction) -> "DocumentRecords":
-        """Every record carries its doc_id and holds only values SQLite stores as they are: the writer inserts
+        """Every record carries its doc_id and holds only values SQLite stores as they are: the store inserts
         them without copying."""
         doc = ex.doc_id
         return cls(

@@ -99,8 +99,8 @@ def bounded(limits: Limits):
 def extract_file(path: str, doc_id: Optional[str], limits: Limits = Limits(), markdown: bool = False,
                  for_store: bool = False) -> Outcome:
     """Read and extract one file (in a worker). Never raises: a failure is an Outcome with its reason.
-    `for_store`: the Outcome carries the store's records instead of the Extraction (the writer's work done
-    here, and a tenth of the Extraction's unpickling time)."""
+    `for_store`: the Outcome carries the store's records instead of the Extraction (ready to insert, and a
+    tenth of the Extraction's unpickling time when they are sent on)."""
     from vnplans.pipeline.stages import process, to_extraction
 
     start = time.perf_counter()
