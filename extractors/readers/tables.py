@@ -16,7 +16,7 @@ import functools
 import re
 from itertools import accumulate, islice
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from vnplans.extractors import vocabulary
 from vnplans.schemas.document import Cell, Span
@@ -154,52 +154,53 @@ def looks_like_agency(text: str) -> bool:
 _EMPTY_FIT = {"stt": 0.4, "text": 1.2, "number": 0.3, "agency": 0.3, "deadline": 0.3, "free": 0.1}
 
 
+class _Looks:
+    """What a cell's text looks like (a row number, a figure, a deadline, an agency), each asked once: a table's
+    columns ask it of every distinct cell text."""
+
+    __slots__ = ("text", "_asked")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._asked: dict[Callable[[str], bool], bool] = {}
+
+    def __call__(self, looks_like: Callable[[str], bool]) -> bool:
+        known = self._asked.get(looks_like)
+        if known is None:
+            known = self._asked[looks_like] = looks_like(self.text)
+        return known
+
+
 def cell_fits(text: str, col_types: Iterable[str]) -> tuple[float, ...]:
-    """Cost of putting `text` in a column of each type: 0 is a perfect fit. What the text looks like (a row
-    number, a figure, an agency) is asked once, however many columns ask it."""
+    """Cost of putting `text` in a column of each type: 0 is a perfect fit. What the text looks like is asked
+    once, however many columns ask it."""
     if is_empty(text):
         return tuple(_EMPTY_FIT[col_type] for col_type in col_types)
-    t = text.strip()
-    stt = number = agency = None
-    out: list[float] = []
-    for col_type in col_types:
-        if col_type == "stt":
-            stt = looks_like_stt(t) if stt is None else stt
-            out.append(0.0 if stt else 12.0)
-        elif col_type == "number":
-            number = looks_like_number(t) if number is None else number
-            out.append(0.0 if number else 9.0)
-        elif col_type == "deadline":
-            if looks_like_deadline(t):
-                out.append(0.0)
-                continue
-            if len(t) < 60:
-                agency = looks_like_agency(t) if agency is None else agency
-            out.append(3.0 if len(t) < 60 and not agency else 6.0)
-        elif col_type == "agency":
-            agency = looks_like_agency(t) if agency is None else agency
-            if agency:
-                out.append(0.0)
-                continue
-            number = looks_like_number(t) if number is None else number
-            if not number:
-                stt = looks_like_stt(t) if stt is None else stt
-            out.append(6.0 if number or stt else 2.5)
-        elif col_type == "text":
-            number = looks_like_number(t) if number is None else number
-            if number:
-                out.append(2.0)
-                continue
-            stt = looks_like_stt(t) if stt is None else stt
-            out.append(0.3 if stt else 0.0)
-        else:  # free text
-            stt = looks_like_stt(t) if stt is None else stt
-            if stt:
-                out.append(1.5)
-                continue
-            agency = looks_like_agency(t) if agency is None else agency
-            out.append(1.2 if agency else 0.2)
-    return tuple(out)
+    looks = _Looks(text.strip())
+    return tuple(_fit(col_type, looks) for col_type in col_types)
+
+
+def _fit(col_type: str, looks: _Looks) -> float:
+    if col_type == "stt":
+        return 0.0 if looks(looks_like_stt) else 12.0
+    if col_type == "number":
+        return 0.0 if looks(looks_like_number) else 9.0
+    if col_type == "deadline":
+        if looks(looks_like_deadline):
+            return 0.0
+        return 3.0 if len(looks.text) < 60 and not looks(looks_like_agency) else 6.0
+    if col_type == "agency":
+        if looks(looks_like_agency):
+            return 0.0
+        return 6.0 if looks(looks_like_number) or looks(looks_like_stt) else 2.5
+    if col_type == "text":
+        if looks(looks_like_number):
+            return 2.0
+        return 0.3 if looks(looks_like_stt) else 0.0
+    # free text
+    if looks(looks_like_stt):
+        return 1.5
+    return 1.2 if looks(looks_like_agency) else 0.2
 
 
 @dataclass

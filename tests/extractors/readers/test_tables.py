@@ -206,3 +206,15 @@ def test_html_rowspan_repeats_the_agency_and_colspan_row_is_a_group():
     assert all(r.group == "Nhóm Hạ tầng số" for r in rows)
     assert rows[1].coordinate == ["Ủy ban nhân dân các huyện, thị xã, thành phố"]
     assert rows[0].deadline.end == "2022-12-31" and rows[1].deadline.recurrence == "yearly"
+
+
+def test_a_cell_text_fits_each_column_type_whatever_the_order_of_the_columns():
+    from vnplans.extractors.readers.tables import cell_fits
+
+    kinds = ["stt", "number", "deadline", "agency", "text", "free"]
+    assert cell_fits("1", kinds) == (0.0, 0.0, 3.0, 6.0, 2.0, 1.5)  # a row number or a figure
+    assert cell_fits("Sở Tư pháp", kinds) == (12.0, 9.0, 6.0, 0.0, 0.0, 1.2)
+    assert cell_fits("Quý I/2025", kinds) == (12.0, 9.0, 0.0, 2.5, 0.0, 0.2)
+    assert cell_fits(" ** ", kinds) == (0.4, 0.3, 0.3, 0.3, 1.2, 0.1)  # emphasis around nothing is empty
+    for text in ("1", "Sở Tư pháp", "Quý I/2025", "Rà soát, đơn giản hóa thủ tục hành chính"):
+        assert cell_fits(text, kinds[::-1]) == cell_fits(text, kinds)[::-1]
