@@ -167,12 +167,16 @@ class _WorkerStore:
 _worker_store: Optional[_WorkerStore] = None  # this worker process's, when its batch stores (set in _warm_up)
 
 
+TURN_WAIT = 10  # seconds; a sibling's store takes milliseconds, a 200-page plan's a fraction of a second
+
+
 @contextlib.contextmanager
 def storing_turn(outcome: Outcome):
     """The pool's storing turn held while this process stores a document a worker handed back, so that no worker
-    sleeps in SQLite's busy wait meanwhile. A turn left held by a worker that died is waited for a minute, then
-    the store goes ahead (SQLite's own lock keeps it safe; the turn only saves waiting)."""
-    held = outcome.turn is not None and outcome.turn.acquire(timeout=60)
+    sleeps in SQLite's busy wait meanwhile. A turn held longer than any document's store (by a worker that died
+    storing) is waited for TURN_WAIT seconds, then the store goes ahead: SQLite's own lock keeps it safe, the
+    turn only saves waiting."""
+    held = outcome.turn is not None and outcome.turn.acquire(timeout=TURN_WAIT)
     try:
         yield
     finally:

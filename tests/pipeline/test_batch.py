@@ -388,3 +388,24 @@ def test_two_ingests_on_one_database_take_turns(tmp_path):
         assert "waiting: another vnplans ingest or load is writing to" in err.read_text()
     said = sorted(re.search(r"\d+ ingested, \d+ unchanged", out.read_text()).group(0) for _, out, _ in runs)
     assert said == ["0 ingested, 12 unchanged", "12 ingested, 0 unchanged"]
+
+
+def test_a_storing_turn_left_held_by_a_dead_worker_delays_the_store_only_briefly(monkeypatch):
+    """The batch's process holds the pool's turn while it stores a handed-back document; a turn nobody will let go
+    (its worker died storing) is waited for TURN_WAIT, then the store goes ahead, and the turn is not released by
+    the one who never held it."""
+    import multiprocessing
+
+    from vnplans.pipeline.ingest import workers
+
+    monkeypatch.setattr(workers, "TURN_WAIT", 0.2)
+    turn = multiprocessing.get_context("forkserver").Lock()
+    outcome = workers.Outcome("plan.txt", None, turn=turn)
+    with workers.storing_turn(outcome):
+        assert not turn.acquire(block=False)  # held while storing
+    assert turn.acquire(block=False)  # and let go after
+    started = time.monotonic()
+    with workers.storing_turn(outcome):  # held by "a dead worker" (this test) all along
+        pass
+    assert 0.15 < time.monotonic() - started < 5
+    assert not turn.acquire(block=False)  # still the dead worker's
