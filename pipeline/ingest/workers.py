@@ -261,7 +261,8 @@ def extract_all(todo: list[tuple[str, Optional[str]]], workers: int, on_page=Non
     """Outcomes in completion order. A file that kills its worker twice is reported as crashed. `on_page(path,
     done, total)` hears of pages read inside a document, from whichever process reads it. `store` (a database
     path and the extractor version; with `for_store`): files read in worker processes are stored there by
-    their worker, and their Outcome says what that gave; the caller stores the others (read in this process)."""
+    their worker, and their Outcome says what that gave. The caller stores the others: those read in this
+    process, and those a worker handed back because another was storing (holding `storing_turn` meanwhile)."""
     with batch_gc():  # this process extracts (one worker) or stores what the workers send
         yield from _outcomes(todo, workers, on_page, limits, markdown, for_store, store)
 
