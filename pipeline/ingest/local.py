@@ -2,11 +2,10 @@
 
 Every document is stored in one SQLite transaction (WAL), by the worker that extracted it when the database is
 free, else by this process, which also stores what it read itself and records failures: no worker waits for
-another's transaction. A crash or
-SIGKILL at any moment leaves every stored document whole and a re-run does only what is left. A file whose content is already
-stored is skipped without parsing (its id is the SHA-256 of its bytes); a file that failed before is skipped
-until its content or the extraction code changes, or `--retry-failed` is given. A bad file is reported in one
-line, recorded in `failures`, and the batch goes on.
+another's transaction. A crash or SIGKILL at any moment leaves every stored document whole and a re-run does
+only what is left. A file whose content is already stored is skipped without parsing (its id is the SHA-256 of
+its bytes); a file that failed before is skipped until its content or the extraction code changes, or
+`--retry-failed` is given. A bad file is reported in one line, recorded in `failures`, and the batch goes on.
 """
 from __future__ import annotations
 
