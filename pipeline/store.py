@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import operator
 import sqlite3
 import urllib.parse
 from importlib import resources
@@ -14,7 +13,7 @@ from typing import Optional
 from vnplans.extractors.errors import VnplansError
 from vnplans.extractors.keys import fold
 
-from vnplans.pipeline.store_records import DocumentRecords, path_text
+from vnplans.pipeline.store_records import DocumentRecords, columns_of, path_text
 
 # Full-text search ignores diacritics (remove_diacritics 2); `search` holds the text folded with đ as d as well,
 # which no FTS5 tokenizer does: "so tai chinh" and "dong" find "Sở Tài chính" and "đồng".
@@ -287,41 +286,35 @@ class Store:
         with self._tx():
             old = self.path_doc(path)
             self._delete(doc_id)
-            document = records.document
-            self._insert("documents", [{**document, "ingested_at": _now(), "body": body, "extractor": extractor,
-                                        "plan_key": plan_key(document["doc_number"], document["issuer"],
-                                                             document["issued_date"])}])
+            document = {**records.document, "ingested_at": _now(), "body": body, "extractor": extractor,
+                        "plan_key": plan_key(records.document["doc_number"], records.document["issuer"],
+                                             records.document["issued_date"])}
+            self._insert("documents", list(document), [tuple(document.values())])
             self.conn.execute("INSERT OR REPLACE INTO sources(path, doc_id) VALUES (?, ?)", (path, doc_id))
             for table in ("ocr_pages", "page_quality", "sections", "rows"):
-                self._insert(table, records.tables[table])
+                self._insert(table, columns_of(table), records.tables[table])
             for table, cols in FTS.items():
                 names = ", ".join(f"[{c}]" for c in cols)
                 self.conn.execute(f"INSERT INTO [{table}_fts] (rowid, {names}) SELECT rowid, {names} FROM [{table}]"
                                   " WHERE doc_id = ?", (doc_id,))
             row_ids = [rid for (rid,) in self.conn.execute("SELECT id FROM rows WHERE doc_id = ? ORDER BY idx",
                                                            (doc_id,))]
-            for i, agency, r in records.assignments:
-                r["row_id"], r["agency_id"] = row_ids[i], self._agency_id(agency)
-            self._insert("assignments", [r for _, _, r in records.assignments])
-            for i, r in records.targets:
-                r["row_id"] = row_ids[i] if i is not None and i < len(row_ids) else None
-            self._insert("targets", [r for _, r in records.targets])
+            self._insert("assignments", [*columns_of("assignments"), "row_id", "agency_id"],
+                         [(*r, row_ids[i], self._agency_id(agency)) for i, agency, r in records.assignments])
+            self._insert("targets", [*columns_of("targets"), "row_id"],
+                         [(*r, row_ids[i] if i is not None and i < len(row_ids) else None) for i, r in records.targets])
             if old and old != doc_id:
                 self._drop_if_orphan(old)
             self._settle_renditions(doc_id)
             self.conn.execute("DELETE FROM failures WHERE path = ?", (path,))
 
-    def _insert(self, table: str, records: list[dict]) -> None:
-        """Records of one table, by column name, in one executemany: sqlite-utils' insert_all costs as much as
-        the rest of a document's store (it inspects and converts every value); these hold stored values already
-        (schemas/records.py)."""
-        if not records:
-            return
-        columns = list(records[0])
-        # bound by position: SQLite's named parameters cost a new string and a lookup per value and row
-        values = map(operator.itemgetter(*columns), records) if len(columns) > 1 else ((r[columns[0]],) for r in records)
-        self.conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
-                              f"VALUES ({', '.join('?' * len(columns))})", values)
+    def _insert(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+        """Rows of one table, their values in `columns` order, in one executemany: sqlite-utils' insert_all costs
+        as much as the rest of a document's store (it inspects and converts every value); these hold stored values
+        already (schemas/records.py), bound by position (named parameters cost a string and a lookup a value)."""
+        if rows:
+            self.conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+                                  f"VALUES ({', '.join('?' * len(columns))})", rows)
 
     def renditions(self, doc_id: str) -> list[dict]:
         """The stored files of the plan `doc_id` is (itself included) when there are several: source, id, and

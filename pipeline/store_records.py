@@ -11,7 +11,19 @@ from typing import Any, Optional
 
 from vnplans.extractors.keys import fold
 from vnplans.schemas.extraction import Extraction
-from vnplans.schemas.records import record
+from vnplans.schemas.records import columns, record, values
+
+# The store's own columns a record carries after the model's, per table, in this order (the store adds the row and
+# agency ids, which only the database knows).
+STORE_FILLED: dict[str, tuple[str, ...]] = {
+    "ocr_pages": ("doc_id",), "page_quality": ("doc_id",), "sections": ("doc_id", "search"),
+    "rows": ("doc_id", "idx", "search"), "assignments": ("doc_id",), "targets": ("doc_id", "idx"),
+}
+
+
+def columns_of(table: str) -> list[str]:
+    """The columns of a record of `table`, in the order its values come."""
+    return [*columns(table), *STORE_FILLED[table]]
 
 
 def path_text(path: str) -> str:
@@ -27,9 +39,9 @@ class DocumentRecords:
 
     doc_id: str
     document: dict[str, Any]  # the documents row, but for the columns the store fills
-    tables: dict[str, list[dict[str, Any]]]  # ocr_pages, page_quality, sections and rows, with their search text
-    assignments: list[tuple[int, str, dict[str, Any]]]  # (row index, agency, row)
-    targets: list[tuple[Optional[int], dict[str, Any]]]  # (row index, row)
+    tables: dict[str, list[tuple]]  # ocr_pages, page_quality, sections and rows (search text in), see columns_of
+    assignments: list[tuple[int, str, tuple]]  # (row index, agency, record)
+    targets: list[tuple[Optional[int], tuple]]  # (row index, record)
     warnings: list[str]
 
     @classmethod
@@ -39,13 +51,12 @@ class DocumentRecords:
         doc = ex.doc_id
         return cls(
             doc, record("documents", ex, source=path_text(ex.source)),
-            {"ocr_pages": [record("ocr_pages", x, doc_id=doc) for x in ex.ocr_pages],
-             "page_quality": [record("page_quality", x, doc_id=doc) for x in ex.page_quality],
-             "sections": [record("sections", s, doc_id=doc, search=fold(s.heading or "")) for s in ex.sections],
-             "rows": [record("rows", r, doc_id=doc, idx=i, search=fold(f"{r.group or ''} {r.text}"))
-                      for i, r in enumerate(ex.rows)]},
-            [(i, a.agency, record("assignments", a, doc_id=doc)) for i, r in enumerate(ex.rows) for a in r.assignments],
-            [(t.row_index, record("targets", t, doc_id=doc, idx=i)) for i, t in enumerate(ex.targets)],
+            {"ocr_pages": [values("ocr_pages", x, doc) for x in ex.ocr_pages],
+             "page_quality": [values("page_quality", x, doc) for x in ex.page_quality],
+             "sections": [values("sections", s, doc, fold(s.heading or "")) for s in ex.sections],
+             "rows": [values("rows", r, doc, i, fold(f"{r.group or ''} {r.text}")) for i, r in enumerate(ex.rows)]},
+            [(i, a.agency, values("assignments", a, doc)) for i, r in enumerate(ex.rows) for a in r.assignments],
+            [(t.row_index, values("targets", t, doc, i)) for i, t in enumerate(ex.targets)],
             list(ex.warnings))
 
     def summary(self) -> str:

@@ -91,7 +91,7 @@ class _Table:
         self.groups = [(parent, [k for k, _ in fields], operator.attrgetter(*(leaf for _, leaf in fields)),
                         len(fields) == 1) for parent, fields in groups.items()]
 
-    def record(self, obj: Any, extra: dict[str, Any]) -> dict[str, Any]:
+    def values(self, obj: Any) -> list[Any]:
         values: list[Any] = [None] * len(self.names)
         for parent, positions, leaves, single in self.groups:
             on = _object_at(obj, parent) if parent else obj
@@ -104,14 +104,25 @@ class _Table:
                     values[k] = v
         if not _CONVERTED.isdisjoint(map(type, values)):
             values = [_stored(v) if type(v) in _CONVERTED else v for v in values]
-        return dict(zip(self.names, values), **extra)
+        return values
 
 
 _CONVERTED = frozenset((bool, list, tuple, dict))
 _TABLES = {table: _Table(columns) for table, columns in COLUMNS.items()}
 
 
+def columns(table: str) -> list[str]:
+    """The columns of `table` that the model fills, in the order `values` gives them."""
+    return _TABLES[table].names
+
+
+def values(table: str, obj: Any, *extra: Any) -> tuple[Any, ...]:
+    """The columns of `table` that one model object (a row, a target ...) fills, in `columns(table)` order, then
+    `extra`: the store's own columns, in the order the caller names them. (Bound by position: a batch makes
+    hundreds of these a document, and a dict each cost more than the rest of the record.)"""
+    return (*_TABLES[table].values(obj), *extra)
+
+
 def record(table: str, obj: Any, **extra: Any) -> dict[str, Any]:
-    """The columns of `table` that one model object (an Extraction, a row, a target ...) fills, then `extra`:
-    the store's own columns, added in the same dict."""
-    return _TABLES[table].record(obj, extra)
+    """The same as a dict by column name, `extra` added (one a document: the documents row)."""
+    return dict(zip(_TABLES[table].names, _TABLES[table].values(obj)), **extra)

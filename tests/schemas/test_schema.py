@@ -69,3 +69,11 @@ def test_the_store_columns_and_the_model_are_one_map():
     assert output(Row) - stored == {"lead", "coordinate", "monitor", "assignments"}  # -> assignments
     assert output(Target) - {p.split(".")[0] for p in COLUMNS["targets"].values()} == {"row_index"}
     assert output(AssignmentOut) - {p.split(".")[0] for p in COLUMNS["assignments"].values()} == {"agency"}
+
+
+def test_a_record_carries_the_store_columns_the_worker_knows_and_the_store_adds_only_ids():
+    from vnplans.pipeline.store_records import STORE_FILLED
+
+    for table, filled in STORE_FILLED.items():
+        assert set(filled) <= STORE_ONLY[table], table
+        assert STORE_ONLY[table] - set(filled) <= {"id", "row_id", "agency_id"}, table
