@@ -1,4 +1,4 @@
-"""What the store keeps of one document, as plain rows by column name, made where the document was extracted.
+"""What the store keeps of one document, as plain values in column order, made where the document was extracted.
 
 A worker stores these itself (`store_document`), or, when another worker is storing, sends them to the batch's
 process rather than the Extraction: plain values pickle and unpickle in a tenth of the time. This module imports

@@ -140,17 +140,18 @@ def _ingest(store, files, db_path: str, out: TextIO, err: TextIO, workers: int, 
         try:
             for o in extract_all(todo, workers, bar.page, limits, for_store=True, store=(db_path, version)):
                 summary.add_stages(o.stages)
-                if o.error is None and o.stored is None:  # read here, or its worker found another one storing
-                    try:
-                        with storing_turn(o):
-                            o.stored = store_document(store, o.path, o.records, o.body, version)
-                    except Exception as exc:
-                        o.error = could_not_store(exc)
                 if o.error is not None:
                     record_failure(store, summary, bar, o.path, o.error, o.doc_id, version)
                     bar.step(failed=True)
                     continue
-                count_stored(summary, o.path, o.stored)
+                if o.stored is None:  # read here, or its worker found another one storing
+                    with storing_turn(o):
+                        o.stored = save(store, summary, bar, o.path, o.doc_id, o.records, o.body, version)
+                    if o.stored is None:
+                        bar.step(failed=True)
+                        continue
+                else:
+                    count_stored(summary, o.path, o.stored)
                 bar.log(f"ingested   {o.path}: {o.stored.summary}")
                 for w in o.stored.warnings:
                     bar.note(f"           warning: {w}" if bar.bar is None else f"warning: {o.path}: {w}")
@@ -201,15 +202,16 @@ def plan_batch(store, paths: list[str], version: str, retry_failed: bool, summar
 
 
 def save(store, summary: Summary, bar: Optional[Progress], path: str, doc_id: Optional[str],
-         records: DocumentRecords, body: str, version: str, err: Optional[TextIO] = None) -> bool:
-    """Store one extraction (one transaction) and count it; a failure to store is recorded like any other."""
+         records: DocumentRecords, body: str, version: str, err: Optional[TextIO] = None) -> Optional[Stored]:
+    """Store one extraction (one transaction) and count it; a failure to store is recorded like any other
+    (None)."""
     try:
         stored = store_document(store, path, records, body, version)
     except Exception as exc:
         record_failure(store, summary, bar, path, could_not_store(exc), doc_id, version, err)
-        return False
+        return None
     count_stored(summary, path, stored)
-    return True
+    return stored
 
 
 def count_stored(summary: Summary, path: str, stored: Stored) -> None:
