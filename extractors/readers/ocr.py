@@ -236,21 +236,21 @@ class PdfOcr:
         clean = erase_rulings(gray, dpi, runs)  # what Tesseract reads, the page and then its empty cells
         try:
             with ENGINES.lend(LANG, OEM_LSTM_ONLY) as engine:
-                data = engine.data(clean, PSM_AUTO, timeout=300)
+                recognized = engine.words(clean, PSM_AUTO, timeout=300)
         except OcrError as exc:
             raise ReadError(f"OCR failed on page {index + 1}: {str(exc)[:120]}") from None
         k = 72 / dpi
         words, confs = [], []
         line_seen: set[tuple[int, int, int]] = set()
-        for i, text in enumerate(data["text"]):
-            text, conf = nfc((text or "").strip().strip(EDGE_NOISE)), float(data["conf"][i])
+        for word in recognized:
+            text, conf = nfc(word.text.strip().strip(EDGE_NOISE)), float(word.conf)
             if not text or conf < 0 or ARTIFACT_RE.match(text) or (conf < 40 and len(text) <= 2 and not text.isalnum()):
                 continue  # ruling lines read as letters, and speckle
-            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            key = (word.block, word.paragraph, word.line)
             if key not in line_seen:
                 line_seen.add(key)
                 text = "-" if BULLET_NOISE_RE.match(text) else text
-            x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+            x, y, w, h = word.left, word.top, word.width, word.height
             words.append(Word(x * k, y * k, (x + w) * k, (y + h) * k, text))
             confs.append(conf)
         tables = find_tables(gray, dpi, runs)

@@ -19,7 +19,7 @@ import functools
 import os
 import threading
 from contextlib import contextmanager
-from typing import Iterator, Optional
+from typing import Iterator, NamedTuple, Optional
 
 import numpy as np
 
@@ -27,6 +27,21 @@ from vnplans.extractors.errors import ReadError
 
 OEM_LSTM_ONLY, OEM_DEFAULT = 1, 3
 PSM_AUTO, PSM_SINGLE_BLOCK, PSM_SINGLE_LINE = 3, 6, 7
+RIL_BLOCK, RIL_PARA, RIL_TEXTLINE, RIL_WORD = 0, 1, 2, 3  # the levels of Tesseract's page iterator
+
+
+class OcrWord(NamedTuple):
+    """A word as `tesseract … tsv` prints it: its block, paragraph and line numbers (from 1), its box in pixels,
+    its confidence as the whole number the printed one reads as, and its text."""
+    block: int
+    paragraph: int
+    line: int
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: int
+    text: str
 
 
 class OcrError(Exception):
@@ -54,8 +69,15 @@ def _library() -> ctypes.CDLL:
         ("TessBaseAPISetPageSegMode", [handle, ctypes.c_int], None),
         ("TessBaseAPISetImage", [handle, ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int], None),
         ("TessBaseAPIRecognize", [handle, ctypes.c_void_p], ctypes.c_int),
-        ("TessBaseAPIGetTsvText", [handle, ctypes.c_int], text),
         ("TessBaseAPIGetUTF8Text", [handle], text),
+        ("TessBaseAPIGetIterator", [handle], handle),
+        ("TessResultIteratorGetPageIterator", [handle], handle),
+        ("TessResultIteratorDelete", [handle], None),
+        ("TessResultIteratorNext", [handle, ctypes.c_int], ctypes.c_int),
+        ("TessResultIteratorGetUTF8Text", [handle, ctypes.c_int], text),
+        ("TessResultIteratorConfidence", [handle, ctypes.c_int], ctypes.c_float),
+        ("TessPageIteratorIsAtBeginningOf", [handle, ctypes.c_int], ctypes.c_int),
+        ("TessPageIteratorBoundingBox", [handle, ctypes.c_int] + [ctypes.POINTER(ctypes.c_int)] * 4, ctypes.c_int),
         ("TessBaseAPIClear", [handle], None),
         ("TessDeleteText", [text], None),
         ("TessMonitorCreate", [], handle),
@@ -108,46 +130,57 @@ class Engine:
         finally:
             self.lib.TessDeleteText(pointer)
 
-    def _read(self, image: np.ndarray, psm: int, timeout: float, output) -> str:
-        """Recognize `image`, then the text `output` (one of the library's getters) gives; the image let go."""
+    def _read(self, image: np.ndarray, psm: int, timeout: float, output):
+        """Recognize `image`, then what `output` makes of the result; the image let go."""
         try:
             self._recognize(image, psm, timeout)
-            return self._text(output(self.handle))
+            return output()
         finally:
             self.lib.TessBaseAPIClear(self.handle)
 
-    def data(self, image: np.ndarray, psm: int = PSM_AUTO, timeout: float = 300) -> dict[str, list]:
-        """Words with their boxes and confidences, as `tesseract … tsv` prints them and pytesseract's
-        image_to_data(output_type=DICT) reads them (numbers as whole numbers, the text as printed)."""
-        return _tsv_columns(self._read(image, psm, timeout, lambda h: self.lib.TessBaseAPIGetTsvText(h, 0)))
+    def words(self, image: np.ndarray, psm: int = PSM_AUTO, timeout: float = 300) -> list[OcrWord]:
+        """The words, boxes and confidences `tesseract … tsv` prints (pytesseract's image_to_data)."""
+        return self._read(image, psm, timeout, self._words)
 
     def text(self, image: np.ndarray, psm: int = PSM_SINGLE_BLOCK, timeout: float = 60) -> str:
         """The text, as `tesseract … txt` prints it."""
-        return self._read(image, psm, timeout, self.lib.TessBaseAPIGetUTF8Text)
+        return self._read(image, psm, timeout, lambda: self._text(self.lib.TessBaseAPIGetUTF8Text(self.handle)))
 
-
-TSV_HEADER = ["level", "page_num", "block_num", "par_num", "line_num", "word_num", "left", "top", "width", "height",
-              "conf", "text"]
-
-
-def _tsv_columns(tsv: str) -> dict[str, list]:
-    rows = [row.split("\t") for row in tsv.strip().split("\n")] if tsv.strip() else []
-    if rows and len(rows[-1]) < len(TSV_HEADER):
-        rows[-1].append("")  # the last word's text empty: the line lost its last cell
-    out: dict[str, list] = {}
-    for i, name in enumerate(TSV_HEADER):
-        column = out[name] = []
-        for row in rows:
-            if len(row) <= i:
-                continue
-            if name == "text":
-                column.append(row[i])
-                continue
-            try:
-                column.append(int(float(row[i])))
-            except ValueError:
-                column.append(row[i])
-    return out
+    def _words(self) -> list[OcrWord]:
+        """The recognized words, walked with the library's result iterator as its TSV output walks them, a word
+        at a time: the TSV output itself spells each word out a symbol at a time, which took twice as long as
+        the walk, and then had to be parsed back."""
+        lib = self.lib
+        results = lib.TessBaseAPIGetIterator(self.handle)
+        if not results:
+            return []
+        layout = lib.TessResultIteratorGetPageIterator(results)
+        begins, bounding_box = lib.TessPageIteratorIsAtBeginningOf, lib.TessPageIteratorBoundingBox
+        box = [ctypes.c_int() for _ in range(4)]
+        box_refs = [ctypes.byref(c) for c in box]
+        words: list[OcrWord] = []
+        block = paragraph = line = 0
+        try:
+            while True:
+                pointer = lib.TessResultIteratorGetUTF8Text(results, RIL_WORD)  # None past the last word
+                if pointer:
+                    # a block starts with a paragraph, which starts with a line: asking is costly, so ask downwards
+                    if begins(layout, RIL_TEXTLINE):
+                        if begins(layout, RIL_PARA):
+                            if begins(layout, RIL_BLOCK):
+                                block, paragraph = block + 1, 0
+                            paragraph, line = paragraph + 1, 0
+                        line += 1
+                    bounding_box(layout, RIL_WORD, *box_refs)
+                    left, top, right, bottom = (c.value for c in box)
+                    # the TSV prints the confidence with six decimals, read back as a whole number
+                    conf = int(float(f"{lib.TessResultIteratorConfidence(results, RIL_WORD):.6f}"))
+                    words.append(OcrWord(block, paragraph, line, left, top, right - left, bottom - top, conf,
+                                         self._text(pointer)))
+                if not lib.TessResultIteratorNext(results, RIL_WORD):
+                    return words
+        finally:
+            lib.TessResultIteratorDelete(results)
 
 
 class _Engines:
