@@ -111,17 +111,24 @@ def estimate_skew(gray: np.ndarray) -> float:
 
 def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
     """(row, start, end) of every horizontal run of True at least `min_len` long, row by row. Only rows with
-    that much True at all are looked at (half of a page's rows and a quarter of its columns)."""
+    that much True at all are looked at (half of a page's rows and a quarter of its columns), laid end to end
+    with a False after each, so that one pass finds where every run starts and ends and none spans two rows."""
     h, w = mask.shape
-    if w < min_len:
+    candidates = np.flatnonzero(np.count_nonzero(mask, axis=1) >= min_len) if w >= min_len else []
+    if not len(candidates):
         return []
-    candidates = np.flatnonzero(np.count_nonzero(mask, axis=1) >= min_len)
-    # +1 where a run starts, -1 one past its end
-    d = np.diff(mask[candidates].view(np.int8), axis=1, prepend=0, append=0)
-    rows, starts = np.nonzero(d == 1)
-    ends = np.nonzero(d == -1)[1]
+    laid = np.zeros((len(candidates), w + 1), dtype=bool)
+    laid[:, :w] = mask[candidates]
+    flat = laid.ravel()
+    changes = np.flatnonzero(flat[1:] != flat[:-1]) + 1
+    if flat[0]:
+        changes = np.concatenate(([0], changes))
+    starts, ends = changes[0::2], changes[1::2]  # the laid rows end False: every start has its end
     long = ends - starts >= min_len
-    return [(int(candidates[r]), int(s), int(e)) for r, s, e in zip(rows[long], starts[long], ends[long])]
+    starts, ends = starts[long], ends[long]
+    rows = starts // (w + 1)
+    offsets = rows * (w + 1)
+    return list(zip(candidates[rows].tolist(), (starts - offsets).tolist(), (ends - offsets).tolist()))
 
 
 Runs = tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]
@@ -132,7 +139,7 @@ def ink_runs(gray: np.ndarray, dpi: int) -> Runs:
     once a page: the rulings erase_rulings whitens are the longer of them."""
     ink = gray < 140
     min_len = max(20, dpi // 5)
-    return _runs(ink, min_len), _runs(ink.T, min_len)
+    return _runs(ink, min_len), _runs(np.ascontiguousarray(ink.T), min_len)  # a column at a time, laid in a row
 
 
 def find_tables(gray: np.ndarray, dpi: int, runs: Optional[Runs] = None) -> list[list[Box]]:

@@ -293,3 +293,31 @@ def test_skew_is_the_angle_that_undoes_a_turned_page(turned):
             page[y : y + 12, x : x + 45] = 0
     tilted = np.asarray(Image.fromarray(page).rotate(turned, resample=Image.BILINEAR, fillcolor=255))
     assert abs(estimate_skew(tilted) + turned) <= 0.05
+
+
+def _runs_one_row_at_a_time(mask: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
+    runs = []
+    for r, row in enumerate(mask.tolist()):
+        start = None
+        for c, ink in enumerate(row + [False]):
+            if ink and start is None:
+                start = c
+            elif not ink and start is not None:
+                if c - start >= min_len:
+                    runs.append((r, start, c))
+                start = None
+    return runs
+
+
+def test_ink_runs_are_found_in_every_row_and_none_spans_two():
+    """Runs that touch a row's end (the next row starts with ink) stay two runs; short ones are dropped."""
+    from vnplans.extractors.readers.ocr import _runs
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        shape = tuple(int(n) for n in rng.integers(0, 25, 2))
+        mask = rng.random(shape) < rng.random()
+        min_len = int(rng.integers(1, 10))
+        assert _runs(mask, min_len) == _runs_one_row_at_a_time(mask, min_len)
+    full = np.ones((3, 5), dtype=bool)
+    assert _runs(full, 5) == [(0, 0, 5), (1, 0, 5), (2, 0, 5)]
