@@ -47,6 +47,7 @@ class Vocabulary:
     metric_head: re.Pattern
     lead_verbs: re.Pattern
     rank: list[re.Pattern]
+    rank_subject: re.Pattern
     stated: re.Pattern
     open_unit_after: re.Pattern
     not_units: frozenset[str]
@@ -71,6 +72,8 @@ def vocabulary() -> Vocabulary:
         metric_head=re.compile(w.format(_alt(raw["metric_heads"])), re.I),
         lead_verbs=re.compile(r"^(?:(?:" + _alt(raw["lead_verbs"]) + r")(?:\s+|$))+", re.I),
         rank=[re.compile(p, re.I) for p in raw["rank_patterns"]],
+        # the subject's words in any case, then a name ("tỉnh Lâm Đồng")
+        rank_subject=re.compile(r"(?:(?i:" + _alt(raw["rank_subjects"]) + r")(?:\s+[A-ZĐ]\w*)*\s*)?"),
         open_unit_after=re.compile(r"(?<![\w])(?:" + _alt(raw["open_unit_after"]) + r")\s*(?:ít nhất|tối thiểu)?\s*$", re.I),
         not_units=frozenset(w.casefold() for w in raw["not_units"]),
         stated=re.compile(r"(?<![\w])(?:" + _alt(raw["stated_target"]) + r")(?![\w])\s*:?\s*", re.I),
@@ -246,16 +249,41 @@ def _assign_levels(clause: str, mentions: list[_Mention]) -> None:
         mention.level = _level(left + " " + right)
 
 
-def _rank_metric(before: str, after: str) -> str:
-    """'Phấn đấu đến năm 2025 Chỉ số DTI của tỉnh nằm trong nhóm 30 ...' -> 'Chỉ số DTI của tỉnh'."""
-    stem = vocabulary().lead_verbs.sub("", before.rsplit(",", 1)[-1].strip())
+# the measure a sentence ranks, named before the ranking ("Xếp hạng chuyển đổi số của tỉnh có bước tiến …") up
+# to what it does next
+RANKED_START_RE = re.compile(r"\b(?:xếp hạng|thứ hạng|chỉ số)\s", re.I)
+RANKED_RE = re.compile(r"(?:xếp hạng|thứ hạng|chỉ số)\s+\S[^;]*?(?=\s+(?:có|đạt|thuộc|nằm|vào|lọt|được|tăng|giữ|duy trì|"
+                       r"luôn|sẽ|phải|tiếp tục)\b|\s*,\s+(?:[^\W\d_]+\s+){0,3}(?:thuộc|nằm|vào|lọt)\b"
+                       r"|\s*,\s+(?:phấn đấu|đến|tiếp tục|bảo đảm|đảm bảo)\b)", re.I)
+# what lies between two rankings of one measure: the first one's group, then "và" ("nhóm 4 nước dẫn đầu ASEAN và nhóm 60 …")
+NEXT_RANK_RE = re.compile(r"^[^,;]*?(?:,|\bvà|\bhoặc)\s*(?:thuộc|nằm trong|vào)?\s*$", re.I)
+
+
+def _rank_metric(before: str, after: str, clause_before: str, previous: Optional[str]) -> str:
+    """'Phấn đấu đến năm 2025 Chỉ số DTI của tỉnh nằm trong nhóm 30 ...' -> 'Chỉ số DTI của tỉnh'. A second
+    ranking of the same measure ("… và nhóm 60 nước …") is `previous`'s; a ranking whose subject is only who is
+    ranked ("Việt Nam thuộc nhóm 4 nước …") ranks the topic after it ("… dẫn đầu cả nước về chuyển đổi số"),
+    else the measure the sentence named before it (`clause_before`, the clause up to the number)."""
+    v = vocabulary()
+    if previous and NEXT_RANK_RE.match(before):
+        return previous
+    stem = v.lead_verbs.sub("", before.rsplit(",", 1)[-1].strip())
     stem = re.sub(r"^(?:đến(?: hết)? năm \d{4},?\s*)", "", stem, flags=re.I)
     stem = re.sub(r"\s*(?:xếp hạng\s*)?(?:nằm trong|vào|thuộc|lọt vào|trong)\s*$", "", stem, flags=re.I).strip(" ,")
-    stem = vocabulary().lead_verbs.sub("", stem)
-    if stem and not re.fullmatch(r"(?:tiếp tục\s+)?(?:duy trì|nâng mức)?\s*xếp hạng", stem, re.I):
+    stem = v.lead_verbs.sub("", stem)
+    if not stem and previous:
+        return previous  # "…; thuộc nhóm 3 nước …": the clause goes on with the sentence's measure
+    if stem and not v.rank_subject.fullmatch(stem) and not re.fullmatch(
+            r"(?:tiếp tục\s+)?(?:duy trì|nâng mức)?\s*xếp hạng", stem, re.I):
         return stem
     topic = re.sub(r"^.*?\b(?:đứng đầu|dẫn đầu)?\s*(?:về|trong)\s+", "", after, count=1).strip(" ,.")
-    return ("Xếp hạng " + topic).strip()
+    if topic != after.strip(" ,."):
+        return ("Xếp hạng " + topic).strip()
+    for start in reversed([m.start() for m in RANKED_START_RE.finditer(clause_before)]):
+        named = RANKED_RE.match(clause_before, start)
+        if named:
+            return named.group(0).strip(" ,")
+    return stem or ("Xếp hạng " + topic).strip()  # who is ranked, if the sentence says nothing more
 
 
 LEVEL_TAIL_RE = re.compile(r"\s*(?:tại|đối với|ở)?\s*cấp\s+(?:tỉnh|huyện|xã)\b.*$", re.I)
@@ -280,15 +308,17 @@ METRIC_YEAR_TAIL_RE = re.compile(r",?\s*(?:mục tiêu\s+)?(?:đến\s+)?(?:hế
 METRIC_VERB_TAIL_RE = re.compile(r"[\s,:;(–-]*(?:\b(?:đạt|là|lên|đến|đảm bảo|từ)\b|:)?\s*$")
 
 
-def _metric(clause: str, mention: _Mention, inherited: Optional[str], after_previous: int = 0) -> str:
-    """The shortest phrase of the clause that says what is measured."""
+def _metric(clause: str, mention: _Mention, inherited: Optional[str], after_previous: int = 0,
+            previous_rank: Optional[str] = None) -> str:
+    """The shortest phrase of the clause that says what is measured (`previous_rank`: the measure of the
+    sentence's ranking before this one)."""
     v = vocabulary()
     before = clause[after_previous:mention.start]
     if after_previous and "," in before:
         before = before.rsplit(",", 1)[1]  # "70% A, phổ cập B cho tối thiểu 50.000 lượt người": B only
     before = strip_assignment(before)
     if mention.unit == "hạng":
-        return _rank_metric(before, clause[mention.end:])
+        return _rank_metric(before, clause[mention.end:], clause[:mention.start], previous_rank)
     head = v.metric_head.search(before)
     if head:
         metric = before[head.start():]
@@ -409,6 +439,7 @@ def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None,
     for sentence, s_at in _sentences(text):
         s_year = _sentence_year(sentence) or year
         inherited: Optional[str] = None
+        previous_rank: Optional[str] = None
         clauses = _clauses(sentence)
         found: list[tuple[str, int, list[_Mention]]] = []
         for clause, c_at in clauses:
@@ -453,10 +484,12 @@ def targets_in_text(text: str, year: Optional[int], span: Optional[Span] = None,
             for k, mention in enumerate(ms):
                 if several:
                     c_year = _mention_year(years, mention, previous_end, ms[k + 1].start if k + 1 < len(ms) else len(clause)) or c_year
-                metric = _metric(clause, mention, inherited, previous_end)
+                metric = _metric(clause, mention, inherited, previous_end, previous_rank)
                 previous_end = mention.end
                 if not metric:
                     continue
+                if mention.unit == "hạng":
+                    previous_rank = metric
                 if v.metric_head.match(metric):
                     inherited = metric
                 at = s_at + c_at
@@ -566,11 +599,17 @@ def _text_units(doc: SourceDocument, where: dict[int, Optional[int]]) -> list[tu
     return units
 
 
+TITLE_CHARS = 100
+
+
 def _reports_results(path: list[Section]) -> bool:
     """Inside a section that reports results or the current situation ("Kết quả năm 2025", "Thực trạng"), or
-    that sets rating rules ("Tiêu chí xếp loại"): its numbers are results and thresholds, not commitments."""
+    that sets rating rules ("Tiêu chí xếp loại"): its numbers are results and thresholds, not commitments.
+    A section is named by its title, the first words of its heading: an item that runs on as a paragraph
+    ("3. … thuộc nhóm 4 nước dẫn đầu … theo đánh giá của Liên hợp quốc") is not a report for a word in its
+    fourth line."""
     v = vocabulary()
-    return any(v.baseline_sections.search(s.heading or "")
+    return any(v.baseline_sections.search((s.heading or "")[:TITLE_CHARS])
                and s.kind in ("roman", "part", "chapter", "section", "article", "numbered") for s in path)
 
 

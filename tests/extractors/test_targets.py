@@ -95,3 +95,45 @@ def test_targets_on_seeds_and_heldout(scorer, extractions):
         assert fields["comparator"] / tot[0] >= 0.92
         if gold_dir == "gold":
             assert fields["year"] / tot[0] >= 0.92
+
+
+# r08 (Quyết định 2629/QĐ-TTg, thuvienphapluat.vn): a heading line hard-wrapped into its paragraph
+RANKINGS_OF_ONE_MEASURE = (
+    "Thay đổi đột phá xếp hạng quốc gia Xếp hạng của Việt Nam về phát triển Chính phủ điện tử, Chính phủ số có sự "
+    "thay đổi đột phá, Việt Nam thuộc nhóm 4 nước dẫn đầu Hiệp hội các quốc gia Đông Nam Á (ASEAN) và nhóm 60 nước "
+    "dẫn đầu thế giới vào năm 2028 theo đánh giá của Liên hợp quốc; thuộc nhóm 3 nước dẫn đầu Hiệp hội các quốc gia "
+    "Đông Nam Á (ASEAN) và nhóm 50 nước dẫn đầu thế giới vào năm 2030 theo đánh giá của Liên hợp quốc.")
+
+
+def test_rankings_that_name_only_who_is_ranked_rank_the_measure_the_sentence_named():
+    """'Việt Nam thuộc nhóm 4 nước …': the measure is the 'Xếp hạng …' phrase before; the rankings after it
+    ('… và nhóm 60 nước …', '; thuộc nhóm 3 nước …') rank the same measure."""
+    found = [(t.metric, t.comparator, t.value, t.year) for t in targets_in_text(RANKINGS_OF_ONE_MEASURE, 2025)]
+    measure = "Xếp hạng của Việt Nam về phát triển Chính phủ điện tử, Chính phủ số"
+    assert found == [(measure, "<=", 4, 2028), (measure, "<=", 60, 2028), (measure, "<=", 3, 2030),
+                     (measure, "<=", 50, 2030)]
+
+
+@pytest.mark.parametrize("text, metric", [
+    # seed 003: the ranked measure named after the group ("đứng đầu về …")
+    ("phấn đấu đến hết năm 2020 nằm trong nhóm 10 tỉnh đứng đầu về Chỉ số mức độ ứng dụng công nghệ thông tin",
+     "Xếp hạng Chỉ số mức độ ứng dụng công nghệ thông tin"),
+    ("Đến năm 2030, tỉnh nằm trong nhóm 10 tỉnh dẫn đầu cả nước về chuyển đổi số", "Xếp hạng chuyển đổi số"),
+    ("Đến năm 2030, tỉnh Lâm Đồng nằm trong nhóm 10 tỉnh dẫn đầu cả nước", "tỉnh Lâm Đồng"),  # nothing else said
+])
+def test_the_measure_a_ranking_ranks(text, metric):
+    assert one(text).metric == metric
+
+
+def test_a_numbered_item_that_runs_on_is_not_a_report_for_a_word_in_its_last_lines():
+    """The heading of a section says what it is in its title: 'theo đánh giá của Liên hợp quốc' four lines
+    into an item does not make it a report of results, whose numbers would not be targets."""
+    from vnplans.extractors.structure import Section
+    from vnplans.extractors.targets import _reports_results
+    from vnplans.schemas.document import Span
+
+    def section(heading):
+        return Section(0, None, "numbered", "3", heading, 6, Span(0, 1, 1), 1, 1)
+
+    assert not _reports_results([section(RANKINGS_OF_ONE_MEASURE)])
+    assert _reports_results([section("Đánh giá kết quả thực hiện Kế hoạch năm 2024")])
