@@ -13,7 +13,8 @@ from typing import Optional
 
 from vnplans.extractors import agencies, deadlines
 from vnplans.extractors.structure import Section, section_of_block, section_path
-from vnplans.extractors.readers.tables import classify_header, column_fields, is_empty, is_header_row, looks_like_deadline, looks_like_number, looks_like_stt
+from vnplans.extractors.readers.tables import SUB_ROW_MARK_RE, classify_header, column_fields, is_empty, is_header_row, looks_like_deadline, \
+    looks_like_number, looks_like_stt
 from vnplans.schemas.document import Block, SourceDocument, Span
 from vnplans.schemas.extraction import ROLES, Deadline, Row
 
@@ -221,14 +222,19 @@ class _Groups:
         return False
 
 
+def _marks_sub_row(read: "_RowCells") -> bool:
+    """A row numbered with a dash in its STT column: a sub-row of the numbered row above it."""
+    return bool(SUB_ROW_MARK_RE.match(_clean(read.values.get("stt", ""))))
+
+
 def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -> list[Row]:
     table = block.table
     assert table is not None
     reading = _TableReading.of(table.header, plan_year)
     out: list[Row] = []
     groups = _Groups()
-    for cells in table.rows:
-        read = _RowCells.of(cells, reading.fields)
+    readings = [_RowCells.of(cells, reading.fields) for cells in table.rows]
+    for k, read in enumerate(readings):
         stt = _ocr_stt(_clean(read.values.get("stt", ""))) or None
         text = _clean(read.values.get("text", ""))
         others = {k: v for k, v in read.values.items() if k not in ("stt", "text")}
@@ -247,6 +253,9 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
         if not text or (stt is None and TOTAL_RE.match(text)):
             continue  # a total ("Tổng cộng", "CHỈ SỐ CHUNG") sums the rows above: it is not one
         if groups.take_title(stt, text, read, others):
+            continue
+        if stt and not SUB_ROW_MARK_RE.match(stt) and not others and k + 1 < len(readings) and _marks_sub_row(readings[k + 1]):
+            groups.inner = text  # "1 | Cà phê" over "- | Diện tích" and "- | Sản lượng": what they measure
             continue
         is_pillar = (any(k in others for k in ("max_score", "score")) and stt is not None
                      and "." not in stt.rstrip(".") and bool(re.match(r"^(\d+|[IVXL]+)\.?$", stt)))

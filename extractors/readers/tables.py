@@ -49,7 +49,8 @@ def normalize_label(label: str) -> str:
 def column_specs(header: list[str]) -> list[Optional[ColumnSpec]]:
     """Each column's spec from its label. A table whose labels name no description column
     ("Thứ hạng | Đơn vị | Điểm ...", "STT | Đơn vị được kiểm tra | Thời gian") takes the first
-    unlabelled (or weakly labelled) column after STT as its description."""
+    unlabelled (or weakly labelled) column after STT as its description, else a product or result column
+    right after STT."""
     specs = [classify_header(h) for h in header]
     seen: set[str] = set()
     for k, spec in enumerate(specs):
@@ -65,7 +66,10 @@ def column_specs(header: list[str]) -> list[Optional[ColumnSpec]]:
     for k in range(first, len(specs)):
         if not is_empty(header[k]) and (specs[k] is None or specs[k].weak):
             specs[k] = DESCRIPTION
-            break
+            return specs
+    # else a product column names what each row is about ("TT | Sản phẩm | Kế hoạch 2026 | …")
+    if first < len(specs) and specs[first] and specs[first].field == "hint":
+        specs[first] = DESCRIPTION
     return specs
 
 
@@ -180,9 +184,13 @@ def cell_fits(text: str, col_types: Iterable[str]) -> tuple[float, ...]:
     return tuple(_fit(col_type, looks) for col_type in col_types)
 
 
+# what numbers a sub-row in the STT column: "1 | Cà phê" then "- | Diện tích" and "- | Sản lượng"
+SUB_ROW_MARK_RE = re.compile(r"^[-–+•]$")
+
+
 def _fit(col_type: str, looks: _Looks) -> float:
     if col_type == "stt":
-        return 0.0 if looks(looks_like_stt) else 12.0
+        return 0.0 if looks(looks_like_stt) else 0.3 if SUB_ROW_MARK_RE.match(looks.text) else 12.0
     if col_type == "number":
         return 0.0 if looks(looks_like_number) else 9.0
     if col_type == "deadline":
@@ -493,11 +501,18 @@ def is_column_number_row(cells: list[str]) -> bool:
     return len(digits) >= 2 and digits[1] == digits[0] + 1
 
 
+YEAR_LABEL_RE = re.compile(r"^(?:năm\s+)?(?:19|20)\d{2}$")
+
+
 def is_subheader_row(cells: list[str]) -> bool:
-    """A second header row: short labels only, no row number, no figure ("Chủ trì | Phối hợp")."""
+    """A second header row: short labels only, no row number, no figure ("Chủ trì | Phối hợp"); or the years a
+    period's columns are split into ("Năm 2026 | Năm 2027 | …" under "Giai đoạn 2026 - 2030"), where a year in
+    a row among other cells is a data row's deadline."""
     texts = [c for c in cells if not is_empty(c)]
     if not texts or any(len(t) > 90 or looks_like_stt(normalize_label(t)) or looks_like_number(t) for t in texts):
         return False
+    if len(texts) >= 2 and all(YEAR_LABEL_RE.match(normalize_label(t)) for t in texts):
+        return True
     return not any(DEADLINE_RE.match(t.strip()) and re.search(r"\d{4}", t) for t in texts)
 
 
@@ -521,15 +536,24 @@ def repeats_header(cells: list[str], header_rows: list[list[str]]) -> bool:
     return [normalize_label(c) for c in cells] in header_rows or is_column_number_row(cells)
 
 
-def fold_subheader(parent: list[str], child: list[str]) -> list[str]:
-    """A two-level header printed without spans (one label per printed cell): the child labels sit
-    under one parent cell; the parent chosen is the one that gives the most columns a known
-    meaning, the rightmost on a tie."""
-    best, best_score = parent, -1
-    for p in range(len(parent)):
-        labels = parent[:p] + merge_header_rows([parent[p]] * len(child), child) + parent[p + 1 :]
+def fold_subheader(parent: list[str], child: list[str], width: Optional[int] = None) -> list[str]:
+    """A two-level header printed without spans (one label per printed cell): the child labels sit under one
+    parent cell, or, when the rows are `width` cells wide, under as many as that leaves ("Kế hoạch 2026 |
+    Kế hoạch 2027" over "Lượng | Giá trị | Lượng | Giá trị": 2 parents of 2 children each). The parents chosen
+    are a run of labels alike but for their numbers, else the run that gives the most columns a known meaning,
+    the rightmost on a tie."""
+    spanning = len(parent) - width + len(child) if width else 1
+    if not 1 <= spanning <= len(parent) or len(child) % spanning:
+        spanning = 1
+    each = len(child) // spanning
+    best, best_score = parent, (-1, -1)
+    for p in range(len(parent) - spanning + 1):
+        under = [parent[p + j // each] for j in range(len(child))]
+        labels = parent[:p] + merge_header_rows(under, child) + parent[p + spanning:]
         known = [f for f in column_fields(labels) if f]
-        score = len(known) - (len(known) - len(set(known)))
+        # several spanning parents are alike: one label a year ("Kế hoạch 2026", "Kế hoạch 2027", …)
+        alike = spanning > 1 and len({normalize_label(re.sub(r"\d", "", h)) for h in parent[p:p + spanning]}) == 1
+        score = (int(alike), len(known) - (len(known) - len(set(known))))
         if score >= best_score:
             best, best_score = labels, score
     return best

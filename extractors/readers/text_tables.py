@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from collections import Counter
+from typing import Iterable, Iterator, Optional
 
 from vnplans.extractors.readers.columns import read_column_table
 from vnplans.extractors.readers.tables import (Token, align_rows, align_stream, classify_header, column_types, fold_subheader,
@@ -263,10 +264,11 @@ class TextTables:
         header, k = head, after
         sub = _until_empty(texts, k)
         if sub and is_subheader_row(sub) and not is_column_number_row(sub):
-            header, k = fold_subheader(header, sub), k + len(sub) + 1
-        numbers = _until_empty(texts, k)
+            header, k = fold_subheader(header, sub, _row_width(texts, k + len(sub) + 1)), k + len(sub) + 1
+        blank_first = k < len(texts) and is_empty(texts[k])  # "| | (1) | (2) …": the STT column left unnumbered
+        numbers = _until_empty(texts, k + blank_first)
         if is_column_number_row(numbers):
-            k += len(numbers) + 1
+            k += blank_first + len(numbers) + 1
         data = _drop_repeated_headers(toks[k:], texts[k:], header)
         rows, used = align_rows([t for t, _, _ in data], column_types(header))
         if not rows:
@@ -343,6 +345,18 @@ def _until_empty(texts: list[str], k: int) -> list[str]:
         out.append(texts[k])
         k += 1
     return out
+
+
+def _row_width(texts: list[str], k: int) -> Optional[int]:
+    """How many cells the rows from token k have: the most frequent length of a run up to an empty token (a row
+    with an empty cell breaks into shorter runs; a full row is the whole row), None below three."""
+    lengths: Counter[int] = Counter()
+    while k < len(texts):
+        row = _until_empty(texts, k)
+        if len(row) >= 3:
+            lengths[len(row)] += 1
+        k += len(row) + 1
+    return max(lengths, key=lambda n: (lengths[n], n)) if lengths else None
 
 
 def _first_of_data(texts: list[str], k: int) -> str:

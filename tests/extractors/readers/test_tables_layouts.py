@@ -316,3 +316,41 @@ def test_a_line_naming_a_column_reads_on_only_as_far_as_its_header_run():
     block, end = TextTables(lines, len(lines), blank_separated=True).at(0)
     assert block.table.header == ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời gian"]
     assert [c.text for c in block.table.rows[0]] == ["1", "Rà soát thủ tục", "Sở Tư pháp", "Quý I/2025"]
+
+
+# From Quyết định 2954/QĐ-UBND (Sơn La, 2025), Phụ lục 01 and 02 as the legal site prints them: a period split
+# into years, plan years split into quantity and value, products numbered with "-" rows under them.
+def test_a_period_split_into_years_gives_a_column_a_year_and_dash_rows_keep_their_cells():
+    text = _scrape([
+        ["**TT**", "**Chỉ tiêu**", "**ĐVT**", "**ƯTH Năm 2025**", "**GIAI ĐOẠN 2026 - 2030**"],
+        ["**Năm 2026**", "**Năm 2027**", "**Năm 2028**", "**Năm 2029**", "**Năm 2030**"],
+        ["**I**", "**CÂY CÔNG NGHIỆP**", "", "", "", "", "", "", ""],
+        ["**1**", "**Cà Phê**", "", "", "", "", "", "", ""],
+        ["-", "Diện tích", "Ha", "26.120", "27.000", "27.500", "28.000", "29.000", "30.000"],
+        ["-", "Sản lượng cà phê nhân", "Tấn", "37.724", "39.800", "40.602", "45.225", "50.500", "54.468"],
+        ["**2**", "**Chè**", "", "", "", "", "", "", ""],
+        ["-", "Diện tích", "Ha", "6.132", "6.500", "6.700", "7.100", "7.500", "8.000"],
+    ])
+    block, rows = _rows(text)
+    assert block.table.header[3:5] == ["ƯTH Năm 2025", "GIAI ĐOẠN 2026 - 2030 Năm 2026"]
+    assert len(block.table.header) == 9
+    assert [c.text for c in block.table.rows[2]][1:4] == ["Diện tích", "Ha", "26.120"]
+    # "1 | Cà Phê" with no figures is what the "-" rows under it measure
+    assert [(r.stt, r.group, r.text) for r in rows] == [
+        ("-", "Cà Phê", "Diện tích"), ("-", "Cà Phê", "Sản lượng cà phê nhân"), ("-", "Chè", "Diện tích")]
+
+
+def test_plan_years_each_split_in_two_and_an_unnumbered_stt_column():
+    text = _scrape([
+        ["**TT**", "**Sản phẩm**", "**Kế hoạch 2026**", "**Kế hoạch 2027**", "**Kế hoạch 2028**"],
+        ["**Lượng** **(Tấn)**", "**Giá trị tham gia xuất khẩu (Nghìn USD)**"] * 3,
+        ["", "*1*", "*2*", "*3*", "*4*", "*5*", "*6*", "*7*"],
+        ["**I**", "**Mặt hàng nông sản**", "", "**235.000**", "", "**265.000**", "", "**300.000**"],
+        ["1", "Xoài", "13.500", "7.000", "14.800", "7.800", "16.000", "8.600"],
+        ["2", "Nhãn", "6.400", "24.700", "7.100", "26.100", "7.500", "27.300"],
+    ])
+    block, rows = _rows(text)
+    assert block.table.header == ["TT", "Sản phẩm"] + [f"Kế hoạch {y} {m}" for y in (2026, 2027, 2028) for m in (
+        "Lượng (Tấn)", "Giá trị tham gia xuất khẩu (Nghìn USD)")]
+    assert [c.text for c in block.table.rows[1]] == ["1", "Xoài", "13.500", "7.000", "14.800", "7.800", "16.000", "8.600"]
+    assert [(r.stt, r.text) for r in rows if r.stt != "I"] == [("1", "Xoài"), ("2", "Nhãn")]  # the product names each row
