@@ -134,6 +134,7 @@ class _TableReading:
     plan_year: Optional[int]
     target_year: Optional[int]
     indicators: bool
+    target_columns: dict[int, tuple[Optional[int], Optional[str], Optional[str]]]  # of a table with several
 
     @classmethod
     def of(cls, header: list[str], plan_year: Optional[int]) -> "_TableReading":
@@ -146,8 +147,25 @@ class _TableReading:
         target_year = re.search(r"\b((?:19|20)\d{2})\b(?!.*\b(?:19|20)\d{2}\b)", label("target"))
         indicators = bool(re.match(r"\s*chỉ (số|tiêu)", label("text"), re.I)) or any(
             f in ("max_score", "score") for f in fields)
+        targets = [k for k, f in enumerate(fields) if f == "target"]
+        columns = {k: _target_column(header[k]) for k in targets} if len(targets) > 1 else {}
         return cls(fields, int(stated.group(1)) if stated else plan_year,
-                   int(target_year.group(1)) if target_year else None, indicators)
+                   int(target_year.group(1)) if target_year else None, indicators, columns)
+
+
+TARGET_LABEL_YEAR_RE = re.compile(r"^.*\b((?:19|20)\d{2})\b\s*")
+LABEL_UNIT_RE = re.compile(r"\s*\(([^()]{1,30})\)\s*$")
+
+
+def _target_column(label: str) -> tuple[Optional[int], Optional[str], Optional[str]]:
+    """The year, unit and measure one of several target columns states: "Kế hoạch 2026 Lượng (Tấn)" -> (2026,
+    "Tấn", "Lượng"); "Mục tiêu 2030" -> (2030, None, None)."""
+    label = " ".join(label.split())
+    year = TARGET_LABEL_YEAR_RE.match(label)
+    rest = label[year.end():] if year else ""
+    unit = LABEL_UNIT_RE.search(rest)
+    measure = (rest[:unit.start()] if unit else rest).strip(" ,:-–") or None
+    return (int(year.group(1)) if year else None, unit.group(1).strip() if unit else None, measure)
 
 
 @dataclass
@@ -159,6 +177,7 @@ class _RowCells:
     merged_note: Optional[str] = None  # a cell merged across role or deadline columns
     title_spans: bool = False  # a full-width title runs across the role or deadline columns
     copied: set[str] = field(default_factory=set)  # fields only a cell merged down from the row above fills
+    target_cells: list[tuple[int, str]] = field(default_factory=list)  # (column, text) of each target cell
 
     @classmethod
     def of(cls, cells, fields: list[Optional[str]]) -> "_RowCells":
@@ -166,6 +185,8 @@ class _RowCells:
         col = 0
         for cell in cells:
             covered = fields[col : col + cell.colspan]
+            if covered[:1] == ["target"] and not is_empty(cell.text):
+                row.target_cells.append((col, cell.text.strip()))
             col += cell.colspan
             if cell.colspan > 1 and "text" in covered and not is_empty(cell.text):
                 # a full-width cell is a group title: "I. Nhóm Hạ tầng số"
@@ -280,7 +301,9 @@ def _row(caption: str, reading: _TableReading, read: _RowCells, others: dict[str
         score=scored,
         note=read.merged_note or (_clean(others["note"]) if "note" in others else None),
         hint=others.get("hint"),
-        target=_clean(others["target"]) if "target" in others else None,
+        target=_clean(others["target"]) if "target" in others and not reading.target_columns else None,
+        target_cells=[(_clean(text), *reading.target_columns[k]) for k, text in read.target_cells
+                      if k in reading.target_columns],
         unit=_clean(others["unit"]) if "unit" in others else None,
         target_year=reading.target_year,
         span=spans.get("text") or spans.get("stt") or next((sp for sp in spans.values() if sp), None),

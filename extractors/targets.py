@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from vnplans.extractors.vocabulary import load as load_data
 from vnplans.extractors.assignments import strip_assignment
 from vnplans.extractors.nlp import sent_tokenize, word_tokenize
+from vnplans.extractors.readers.tables import SUB_ROW_MARK_RE
 from vnplans.schemas.extraction import Row, Target
 from vnplans.extractors.spans import split_with_offsets
 from vnplans.extractors.structure import Section, section_of_block, section_path
@@ -554,11 +555,11 @@ def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row
             at = table_starts[max(0, bisect.bisect_right(table_starts, row.span.start) - 1)]
             if results_table[at]:
                 continue  # "Kết quả Chỉ số năm 2024": a table of results holds no commitments
-        listed = target_of_row(row, plan_year)
-        if listed is not None:
-            listed.row_index = i
-            found.append(listed)
-        for text in ((row.text, row.hint) if listed is None else ()):  # a KPI row's text defines its indicator
+        listed = targets_of_row(row, plan_year)
+        for t in listed:
+            t.row_index = i
+            found.append(t)
+        for text in ((row.text, row.hint) if not listed else ()):  # a KPI row's text defines its indicator
             if text:
                 for t in targets_in_text(text, row.horizon() or plan_year, row.span):
                     t.row_index = i
@@ -637,6 +638,35 @@ def quantity_of_cell(cell: str) -> Optional[tuple[str, float, Optional[float], O
     return comparator, parse_number(m.group(2)), value_max, "%" if m.group(4) else None
 
 
+def targets_of_row(row: Row, plan_year: Optional[int]) -> list[Target]:
+    """The targets a table row lists in its value columns: one per target column of a table with several (a
+    year each, a measure each: "Kế hoạch 2026 | Lượng (Tấn)"), else the one of `target_of_row`."""
+    if not row.target_cells:
+        listed = target_of_row(row, plan_year)
+        return [listed] if listed is not None else []
+    out = []
+    for cell, year, unit, measure in row.target_cells:
+        quantity = quantity_of_cell(cell)
+        if quantity is None:
+            continue
+        comparator, value, value_max, printed_unit = quantity
+        metric = _row_metric(row) + (f" ({measure})" if measure else "")
+        out.append(Target(metric=metric[:300], comparator=comparator, value=value, value_max=value_max,
+                          unit=printed_unit or unit or (row.unit.strip() if row.unit and len(row.unit) < 40 else None),
+                          year=year or row.target_year or row.horizon() or plan_year,
+                          quote=f"{row.text} | {measure or year or ''} | {cell}", span=row.span, listed=True))
+    return out
+
+
+def _row_metric(row: Row) -> str:
+    """What a row measures: its text; a row marked "-" under a numbered row measures something of that row's
+    ("1 | Cà phê" over "- | Diện tích": the area of coffee)."""
+    metric = re.sub(r"\s*\(\s*%\s*\)\s*$|[\s.;:]+$", "", row.text)
+    if row.group and row.stt and SUB_ROW_MARK_RE.match(row.stt):
+        metric = f"{metric} ({row.group})"
+    return metric
+
+
 def target_of_row(row: Row, plan_year: Optional[int]) -> Optional[Target]:
     """A KPI table row that lists its own target in a value column (Chỉ tiêu | Đơn vị tính | Mục tiêu):
     the row's indicator is the metric, the cell its value, the unit column its unit."""
@@ -648,7 +678,7 @@ def target_of_row(row: Row, plan_year: Optional[int]) -> Optional[Target]:
         return None
     comparator, value, value_max, unit = quantity
     unit = unit or (row.unit.strip() if row.unit and len(row.unit) < 40 else None)
-    metric = re.sub(r"\s*\(\s*%\s*\)\s*$|[\s.;:]+$", "", row.text)
+    metric = _row_metric(row)
     year = row.target_year or row.horizon() or plan_year
     return Target(metric=metric[:300], comparator=comparator, value=value, value_max=value_max, unit=unit, year=year,
                   quote=f"{row.text} | {cell}".strip(), span=row.span, listed=True)
@@ -677,8 +707,8 @@ def _same_target(a: Target, b: Target, abbreviations: dict[str, str]) -> bool:
         return False
     if (a.row_index is None) == (b.row_index is None) and a.span != b.span:
         return False  # two occurrences
-    if a.year != b.year and a.row_index is None and b.row_index is None:
-        return False  # the same level promised for two years is two targets
+    if a.year != b.year and (a.row_index is None) == (b.row_index is None):
+        return False  # the same level promised for two years is two targets (in the text, or in a row's columns)
     x, y = _plain(a.metric, abbreviations), _plain(b.metric, abbreviations)
     if x == y or fuzz.ratio(x, y) >= 97:  # "máy chủ" and "máy trạm" differ by one word and are two targets
         return True

@@ -162,6 +162,10 @@ class Row(BaseModel):
     target: SkipJsonSchema[Optional[str]] = _working("the target cell as printed (\"≥ 80\") of a KPI table")
     unit: SkipJsonSchema[Optional[str]] = _working("the unit cell as printed (\"%\", \"Doanh nghiệp\")")
     target_year: SkipJsonSchema[Optional[int]] = _working("the year the target column's label states")
+    target_cells: SkipJsonSchema[list[tuple[str, Optional[int], Optional[str], Optional[str]]]] = Field(
+        default_factory=list, exclude=True, repr=False,
+        description="a table with several target columns (one a year, one a measure): each target cell as printed, "
+                    "with the year, unit and measure its column's label states")
     span: SkipJsonSchema[Optional[Any]] = _working("where the row is in the document text (schemas.document.Span)")
     printed_as: SkipJsonSchema[dict[str, str]] = Field(default_factory=dict, exclude=True, repr=False,
                                                        description="an agency entry -> how the row printed it")

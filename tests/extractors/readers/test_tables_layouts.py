@@ -354,3 +354,31 @@ def test_plan_years_each_split_in_two_and_an_unnumbered_stt_column():
         "Lượng (Tấn)", "Giá trị tham gia xuất khẩu (Nghìn USD)")]
     assert [c.text for c in block.table.rows[1]] == ["1", "Xoài", "13.500", "7.000", "14.800", "7.800", "16.000", "8.600"]
     assert [(r.stt, r.text) for r in rows if r.stt != "I"] == [("1", "Xoài"), ("2", "Nhãn")]  # the product names each row
+
+
+def test_a_row_lists_a_target_in_each_year_and_measure_column():
+    """'Kế hoạch 2026 | Lượng (Tấn)': a target for 2026, in tonnes, of the row's quantity; a "-" row under a
+    numbered one measures something of it ('Diện tích' of 'Cà Phê')."""
+    from vnplans.extractors.targets import targets_of_row
+
+    text = _scrape([
+        ["**TT**", "**Sản phẩm**", "**Kế hoạch 2026**", "**Kế hoạch 2027**"],
+        ["**Lượng** **(Tấn)**", "**Giá trị tham gia xuất khẩu (Nghìn USD)**"] * 2,
+        ["1", "Xoài", "13.500", "7.000", "14.800", "7.800"],
+        ["9", "Sữa và sản phẩm từ sữa", "", "14.000", "", "19.000"],
+    ])
+    _, rows = _rows(text)
+    found = [(t.metric, t.value, t.unit, t.year) for r in rows for t in targets_of_row(r, 2025)]
+    assert found == [("Xoài (Lượng)", 13500, "Tấn", 2026), ("Xoài (Giá trị tham gia xuất khẩu)", 7000, "Nghìn USD", 2026),
+                     ("Xoài (Lượng)", 14800, "Tấn", 2027), ("Xoài (Giá trị tham gia xuất khẩu)", 7800, "Nghìn USD", 2027),
+                     ("Sữa và sản phẩm từ sữa (Giá trị tham gia xuất khẩu)", 14000, "Nghìn USD", 2026),
+                     ("Sữa và sản phẩm từ sữa (Giá trị tham gia xuất khẩu)", 19000, "Nghìn USD", 2027)]
+    years = _scrape([
+        ["**TT**", "**Chỉ tiêu**", "**ĐVT**", "**ƯTH Năm 2025**", "**GIAI ĐOẠN 2026 - 2030**"],
+        ["**Năm 2026**", "**Năm 2027**"],
+        ["**1**", "**Cà Phê**", "", "", "", ""],
+        ["-", "Diện tích", "Ha", "26.120", "27.000", "27.500"],
+    ])
+    _, rows = _rows(years)
+    assert [(t.metric, t.value, t.unit, t.year) for r in rows for t in targets_of_row(r, 2025)] == [
+        ("Diện tích (Cà Phê)", 27000, "Ha", 2026), ("Diện tích (Cà Phê)", 27500, "Ha", 2027)]  # not the 2025 estimate
