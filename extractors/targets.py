@@ -306,7 +306,8 @@ TRAILING_REACHES_RE = re.compile(r"\b(?:đạt|là|ở mức)\s*$")
 METRIC_LEVEL_RE = re.compile(r"\s*(?:tại\s+)?(?:đối với\s+)?cấp\s+(?:tỉnh|huyện|xã)\b")
 METRIC_OPEN_PAREN_RE = re.compile(r"\s*\(\s*(?:đạt\s+)?(?:t[ỷỉ] lệ\s*)?$")
 METRIC_YEAR_TAIL_RE = re.compile(r",?\s*(?:mục tiêu\s+)?(?:đến\s+)?(?:hết\s+)?năm\s+\d{4}\s*$")
-METRIC_VERB_TAIL_RE = re.compile(r"[\s,:;(–-]*(?:\b(?:đạt|là|lên|đến|đảm bảo|từ)\b|:)?\s*$")
+METRIC_VERB_TAIL_RE = re.compile(r"[\s,:;(–-]*(?:\b(?:đạt|là|lên|đến|đảm bảo|từ)\b|:)?(?:\s*\b(?:khoảng|gần|xấp xỉ))?\s*$")
+APPROXIMATELY_TAIL_RE = re.compile(r"\s*\b(?:khoảng|gần|xấp xỉ)\s*$")  # "cho khoảng 59.000 người": about
 
 
 def _metric(clause: str, mention: _Mention, inherited: Optional[str], after_previous: int = 0,
@@ -328,7 +329,7 @@ def _metric(clause: str, mention: _Mention, inherited: Optional[str], after_prev
         after = METRIC_AFTER_END_RE.split(after)[0]
         unit = mention.unit if mention.unit not in ("%", "hạng") else ""
         stem = UP_TO_GOAL_RE.sub("", before)  # "Kế hoạch cũng đặt mục tiêu 70% ..."
-        stem = v.lead_verbs.sub("", LEADING_JOINER_RE.sub("", stem).strip())
+        stem = APPROXIMATELY_TAIL_RE.sub("", v.lead_verbs.sub("", LEADING_JOINER_RE.sub("", stem).strip()))
         core = NOT_CORE_RE.sub("", stem)
         if inherited and not core:
             return inherited

@@ -34,13 +34,17 @@ class TextLayout:
     def __init__(self, lines: list[Line], start: int, end: int):
         self.lines = lines
         self.start, self.end = start, end
-        body = [l for l in lines[start:end] if not l.blank]
-        # hard-wrapped text: most non-blank lines are directly followed by another one
-        followed = sum(
-            1 for a, b in zip(lines[start:end], lines[start + 1 : end]) if not a.blank and not b.blank and not PIPE_RE.match(b.text)
-        )
+        # hard-wrapped text: most lines of prose are directly followed by another one. The cells of a scrape's
+        # tables (a line between `|` lines) are not prose: a document of long tables would never seem wrapped.
+        prose = [not l.blank and not PIPE_RE.match(l.text) and not self._between_pipes(i) for i, l in enumerate(lines)]
+        body = [i for i in range(start, end) if prose[i]]
+        followed = sum(1 for i in body if i + 1 < end and prose[i + 1])
         self.hard_wrapped = len(body) > 20 and followed > 0.6 * len(body)
         self.tables = TextTables(lines, end, blank_separated=not self.hard_wrapped)
+
+    def _between_pipes(self, i: int) -> bool:
+        """A cell of a `|`-separated scrape: a line right after or right before a `|` line."""
+        return any(0 <= j < len(self.lines) and PIPE_RE.match(self.lines[j].text) for j in (i - 1, i + 1))
 
     # --- paragraphs ---------------------------------------------------------------------
 

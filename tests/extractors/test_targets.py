@@ -137,3 +137,21 @@ def test_a_numbered_item_that_runs_on_is_not_a_report_for_a_word_in_its_last_lin
 
     assert not _reports_results([section(RANKINGS_OF_ONE_MEASURE)])
     assert _reports_results([section("Đánh giá kết quả thực hiện Kế hoạch năm 2024")])
+
+
+@pytest.mark.parametrize("text, metric, value, unit", [
+    # Sơn La 2954/QĐ-UBND and its budget plan (2025): money in dollars, figures "about" a value
+    ("Phấn đấu giá trị hàng hóa tham gia xuất khẩu đến năm 2030 đạt 400 triệu USD",
+     "giá trị hàng hóa tham gia xuất khẩu đến năm 2030", 400, "triệu USD"),
+    ("Kim ngạch xuất khẩu đạt khoảng 8,95 tỷ USD.", "Kim ngạch xuất khẩu", 8.95, "tỷ USD"),
+    ("Tổng số doanh nghiệp đạt khoảng 11.400 doanh nghiệp.", "Tổng số doanh nghiệp", 11400, "doanh nghiệp"),
+])
+def test_money_in_dollars_and_approximate_figures(text, metric, value, unit):
+    t = one(text)
+    assert (t.metric, t.value, t.unit) == (metric, value, unit)
+
+
+def test_a_forecast_is_not_a_target():
+    assert targets_in_text("Dự báo tình hình kinh tế Việt Nam giai đoạn 2026 - 2030 tiếp tục tăng trưởng tích cực, "
+                           "dự báo tốc độ tăng trưởng GRDP của tỉnh giai đoạn 2026 - 2030 khoảng từ 10 - 10,5%/năm.",
+                           2026) == []

@@ -382,3 +382,20 @@ def test_a_row_lists_a_target_in_each_year_and_measure_column():
     _, rows = _rows(years)
     assert [(t.metric, t.value, t.unit, t.year) for r in rows for t in targets_of_row(r, 2025)] == [
         ("Diện tích (Cà Phê)", 27000, "Ha", 2026), ("Diện tích (Cà Phê)", 27500, "Ha", 2027)]  # not the 2025 estimate
+
+
+def test_prose_of_a_document_of_long_scraped_tables_is_still_read_as_hard_wrapped():
+    """Sơn La 2954/QĐ-UBND: two long tables, a cell a line between `|` lines, and prose wrapped at 80
+    characters. The cells are not prose: the prose is wrapped, and '08 -' / '09%/năm.' is one sentence."""
+    prose = ["+ Tổng sản phẩm Xoài tham gia",
+             "xuất khẩu phấn đấu đến năm 2030 đạt 18.000 tấn; tổng giá trị sản phẩm Xoài tham",
+             "gia xuất khẩu đến năm 2030 dự kiến đạt 10 triệu USD, tốc độ tăng bình quân 08 -",
+             "09%/năm. Thị trường định hướng xuất khẩu: Trung Quốc, Úc, Nhật Bản, Hàn Quốc,",
+             "Hoa Kỳ...", ""] * 4
+    cells = [["1", f"Sản phẩm {k}", "13.500", "7.000", "14.800", "7.800"] for k in range(40)]
+    table = _scrape([["**TT**", "**Sản phẩm**", "**Kế hoạch 2026**", "**Kế hoạch 2027**"],
+                     ["**Lượng** **(Tấn)**", "**Giá trị (Nghìn USD)**"] * 2] + cells)
+    doc = read_bytes("snippet.md", ("\n".join(prose) + "\n" + table).encode("utf-8"))
+    lines = [b.text for b in doc.blocks if b.kind == "line"]
+    assert any("tốc độ tăng bình quân 08 - 09%/năm." in t for t in lines)
+    assert not any(t.startswith("09%") for t in lines)
