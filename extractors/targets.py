@@ -398,6 +398,10 @@ def _section_year(sections: list[Section], sec_id: Optional[int]) -> Optional[in
     return None
 
 
+STILL_LOW_RE = re.compile(r"[\s,]+(?:còn|vẫn)\s+(?:thấp|chậm|ít|hạn chế)$", re.I)
+STATED_YEAR_RE = re.compile(r"\b(?:trong|của|cho|đến)?\s*năm\s+(?:19|20)\d{2}\b", re.I)
+
+
 def _stated(clause: str) -> Optional[tuple[str, int, list[_Mention]]]:
     """The target a report states beside a result: "X đạt 72% (chỉ tiêu đề ra là tối thiểu 80%)" gives
     (X, where the numbers start, [>= 80%]); None when the clause states no target."""
@@ -407,11 +411,13 @@ def _stated(clause: str) -> Optional[tuple[str, int, list[_Mention]]]:
         cut = re.search(r"[,;)]|\s+(?:hiện|nhưng|song)\s", rest)
         piece = rest[:cut.start()] if cut else rest
         mentions = _mentions(piece)
-        lead_in = piece[:mentions[0].start].split() if mentions else []
+        # the year a target is for does not make it named rather than stated: "chỉ tiêu đề ra trong năm 2025 là 70%"
+        lead_in = STATED_YEAR_RE.sub(" ", piece[:mentions[0].start]).split() if mentions else []
         if not mentions or len(lead_in) > (1 if m.group(0).strip(" :").casefold() == "chỉ tiêu" else 3):
             continue  # "chỉ tiêu Trung ương giao từ 4%" names the target, it does not state it
         subject = clause[:m.start()]
-        subject = re.split(r"\s+(?:(?:hiện|mới|chỉ)\s+)*đạt\b", subject)[0].strip(" ,;:(")
+        subject = re.split(r"\s+(?:(?:hiện|mới|chỉ|chưa)\s+)*đạt\b", subject)[0].strip(" ,;:(")
+        subject = STILL_LOW_RE.sub("", subject)  # "Tỷ lệ hồ sơ trực tuyến còn thấp, chỉ đạt …": the measure
         head = v.metric_head.search(subject)
         subject = subject[head.start():] if head else subject.rsplit(",", 1)[-1]
         subject = re.sub(r"^(?:tính đến ngày [\d/]+\s*)", "", subject.strip(), flags=re.I).strip(" ,;:(")

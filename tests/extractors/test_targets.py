@@ -155,3 +155,15 @@ def test_a_forecast_is_not_a_target():
     assert targets_in_text("Dự báo tình hình kinh tế Việt Nam giai đoạn 2026 - 2030 tiếp tục tăng trưởng tích cực, "
                            "dự báo tốc độ tăng trưởng GRDP của tỉnh giai đoạn 2026 - 2030 khoảng từ 10 - 10,5%/năm.",
                            2026) == []
+
+
+@pytest.mark.parametrize("text, metric, comparator, value", [
+    # r20 (Lâm Đồng, 2025): a shortfall report states the target beside the result
+    ("Tỷ lệ hồ sơ trực tuyến toàn trình trên địa bàn tỉnh còn thấp, chỉ đạt 51,79% (chỉ tiêu đề ra trong năm 2025 "
+     "là 70%).", "Tỷ lệ hồ sơ trực tuyến toàn trình trên địa bàn tỉnh", "=", 70),
+    ("Tỷ lệ hồ sơ giải quyết đúng hẹn toàn tỉnh chưa đạt chỉ tiêu đề ra (chỉ tiêu tối thiểu 98%, hiện đạt 97,28%).",
+     "Tỷ lệ hồ sơ giải quyết đúng hẹn toàn tỉnh", ">=", 98),
+])
+def test_a_shortfall_gives_the_target_it_falls_short_of_not_the_result(text, metric, comparator, value):
+    [t] = targets_in_text(text, 2025)
+    assert (t.metric, t.comparator, t.value, t.year) == (metric, comparator, value, 2025)
