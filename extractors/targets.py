@@ -126,6 +126,7 @@ FROM_BEFORE_RE = re.compile(r"\btừ\s*$")
 SLASH_BEFORE_RE = re.compile(r"[/\-–]$")
 SERIES_AFTER_RE = re.compile(r"\s*%?\s*(?:" + NUM + r")\s*%")
 SERIES_BEFORE_RE = re.compile(r"(?:" + NUM + r")\s*%\s*$")
+CLASS_INTERVAL_RE = re.compile(r"\s*%?\s*(?:[-–]|đến)\s*dưới\s*(?:" + NUM + r")\s*%?")
 RANGE_AFTER_RE = re.compile(r"\s*%?\s*(?:[-–]|đến)\s*(" + NUM + r")(?![\w/])")
 LEAD_WORD_RE = re.compile(r"\s*(?:từ|đạt|là|:)\s*$", re.I)
 OPEN_PAREN_RE = re.compile(r"\(\s*(?:đạt\s+)?(?:t[ỷỉ] lệ\s+)?$", re.I)
@@ -157,6 +158,10 @@ def _mentions(clause: str) -> list[_Mention]:
             continue  # "(đến nay mới đạt 39,5%)": reached so far
         if SERIES_AFTER_RE.match(after) or SERIES_BEFORE_RE.search(before):
             continue  # a series of figures ("99,9% 99,5% 99,2%") is a table of results, not a commitment
+        interval = CLASS_INTERVAL_RE.match(after)
+        if interval:  # "đơn vị tự bảo đảm từ 70% - dưới 100% chi thường xuyên": a class of units, not a level
+            taken_until = m.end() + interval.end()
+            continue
         value = parse_number(m.group(1))
         end, value_max, comparator = m.end(), None, "="
         rng = RANGE_AFTER_RE.match(after)

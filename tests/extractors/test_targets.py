@@ -167,3 +167,9 @@ def test_a_forecast_is_not_a_target():
 def test_a_shortfall_gives_the_target_it_falls_short_of_not_the_result(text, metric, comparator, value):
     [t] = targets_in_text(text, 2025)
     assert (t.metric, t.comparator, t.value, t.year) == (metric, comparator, value, 2025)
+
+
+def test_a_class_of_units_bounded_by_two_levels_is_not_a_target():
+    """r23 (Lâm Đồng, 2025), a row counting public service units by how much of their spending they cover."""
+    assert targets_in_text("Số ĐVSN tự bảo đảm từ 70% - dưới 100% chi thường xuyên", 2025) == []
+    assert one("Tỷ lệ hồ sơ trực tuyến đạt từ 70% - 80%").comparator == "range"
