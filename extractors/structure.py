@@ -167,6 +167,10 @@ class _Segmenter:
             self.in_signature = False
         if stack and stack[-1].kind in ("recipients",) and kind == "bullet":
             level = 11
+        elif kind != "bullet" and any(sec.kind == "recipients" for sec in stack):
+            # a recipient list holds recipients: a numbered heading after it belongs to what follows (the plan
+            # a decision issues, when the signer's title that would have closed the list stands beside it)
+            stack.clear()
         if stack and stack[0].kind in ("header", "preamble") and len(stack) == 1 and level > 0:
             stack.clear()
         self.open(kind, label, heading, level, block, idx)

@@ -59,3 +59,25 @@ def test_sections_nest_within_their_parents(name):
         if s.parent is not None:
             p = secs[s.parent]
             assert p.span.start <= s.span.start and s.end <= p.end
+
+
+def test_a_numbered_heading_after_the_recipient_list_is_not_one_of_them():
+    """pdftotext -layout of a decision and the plan it issues: "Nơi nhận:" and the signer's title share one line,
+    so no signature block closes the list; the plan's "III. MỤC TIÊU" is still a section of its own."""
+    from vnplans.extractors.readers import read_bytes
+    from vnplans.extractors.structure import segment
+
+    text = "\n".join([
+        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.",
+        "Nơi nhận:                                   TM. ỦY BAN NHÂN DÂN",
+        "- Như Điều 3;                                KT. CHỦ TỊCH",
+        "- Lưu: VT.",
+        "",
+        "III. MỤC TIÊU VÀ CÁC CHỈ TIÊU CHỦ YẾU",
+        "1. Giai đoạn 2019 - 2020",
+        "- 20% số lượng người dân và doanh nghiệp được xác thực điện tử.",
+    ])
+    sections = segment(read_bytes("plan.txt", text.encode("utf-8")))
+    by_label = {s.label: s for s in sections}
+    assert by_label["III"].parent is None
+    assert [s.kind for s in sections if s.parent == [x for x in sections if x.kind == "recipients"][0].id] == ["bullet", "bullet"]
