@@ -255,7 +255,7 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
     out: list[Row] = []
     groups = _Groups()
     readings = [_RowCells.of(cells, reading.fields) for cells in table.rows]
-    for k, read in enumerate(readings):
+    for position, read in enumerate(readings):
         stt = _ocr_stt(_clean(read.values.get("stt", ""))) or None
         text = _clean(read.values.get("text", ""))
         others = {k: v for k, v in read.values.items() if k not in ("stt", "text")}
@@ -275,7 +275,8 @@ def rows_of_table(block: Block, caption: str, plan_year: Optional[int] = None) -
             continue  # a total ("Tổng cộng", "CHỈ SỐ CHUNG") sums the rows above: it is not one
         if groups.take_title(stt, text, read, others):
             continue
-        if stt and not SUB_ROW_MARK_RE.match(stt) and not others and k + 1 < len(readings) and _marks_sub_row(readings[k + 1]):
+        if stt and not SUB_ROW_MARK_RE.match(stt) and not others and position + 1 < len(readings) \
+                and _marks_sub_row(readings[position + 1]):
             groups.inner = text  # "1 | Cà phê" over "- | Diện tích" and "- | Sản lượng": what they measure
             continue
         is_pillar = (any(k in others for k in ("max_score", "score")) and stt is not None
