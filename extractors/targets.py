@@ -45,6 +45,8 @@ class Vocabulary:
     not_after: re.Pattern
     baseline: re.Pattern
     baseline_sections: re.Pattern
+    report_title: re.Pattern
+    forward_section: re.Pattern
     metric_head: re.Pattern
     lead_verbs: re.Pattern
     rank: list[re.Pattern]
@@ -70,6 +72,8 @@ def vocabulary() -> Vocabulary:
         not_after=re.compile(r"^\s*(?:" + _alt(raw["not_after"]) + r")(?!\w)", re.I),
         baseline=re.compile(w.format(_alt(raw["baseline_markers"])), re.I),
         baseline_sections=re.compile(w.format(_alt(raw["baseline_sections"])), re.I),
+        report_title=re.compile(r"^\W*(?:báo cáo\s+)?(?:" + _alt(raw["report_titles"]) + r")(?!\w)", re.I),
+        forward_section=re.compile(r"^\W*(?:các\s+)?(?:" + _alt(raw["forward_sections"]) + r")(?!\w)", re.I),
         metric_head=re.compile(w.format(_alt(raw["metric_heads"])), re.I),
         lead_verbs=re.compile(r"^(?:(?:" + _alt(raw["lead_verbs"]) + r")(?:\s+|$))+", re.I),
         rank=[re.compile(p, re.I) for p in raw["rank_patterns"]],
@@ -531,10 +535,15 @@ def _national(sentence: str, start: int, end: int) -> bool:
 
 
 def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row], plan_year: Optional[int],
-                    provincial: bool = True) -> list[Target]:
+                    provincial: bool = True, title: Optional[str] = None) -> list[Target]:
     """Every target in the document, one per (metric, value, scope), quoting its first occurrence. In a central
-    document (not `provincial`) national targets are its own: their scope stays null."""
+    document (not `provincial`) national targets are its own: their scope stays null. A document whose `title`
+    says it reports results is read as a section that does."""
     where = section_of_block(sections)
+    report = bool(title) and bool(vocabulary().report_title.match(title))
+
+    def reports_results(path: list[Section]) -> bool:
+        return _reports_results(path) or (report and not _looks_ahead(path))
     found: list[Target] = []
     intro_year, intro_kind = None, None
     by_section: dict[Optional[int], tuple[bool, Optional[int], bool]] = {}  # what a section says of its lines
@@ -543,7 +552,7 @@ def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row
         if sec_id not in by_section:
             path = section_path(sections, sec_id)
             by_section[sec_id] = (any(s.kind in SKIP_KINDS for s in path), _section_year(sections, sec_id),
-                                  _reports_results(path))
+                                  reports_results(path))
         return by_section[sec_id]
 
     for idx, text, span in _text_units(doc, where):
@@ -554,12 +563,13 @@ def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row
         if skipped:
             continue
         year = intro_year or section_year or plan_year
-        found.extend(targets_in_text(text, year, span, results=results))
+        looks_ahead = results and vocabulary().forward_section.match(LIST_LABEL_RE.sub("", text))  # "Giải pháp khắc phục: …"
+        found.extend(targets_in_text(text, year, span, results=results and not looks_ahead))
         if text.rstrip().endswith(":"):  # "Theo đó, đến năm 2025, tỉnh phấn đấu:" dates the list below it
             intro_year, intro_kind = _sentence_year(_sentences(text)[-1][0]) or intro_year, kind
     table_sections = {doc.blocks[i].span.start: where.get(i) for i in range(len(doc.blocks)) if doc.blocks[i].kind == "table"}
     table_starts = sorted(table_sections)
-    results_table = {at: _reports_results(section_path(sections, sec)) for at, sec in table_sections.items()}
+    results_table = {at: reports_results(section_path(sections, sec)) for at, sec in table_sections.items()}
     for i, row in enumerate(rows):
         if row.origin != "table":
             continue
@@ -624,6 +634,13 @@ def _reports_results(path: list[Section]) -> bool:
     v = vocabulary()
     return any(v.baseline_sections.search((s.heading or "")[:TITLE_CHARS])
                and s.kind in ("roman", "part", "chapter", "section", "article", "numbered") for s in path)
+
+
+def _looks_ahead(path: list[Section]) -> bool:
+    """Inside a section of a report that looks ahead: "Phương hướng, nhiệm vụ năm 2026", "Các nhiệm vụ trọng tâm
+    trong thời gian tới: …", "Giải pháp khắc phục: …"."""
+    v = vocabulary()
+    return any(v.forward_section.match(s.heading or "") for s in path)
 
 
 def quantity_of_cell(cell: str) -> Optional[tuple[str, float, Optional[float], Optional[str]]]:

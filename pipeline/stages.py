@@ -74,7 +74,7 @@ def process_document(doc: SourceDocument, clock: Optional["_Clock"] = None,
     sections = clock("segment", segment, doc)
     rows = clock("rows", _rows, doc, sections, meta.year())
     targets = clock("targets", extract_targets, doc, sections, rows, meta.period_end or meta.year(),
-                    meta.province is not None)
+                    meta.province is not None, meta.title)
     province_unit = clock("normalize", normalize, reference, meta, doc.text, rows, targets)
     warnings = list(doc.warnings) + unread_tables(doc, sections, rows)
     if not _has_plan_structure(meta, sections, rows):

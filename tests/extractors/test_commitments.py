@@ -266,3 +266,23 @@ def test_a_result_reached_so_far_beside_a_commitment():
     # r20: "02/03 cuộc" held so far is no target, nor is a date "30/6"
     assert targets_in_text("Đến nay, Tỉnh chỉ mới tổ chức 02/03 cuộc đối thoại với doanh nghiệp.", 2025) == []
     assert targets_in_text("Kết nối báo cáo trước ngày 30/6 hằng năm.", 2025) == []
+
+
+def test_a_report_of_results_keeps_only_its_stated_and_forward_targets():
+    """r24, a Báo cáo 'Kết quả triển khai thực hiện Đề án 06 … tháng 3/2026' (Lâm Đồng, scanned): the figures
+    it reports are results; the tasks it sets for the coming months, and a target stated as such, are not."""
+    text = "\n".join([
+        "1. VỀ CẢI CÁCH TTHC",
+        "- Tỷ lệ cấp kết quả điện tử đạt 89,58%.",
+        "- Tỷ lệ hồ sơ trực tuyến toàn trình đạt 51,79% (chỉ tiêu đề ra là tối thiểu 70%).",
+        "- Nhận xét, đánh giá:",
+        "+ Các nhiệm vụ trọng tâm trong thời gian tới: (1) Duy trì thu nhận hồ sơ cấp thẻ căn cước cho 100% công dân.",
+        "- Trong tháng, thanh toán viện phí không dùng tiền mặt đạt 75,2%.",
+        "+ Giải pháp khắc phục: tổ chức 01 cuộc đối thoại với doanh nghiệp, hoàn thành trong tháng 4/2026.",
+    ])
+    doc = doc_of(text)
+    found = extract_targets(doc, segment(doc), [], 2026,
+                            title="Kết quả triển khai thực hiện Đề án 06, Cải cách TTHC tháng 3/2026")
+    assert sorted((t.value, t.unit) for t in found) == [(1, "cuộc"), (70, "%"), (100, "%")]
+    # the same lines in a plan: every figure is a commitment
+    assert len(extract_targets(doc, segment(doc), [], 2026, title="Cải cách hành chính năm 2026")) == 5
