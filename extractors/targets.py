@@ -316,6 +316,7 @@ METRIC_LEVEL_RE = re.compile(r"\s*(?:tại\s+)?(?:đối với\s+)?cấp\s+(?:t�
 METRIC_OPEN_PAREN_RE = re.compile(r"\s*\(\s*(?:đạt\s+)?(?:t[ỷỉ] lệ\s*)?$")
 METRIC_YEAR_TAIL_RE = re.compile(r",?\s*(?:mục tiêu\s+)?(?:đến\s+)?(?:hết\s+)?năm\s+\d{4}\s*$")
 METRIC_VERB_TAIL_RE = re.compile(r"[\s,:;(–-]*(?:\b(?:đạt|là|lên|đến|đảm bảo|từ)\b|:)?(?:\s*\b(?:khoảng|gần|xấp xỉ))?\s*$")
+ENUMERATOR_RE = re.compile(r"^\(\s*(?:\d{1,2}|[ivxl]{1,5}|[a-zđ])\s*\)\s*", re.I)  # "(iii) Hoàn thành …": its number
 APPROXIMATELY_TAIL_RE = re.compile(r"\s*\b(?:khoảng|gần|xấp xỉ)\s*$")  # "cho khoảng 59.000 người": about
 
 
@@ -350,7 +351,8 @@ def _metric(clause: str, mention: _Mention, inherited: Optional[str], after_prev
     metric = METRIC_OPEN_PAREN_RE.sub("", metric.strip())
     metric = METRIC_YEAR_TAIL_RE.sub("", metric)
     metric = METRIC_VERB_TAIL_RE.sub("", metric.strip())
-    return " ".join(metric.split()).strip(" ,;:-–.")[:300]
+    metric = ENUMERATOR_RE.sub("", " ".join(metric.split()).strip(" ,;:-–."))
+    return metric[:300]
 
 
 YEAR_RE = re.compile(r"(?:đến|trong|vào|hết|cuối|mục tiêu)?\s*năm\s+((?:19|20)\d{2})\b(?!\s*[-–/])", re.I)

@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
+from vnplans.extractors.readers.alphabet import BULLET_GLYPHS
 from vnplans.extractors.readers.builder import DocBuilder, Grid
 from vnplans.extractors.readers.columns import place_words, read_column_table
 from vnplans.extractors.readers.text_tables import MARKER_RE
@@ -30,8 +31,6 @@ from vnplans.extractors.readers.tables import classify_header, is_header_row
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 PAGE_NUMBER_RE = re.compile(r"^(-\s*)?(trang\s+)?\d{1,4}(\s*/\s*\d{1,4})?(\s*-)?$", re.I)
 TERMINAL_RE = re.compile(r"[.;:!?]$")
-BULLET_GLYPHS = str.maketrans({"\uf0b7": "-", "\uf0a7": "-", "\uf02d": "-", "•": "-", "\uf076": "-", "\uf0d8": "-",
-                               "\u2212": "-", "\uf0fc": "-", "▪": "-", "●": "-", "○": "-"})
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from vnplans.extractors.readers.alphabet import SYMBOL_BULLETS
 from vnplans.extractors.readers.chrome import find_chrome
 from vnplans.extractors.readers.text_tables import (LOWER_START_RE, MARKER_RE, PIPE_RE, TERMINAL_RE, Line, TextTables,
                                                     clean_markup)
@@ -113,7 +114,7 @@ class TextLayout:
 
 
 def read_text(path: str, sha256: str, text: str, encoding: str | None, fmt: str = "text") -> SourceDocument:
-    lines = split_lines(text)
+    lines = split_lines(text.translate(SYMBOL_BULLETS))  # one character for one: the offsets stay the text's
     chrome = find_chrome([l.raw for l in lines])
     lines = [Line(l.idx, l.start, l.start, "") if l.idx in chrome.dropped else l for l in lines]
     layout = TextLayout(lines, chrome.body_start, chrome.body_end)

@@ -173,3 +173,22 @@ def test_a_class_of_units_bounded_by_two_levels_is_not_a_target():
     """r23 (Lâm Đồng, 2025), a row counting public service units by how much of their spending they cover."""
     assert targets_in_text("Số ĐVSN tự bảo đảm từ 70% - dưới 100% chi thường xuyên", 2025) == []
     assert one("Tỷ lệ hồ sơ trực tuyến đạt từ 70% - 80%").comparator == "range"
+
+
+def test_a_clause_number_is_not_part_of_the_metric():
+    """r10 (Thông báo kết luận, Văn phòng Chính phủ, 2025): items numbered (i), (ii), (iii) inside a sentence."""
+    t = one("(iii) Hoàn thành mục tiêu 100% TTHC liên quan đến doanh nghiệp được thực hiện trực tuyến", 2025)
+    assert t.metric.startswith("Hoàn thành") and t.value == 100
+
+
+def test_symbol_font_bullets_of_a_text_dump_are_list_dashes():
+    """pdftotext -layout of a Word PDF keeps the Symbol font's bullet as U+F0B7, a code with no character."""
+    from vnplans.extractors.readers import read_bytes
+
+    doc = read_bytes("plan.txt", "\n".join([
+        "III. MỤC TIÊU VÀ CÁC CHỈ TIÊU CHỦ YẾU", "",
+        " \uf0b7 20% số lượng người dân và doanh nghiệp tham gia hệ thống thông tin Chính phủ",
+        "   điện tử được xác thực, định danh điện tử."]).encode("utf-8"))
+    [item] = [b.text for b in doc.blocks if "20%" in b.text]
+    assert item.startswith("- 20%")
+    assert doc.text.count("\uf0b7") == 1  # the document's own text, which provenance offsets point into, is kept
