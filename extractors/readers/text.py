@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from vnplans.extractors.readers.alphabet import SYMBOL_BULLETS
+from vnplans.extractors.readers.alphabet import SYMBOL_BULLETS, SYMBOL_FONT_BULLETS
 from vnplans.extractors.readers.chrome import find_chrome
 from vnplans.extractors.readers.text_tables import (LOWER_START_RE, MARKER_RE, PIPE_RE, TERMINAL_RE, Line, TextTables,
                                                     clean_markup)
@@ -37,15 +37,12 @@ class TextLayout:
         self.start, self.end = start, end
         # hard-wrapped text: most lines of prose are directly followed by another one. The cells of a scrape's
         # tables (a line between `|` lines) are not prose: a document of long tables would never seem wrapped.
-        prose = [not l.blank and not PIPE_RE.match(l.text) and not self._between_pipes(i) for i, l in enumerate(lines)]
-        body = [i for i in range(start, end) if prose[i]]
-        followed = sum(1 for i in body if i + 1 < end and prose[i + 1])
+        pipe = [False] + [bool(PIPE_RE.match(l.text)) for l in lines[start:end]] + [False]  # pipe[i + 1 - start]
+        prose = [not lines[i].blank and not any(pipe[i - start:i - start + 3]) for i in range(start, end)]
+        body = [k for k, p in enumerate(prose) if p]
+        followed = sum(1 for k in body if k + 1 < len(prose) and prose[k + 1])
         self.hard_wrapped = len(body) > 20 and followed > 0.6 * len(body)
         self.tables = TextTables(lines, end, blank_separated=not self.hard_wrapped)
-
-    def _between_pipes(self, i: int) -> bool:
-        """A cell of a `|`-separated scrape: a line right after or right before a `|` line."""
-        return any(0 <= j < len(self.lines) and PIPE_RE.match(self.lines[j].text) for j in (i - 1, i + 1))
 
     # --- paragraphs ---------------------------------------------------------------------
 
@@ -114,7 +111,9 @@ class TextLayout:
 
 
 def read_text(path: str, sha256: str, text: str, encoding: str | None, fmt: str = "text") -> SourceDocument:
-    lines = split_lines(text.translate(SYMBOL_BULLETS))  # one character for one: the offsets stay the text's
+    # one character for one, so that offsets stay the text's; looked for first, as translating costs a millisecond
+    bullets = any(glyph in text for glyph in SYMBOL_FONT_BULLETS)
+    lines = split_lines(text.translate(SYMBOL_BULLETS) if bullets else text)
     chrome = find_chrome([l.raw for l in lines])
     lines = [Line(l.idx, l.start, l.start, "") if l.idx in chrome.dropped else l for l in lines]
     layout = TextLayout(lines, chrome.body_start, chrome.body_end)
