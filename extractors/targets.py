@@ -261,8 +261,9 @@ def _assign_levels(clause: str, mentions: list[_Mention]) -> None:
 
 # the measure a sentence ranks, named before the ranking ("Xếp hạng chuyển đổi số của tỉnh có bước tiến …") up
 # to what it does next
-RANKED_START_RE = re.compile(r"\b(?:xếp hạng|thứ hạng|chỉ số)\s", re.I)
-RANKED_RE = re.compile(r"(?:xếp hạng|thứ hạng|chỉ số)\s+\S[^;]*?(?=\s+(?:có|đạt|thuộc|nằm|vào|lọt|được|tăng|giữ|duy trì|"
+RANKED = r"(?:xếp hạng|thứ hạng|chỉ số)"
+RANKED_START_RE = re.compile(r"\b" + RANKED + r"\s", re.I)
+RANKED_RE = re.compile(RANKED + r"\s+\S[^;]*?(?=\s+(?:có|đạt|thuộc|nằm|vào|lọt|được|tăng|giữ|duy trì|"
                        r"luôn|sẽ|phải|tiếp tục)\b|\s*,\s+(?:[^\W\d_]+\s+){0,3}(?:thuộc|nằm|vào|lọt)\b"
                        r"|\s*,\s+(?:phấn đấu|đến|tiếp tục|bảo đảm|đảm bảo)\b)", re.I)
 # what lies between two rankings of one measure: the first one's group, then "và" ("nhóm 4 nước dẫn đầu ASEAN và nhóm 60 …")
@@ -541,8 +542,9 @@ def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row
     """Every target in the document, one per (metric, value, scope), quoting its first occurrence. In a central
     document (not `provincial`) national targets are its own: their scope stays null. A document whose `title`
     says it reports results is read as a section that does."""
+    v = vocabulary()
     where = section_of_block(sections)
-    report = bool(title) and bool(vocabulary().report_title.match(title))
+    report = bool(title) and bool(v.report_title.match(title))
 
     def reports_results(path: list[Section]) -> bool:
         return _reports_results(path) or (report and not _looks_ahead(path))
@@ -565,7 +567,7 @@ def extract_targets(doc: SourceDocument, sections: list[Section], rows: list[Row
         if skipped:
             continue
         year = intro_year or section_year or plan_year
-        looks_ahead = results and vocabulary().forward_section.match(LIST_LABEL_RE.sub("", text))  # "Giải pháp khắc phục: …"
+        looks_ahead = results and v.forward_section.match(LIST_LABEL_RE.sub("", text))  # "Giải pháp khắc phục: …"
         found.extend(targets_in_text(text, year, span, results=results and not looks_ahead))
         if text.rstrip().endswith(":"):  # "Theo đó, đến năm 2025, tỉnh phấn đấu:" dates the list below it
             intro_year, intro_kind = _sentence_year(_sentences(text)[-1][0]) or intro_year, kind
@@ -675,18 +677,32 @@ def targets_of_row(row: Row, plan_year: Optional[int]) -> list[Target]:
     if not row.target_cells:
         listed = target_of_row(row, plan_year)
         return [listed] if listed is not None else []
-    out = []
-    for cell, year, unit, measure in row.target_cells:
-        quantity = quantity_of_cell(cell)
-        if quantity is None:
-            continue
-        comparator, value, value_max, printed_unit = quantity
-        metric = _row_metric(row) + (f" ({measure})" if measure else "")
-        out.append(Target(metric=metric[:300], comparator=comparator, value=value, value_max=value_max,
-                          unit=printed_unit or unit or (row.unit.strip() if row.unit and len(row.unit) < 40 else None),
-                          year=year or row.target_year or row.horizon() or plan_year,
-                          quote=f"{row.text} | {measure or year or ''} | {cell}", span=row.span, listed=True))
-    return out
+    found = (_listed(row, cell, year or row.target_year or row.horizon() or plan_year, unit, measure,
+                     f"{row.text} | {measure or year or ''} | {cell}") for cell, year, unit, measure in row.target_cells)
+    return [t for t in found if t is not None]
+
+
+def target_of_row(row: Row, plan_year: Optional[int]) -> Optional[Target]:
+    """A KPI table row that lists its own target in a value column (Chỉ tiêu | Đơn vị tính | Mục tiêu):
+    the row's indicator is the metric, the cell its value, the unit column its unit."""
+    cell = row.target or (row.hint if row.kind == "indicator" else None)
+    if not cell or not row.text:
+        return None
+    return _listed(row, cell, row.target_year or row.horizon() or plan_year, None, None, f"{row.text} | {cell}".strip())
+
+
+def _listed(row: Row, cell: str, year: Optional[int], unit: Optional[str], measure: Optional[str],
+            quote: str) -> Optional[Target]:
+    """The target one value cell of a row lists, if it holds a quantity: its unit the cell's, else the column
+    label's (`unit`), else the row's unit cell; its metric the row's, with the column's `measure`."""
+    quantity = quantity_of_cell(cell)
+    if quantity is None:
+        return None
+    comparator, value, value_max, printed_unit = quantity
+    unit = printed_unit or unit or (row.unit.strip() if row.unit and len(row.unit) < 40 else None)
+    metric = _row_metric(row) + (f" ({measure})" if measure else "")
+    return Target(metric=metric[:300], comparator=comparator, value=value, value_max=value_max, unit=unit, year=year,
+                  quote=quote, span=row.span, listed=True)
 
 
 def _row_metric(row: Row) -> str:
@@ -696,23 +712,6 @@ def _row_metric(row: Row) -> str:
     if row.group and row.stt and SUB_ROW_MARK_RE.match(row.stt):
         metric = f"{metric} ({row.group})"
     return metric
-
-
-def target_of_row(row: Row, plan_year: Optional[int]) -> Optional[Target]:
-    """A KPI table row that lists its own target in a value column (Chỉ tiêu | Đơn vị tính | Mục tiêu):
-    the row's indicator is the metric, the cell its value, the unit column its unit."""
-    cell = row.target or (row.hint if row.kind == "indicator" else None)
-    if not cell or not row.text:
-        return None
-    quantity = quantity_of_cell(cell)
-    if quantity is None:
-        return None
-    comparator, value, value_max, unit = quantity
-    unit = unit or (row.unit.strip() if row.unit and len(row.unit) < 40 else None)
-    metric = _row_metric(row)
-    year = row.target_year or row.horizon() or plan_year
-    return Target(metric=metric[:300], comparator=comparator, value=value, value_max=value_max, unit=unit, year=year,
-                  quote=f"{row.text} | {cell}".strip(), span=row.span, listed=True)
 
 
 def _dedupe(found: list[Target]) -> list[Target]:

@@ -553,7 +553,7 @@ def fold_subheader(parent: list[str], child: list[str], width: Optional[int] = N
         known = [f for f in column_fields(labels) if f]
         # several spanning parents are alike: one label a year ("Kế hoạch 2026", "Kế hoạch 2027", …)
         alike = spanning > 1 and len({normalize_label(re.sub(r"\d", "", h)) for h in parent[p:p + spanning]}) == 1
-        score = (int(alike), len(known) - (len(known) - len(set(known))))
+        score = (int(alike), len(set(known)))
         if score >= best_score:
             best, best_score = labels, score
     return best
